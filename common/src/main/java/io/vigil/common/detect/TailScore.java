@@ -1,0 +1,42 @@
+package io.vigil.common.detect;
+
+import org.apache.commons.math3.special.Erf;
+
+/**
+ * Turns a standardized deviation into Vigil's calibrated score: {@code -log10(p) / 10}, capped at
+ * 1, where {@code p} is the two-sided Gaussian tail probability of the deviation. A score of 0.4
+ * means "one in ten thousand", 0.6 "one in a million", 1.0 "one in 10^10 or rarer".
+ */
+public final class TailScore {
+
+  private static final double SQRT2 = Math.sqrt(2.0);
+  private static final double DECADES = 10.0;
+
+  private TailScore() {}
+
+  /** Two-sided tail probability of a standard normal deviation {@code z}. */
+  public static double twoSidedTail(double z) {
+    return Erf.erfc(Math.abs(z) / SQRT2);
+  }
+
+  /** Score in [0, 1] for a standardized deviation {@code z}. */
+  public static double fromZ(double z) {
+    if (Double.isNaN(z)) {
+      return 0.0;
+    }
+    double p = twoSidedTail(z);
+    if (p <= 0.0) {
+      return 1.0;
+    }
+    return fromTailProbability(p);
+  }
+
+  /** Score in [0, 1] for a tail probability {@code p} in (0, 1]. */
+  public static double fromTailProbability(double p) {
+    if (!(p > 0.0)) {
+      return 1.0;
+    }
+    double s = -Math.log10(Math.min(1.0, p)) / DECADES;
+    return Math.max(0.0, Math.min(1.0, s));
+  }
+}

@@ -1,0 +1,2 @@
+/** Pure Java building blocks of Vigil: model, codecs, detectors, rules and log mining. */
+package io.vigil.common;

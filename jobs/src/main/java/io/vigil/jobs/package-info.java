@@ -1,0 +1,2 @@
+/** Vigil's Flink jobs, operators and sinks. */
+package io.vigil.jobs;
