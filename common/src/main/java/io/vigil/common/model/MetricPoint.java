@@ -1,0 +1,28 @@
+package io.vigil.common.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One measurement of one series: who sent it (tenant, source), what it measures (metric and tags),
+ * when (event time, epoch millis) and its value, always finite.
+ */
+public record MetricPoint(
+    String tenant, String source, String metric, Map<String, String> tags, long timestamp, double value) {
+
+  public MetricPoint {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(metric, "metric");
+    tags = tags == null ? new TreeMap<>() : new TreeMap<>(tags);
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("value must be finite, was " + value);
+    }
+  }
+
+  /** The series this point belongs to; equal for every point of the same series. */
+  public SeriesKey series() {
+    return SeriesKey.of(tenant, source, metric, tags);
+  }
+}

@@ -1,0 +1,4 @@
+package io.vigil.common.model;
+
+/** A metric point with the anomaly score its series detector gave it; written to InfluxDB. */
+public record ScoredPoint(MetricPoint point, double score) {}
