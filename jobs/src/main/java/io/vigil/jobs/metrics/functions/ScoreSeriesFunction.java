@@ -76,6 +76,10 @@ public final class ScoreSeriesFunction
       return;
     }
     SeriesState s = state.value();
+    if (s != null && isDropoutCheck(s) && !s.dropoutReported() && p.timestamp() >= s.timer()) {
+      // The silence ended before the watermark fired the timer: report it now, identically.
+      reportDropout(ctx.getCurrentKey(), s, s.timer(), ctx);
+    }
     SeriesDetector detector = s == null ? factory.create() : restore(s.detector());
     Score score = detector.update(p.timestamp(), p.value());
     out.collect(new ScoredPoint(p, score.score()));
@@ -134,19 +138,10 @@ public final class ScoreSeriesFunction
       state.clear();
       return;
     }
-    if (!s.dropoutReported()) {
-      anomalyCounter.inc();
-      MetricPoint last = SeriesKey.point(ctx.getCurrentKey(), s.lastTimestamp(), s.lastValue());
-      ctx.output(
-          anomalies,
-          AnomalyBuilder.dropout(
-              last,
-              timestamp,
-              (long) s.meanInterval(),
-              DROPOUT_SCORE,
-              factory.algorithm(),
-              factory.version(),
-              settings.severities()));
+    // At the end of a bounded input every timer fires; that is not a silence of the series.
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (!s.dropoutReported() && !endOfInput) {
+      reportDropout(ctx.getCurrentKey(), s, timestamp, ctx);
     }
     ctx.timerService().registerEventTimeTimer(cleanup);
     try {
@@ -162,6 +157,25 @@ public final class ScoreSeriesFunction
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private boolean isDropoutCheck(SeriesState s) {
+    return s.timer() - s.lastTimestamp() < settings.seriesTtlMillis();
+  }
+
+  private void reportDropout(String key, SeriesState s, long at, Context ctx) {
+    anomalyCounter.inc();
+    MetricPoint last = SeriesKey.point(key, s.lastTimestamp(), s.lastValue());
+    ctx.output(
+        anomalies,
+        AnomalyBuilder.dropout(
+            last,
+            at,
+            (long) s.meanInterval(),
+            DROPOUT_SCORE,
+            factory.algorithm(),
+            factory.version(),
+            settings.severities()));
   }
 
   private SeriesDetector restore(byte[] bytes) throws IOException {
