@@ -48,7 +48,7 @@ now() { local t=${EPOCHREALTIME:-$(date +%s.%N)}; printf '%s\n' "${t/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
@@ -132,15 +132,18 @@ terminate() {
   die "$name (pid $pid) survived SIGKILL"
 }
 
-# Prints the log tail and fails: used when a server did not come up.
+# Prints the tails of the given logs and fails: used when a server did not come up.
 fail_with_log() {
-  local msg=$1 logfile=$2
-  if [[ -s $logfile ]]; then
-    printf '[services] ---- last lines of %s ----\n' "$logfile" >&2
-    tail -n 25 "$logfile" >&2 || true
-    printf '[services] ----\n' >&2
-  fi
-  die "$msg; see $logfile"
+  local msg=$1 logfile
+  shift
+  for logfile in "$@"; do
+    if [[ -s $logfile ]]; then
+      printf '[services] ---- last lines of %s ----\n' "$logfile" >&2
+      tail -n 25 "$logfile" >&2 || true
+      printf '[services] ----\n' >&2
+    fi
+  done
+  die "$msg; see $*"
 }
 
 apt_install() {
@@ -341,18 +344,19 @@ kafka_launch() {
 # Waits until the broker answers a metadata request (listing topics through the Admin API).
 kafka_await() {
   local port pid deadline
+  local -a logs=("$KAFKA_DIR/logs/server.log" "$KAFKA_DIR/logs/kafka.out")
   port=$(cat "$KAFKA_DIR/port")
   pid=$(cat "$KAFKA_DIR/pid")
   deadline=$((SECONDS + READY_TIMEOUT))
   while ! port_open "$port"; do
-    kill -0 "$pid" 2>/dev/null || fail_with_log "kafka: the broker exited during start-up" "$KAFKA_DIR/logs/server.log"
-    ((SECONDS < deadline)) || fail_with_log "kafka: port $port not open after ${READY_TIMEOUT}s" "$KAFKA_DIR/logs/server.log"
+    kill -0 "$pid" 2>/dev/null || fail_with_log "kafka: the broker exited during start-up" "${logs[@]}"
+    ((SECONDS < deadline)) || fail_with_log "kafka: port $port not open after ${READY_TIMEOUT}s" "${logs[@]}"
     sleep 0.2
   done
   until timeout 60 "$(java_bin)" -cp "$KAFKA_LIB/*" -Dlog4j2.configurationFile="$KAFKA_DIR/tools-log4j2.properties" \
     org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$port" --list >/dev/null 2>>"$KAFKA_DIR/logs/ready-check.log"; do
-    kill -0 "$pid" 2>/dev/null || fail_with_log "kafka: the broker exited during start-up" "$KAFKA_DIR/logs/server.log"
-    ((SECONDS < deadline)) || fail_with_log "kafka: no answer to a topic listing after ${READY_TIMEOUT}s" "$KAFKA_DIR/logs/server.log"
+    kill -0 "$pid" 2>/dev/null || fail_with_log "kafka: the broker exited during start-up" "${logs[@]}"
+    ((SECONDS < deadline)) || fail_with_log "kafka: no answer to a topic listing after ${READY_TIMEOUT}s" "${logs[@]}" "$KAFKA_DIR/logs/ready-check.log"
     sleep 1
   done
   if [[ -n $KAFKA_T0 ]]; then
