@@ -134,7 +134,7 @@ public final class VigilConfig implements Serializable {
                 + "' has an invalid value '"
                 + conf.getString(o.key(), "")
                 + "': "
-                + o.description().toString().replaceAll("^Description\\{|}$", ""));
+                + rootMessage(e));
       }
     }
     if (!errors.isEmpty()) {
@@ -190,6 +190,17 @@ public final class VigilConfig implements Serializable {
     if (min != null && max != null && min >= max) {
       errors.add("input.min-timestamp must be before input.max-timestamp");
     }
+  }
+
+  private String raw(String key) {
+    return conf.toMap().getOrDefault(key, "");
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
   }
 
   /** The value of an option, or its default. */
