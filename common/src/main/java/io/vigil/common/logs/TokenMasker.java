@@ -1,0 +1,161 @@
+package io.vigil.common.logs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a log message on whitespace and replaces the variable-looking parts of each token with
+ * {@link #WILDCARD}, with one generic rule set for every log source.
+ *
+ * <p>A token is cut into segments at the structural delimiters {@code = : , ; ( ) [ ] { } " ' < >
+ * |}. A segment is variable when it contains a digit (numbers, hex, IPs, ports, dates, times,
+ * UUIDs, block and attempt ids), looks like a path (starts with {@code /}, has two slashes or a
+ * backslash), an e-mail address, or is the value of a {@code key=value} pair. A token with {@code
+ * ://} is a URL and becomes one wildcard. Wildcards joined by a single {@code : , ; | =} collapse
+ * into one, so {@code 10.0.0.1:8080} and {@code 10.0.0.1} mask the same way. The delimiters
+ * themselves stay, so {@code size=<*>,} and {@code [<*>]} keep their shape. Hand-written scanning
+ * instead of regular expressions keeps this at well under a microsecond per line.
+ */
+public final class TokenMasker {
+
+  /** The token that stands for a variable part of a message. */
+  public static final String WILDCARD = "<*>";
+
+  private static final String[] EMPTY = new String[0];
+
+  private TokenMasker() {}
+
+  /** The masked whitespace-separated tokens of {@code content}; never null. */
+  public static String[] mask(String content) {
+    List<String> out = new ArrayList<>(16);
+    int n = content.length();
+    int i = 0;
+    StringBuilder sb = new StringBuilder(32);
+    while (i < n) {
+      while (i < n && isSpace(content.charAt(i))) {
+        i++;
+      }
+      if (i >= n) {
+        break;
+      }
+      int start = i;
+      while (i < n && !isSpace(content.charAt(i))) {
+        i++;
+      }
+      out.add(maskToken(content, start, i, sb));
+    }
+    return out.isEmpty() ? EMPTY : out.toArray(EMPTY);
+  }
+
+  /** Masks a single token (no whitespace inside). */
+  public static String maskToken(String token) {
+    return maskToken(token, 0, token.length(), new StringBuilder());
+  }
+
+  static String maskToken(String s, int start, int end, StringBuilder sb) {
+    boolean special = false;
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      if ((c >= '0' && c <= '9') || c == '/' || c == '=' || c == '@' || c == '\\') {
+        special = true;
+        break;
+      }
+    }
+    if (!special) {
+      return s.substring(start, end);
+    }
+    if (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end) {
+      return WILDCARD;
+    }
+    sb.setLength(0);
+    int lastWildcardEnd = -2;
+    boolean afterEquals = false;
+    int segStart = start;
+    for (int i = start; i <= end; i++) {
+      char c = i < end ? s.charAt(i) : '\0';
+      if (i < end && !isDelimiter(c)) {
+        continue;
+      }
+      if (i > segStart) {
+        if (afterEquals || isVariable(s, segStart, i)) {
+          int len = sb.length();
+          if (len == lastWildcardEnd + 1 && isJoiner(sb.charAt(lastWildcardEnd))) {
+            sb.setLength(lastWildcardEnd);
+          } else if (len != lastWildcardEnd) {
+            sb.append(WILDCARD);
+          }
+          lastWildcardEnd = sb.length();
+        } else {
+          sb.append(s, segStart, i);
+        }
+      }
+      if (i < end) {
+        sb.append(c);
+        afterEquals = c == '=';
+      }
+      segStart = i + 1;
+    }
+    return sb.length() == WILDCARD.length() && lastWildcardEnd == WILDCARD.length()
+        ? WILDCARD
+        : sb.toString();
+  }
+
+  private static boolean isVariable(String s, int a, int b) {
+    int slashes = 0;
+    int at = -1;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+      if (c == '/') {
+        slashes++;
+      } else if (c == '\\') {
+        return true;
+      } else if (c == '@' && at < 0) {
+        at = i;
+      }
+    }
+    if (slashes >= 2 || (slashes == 1 && s.charAt(a) == '/' && b - a > 1)) {
+      return true;
+    }
+    // user@example.com: a name, an '@' and a dotted domain.
+    return at > a && s.lastIndexOf('.', b - 1) > at + 1;
+  }
+
+  static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x0B;
+  }
+
+  private static boolean isDelimiter(char c) {
+    switch (c) {
+      case '=':
+      case ':':
+      case ',':
+      case ';':
+      case '(':
+      case ')':
+      case '[':
+      case ']':
+      case '{':
+      case '}':
+      case '"':
+      case '\'':
+      case '<':
+      case '>':
+      case '|':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isJoiner(char c) {
+    return c == ':' || c == ',' || c == ';' || c == '|' || c == '=';
+  }
+
+  /** Whether a masked token is exactly the wildcard. */
+  public static boolean isWildcard(String token) {
+    return token == WILDCARD || WILDCARD.equals(token);
+  }
+}
