@@ -37,8 +37,11 @@ public final class TemplateMiner {
   /** Live templates in creation order; the order breaks ties and makes restore exact. */
   private final LinkedHashMap<Long, Cluster> clusters = new LinkedHashMap<>();
 
-  /** Ids of templates merged into others, mapped to the id they now belong to. */
-  private final TreeMap<Long, Long> aliases = new TreeMap<>();
+  /** Live templates of each length in creation order, for the merge checks. */
+  private final Map<Integer, List<Cluster>> byLength = new HashMap<>();
+
+  /** Ids of templates merged into others, oldest first, mapped to the id they now belong to. */
+  private final LinkedHashMap<Long, Long> aliases = new LinkedHashMap<>();
 
   /**
    * Masked message to the template a full search chose without changing anything. Any structural
@@ -76,44 +79,47 @@ public final class TemplateMiner {
     return addTokens(TokenMasker.mask(content));
   }
 
-  /** Assigns already masked tokens to a template. */
+  /** Assigns already masked tokens (see {@link TokenMasker}) to a template. */
   public TemplateMatch addTokens(String[] tokens) {
     messages++;
     String key = cacheKey(tokens);
     Cluster hit = cache.get(key);
+    if (hit == null) {
+      hit = findCompatible(tokens);
+      if (hit != null) {
+        if (cache.size() >= CACHE_LIMIT) {
+          cache.clear();
+        }
+        cache.put(key, hit);
+      }
+    }
     if (hit != null) {
       hit.size++;
       hit.lastSeen = messages;
       return new TemplateMatch(hit.id, hit.text(), TemplateMatch.Change.NONE);
     }
-    Cluster best = search(tokens);
-    if (best == null) {
-      Cluster created = create(tokens);
-      return new TemplateMatch(created.id, created.text(), TemplateMatch.Change.CREATED);
+    Cluster created = create(tokens);
+    Cluster survivor = settle(created);
+    cache.clear();
+    if (clusters.size() > config.maxTemplates()) {
+      evictLeastRecent();
     }
-    best.size++;
-    best.lastSeen = messages;
-    if (best.generalise(tokens)) {
-      cache.clear();
-      Cluster survivor = mergeIfVariant(best);
-      return new TemplateMatch(survivor.id, survivor.text(), TemplateMatch.Change.GENERALISED);
-    }
-    if (cache.size() >= CACHE_LIMIT) {
-      cache.clear();
-    }
-    cache.put(key, best);
-    return new TemplateMatch(best.id, best.text(), TemplateMatch.Change.NONE);
+    TemplateMatch.Change change =
+        survivor == created ? TemplateMatch.Change.CREATED : TemplateMatch.Change.GENERALISED;
+    return new TemplateMatch(survivor.id, survivor.text(), change);
   }
 
   /** The id a template id now stands for: itself, or the template it was merged into. */
   public long resolve(long templateId) {
-    Long to = aliases.get(templateId);
     long id = templateId;
-    while (to != null) {
+    for (int guard = 0; guard <= aliases.size(); guard++) {
+      Long to = aliases.get(id);
+      if (to == null) {
+        return id;
+      }
       id = to;
-      to = aliases.get(id);
     }
-    return id;
+    throw new IllegalStateException("alias cycle at " + TemplateIds.toHex(templateId));
   }
 
   /** The current text of a live template, or null when unknown or evicted. */
@@ -122,7 +128,7 @@ public final class TemplateMiner {
     return c == null ? null : c.text();
   }
 
-  /** Live templates in creation order, as (id, text, size) snapshots. */
+  /** Live templates in creation order. */
   public List<TemplateInfo> templates() {
     List<TemplateInfo> out = new ArrayList<>(clusters.size());
     for (Cluster c : clusters.values()) {
@@ -134,65 +140,182 @@ public final class TemplateMiner {
   /** One template as reported by {@link #templates()}. */
   public record TemplateInfo(long id, String template, long size) {}
 
-  // ---------------------------------------------------------------- search and creation
+  // ---------------------------------------------------------------- matching
 
-  private Cluster search(String[] tokens) {
+  /**
+   * The most specific template that covers {@code tokens} (every constant equal), oldest first on a
+   * tie: first in the parse-tree leaf, then among all templates of the same length.
+   */
+  private Cluster findCompatible(String[] tokens) {
     Node node = roots.get(tokens.length);
     if (node == null) {
       return null;
     }
     int depth = Math.min(config.prefixDepth(), tokens.length);
-    for (int d = 0; d < depth && node != null; d++) {
-      String t = tokens[d];
-      Node next = node.children.get(t);
-      node = next != null ? next : node.children.get(W);
+    Node leaf = node;
+    for (int d = 0; d < depth && leaf != null; d++) {
+      Node next = leaf.children.get(tokens[d]);
+      leaf = next != null ? next : leaf.children.get(W);
     }
-    if (node == null) {
-      return null;
-    }
+    Cluster best = leaf == null ? null : bestCompatible(leaf.clusters, tokens);
+    return best != null ? best : bestCompatible(byLength.get(tokens.length), tokens);
+  }
+
+  private static Cluster bestCompatible(List<Cluster> candidates, String[] tokens) {
     Cluster best = null;
-    double bestSim = -1.0;
-    for (Cluster c : node.clusters) {
-      double sim = similarity(c.tokens, tokens);
-      if (sim > bestSim) {
-        bestSim = sim;
+    for (Cluster c : candidates) {
+      if (covers(c.tokens, tokens)
+          && (best == null
+              || c.constants > best.constants
+              || (c.constants == best.constants && c.created < best.created))) {
         best = c;
       }
     }
-    return bestSim >= config.similarityThreshold() ? best : null;
+    return best;
   }
 
-  static double similarity(String[] template, String[] tokens) {
-    int n = template.length;
-    if (n == 0) {
-      return 1.0;
-    }
-    int same = 0;
-    for (int i = 0; i < n; i++) {
-      String a = template[i];
-      String b = tokens[i];
-      if (a == b || a.equals(b)) {
-        same++;
+  /** Whether {@code general} matches everything {@code specific} matches. */
+  static boolean covers(String[] general, String[] specific) {
+    for (int i = 0; i < general.length; i++) {
+      String g = general[i];
+      if (g != W && !g.equals(specific[i])) {
+        return false;
       }
     }
-    return (double) same / n;
+    return true;
   }
 
+  /**
+   * The one position where two templates hold different constant words, or -1 when they differ in
+   * no position, in more than one, or where either has a wildcard.
+   */
+  static int singleWordDifference(String[] a, String[] b) {
+    int at = -1;
+    for (int i = 0; i < a.length; i++) {
+      String x = a[i];
+      String y = b[i];
+      if (x == y || x.equals(y)) {
+        continue;
+      }
+      if (at >= 0 || x == W || y == W) {
+        return -1;
+      }
+      at = i;
+    }
+    return at;
+  }
+
+  // ---------------------------------------------------------------- online merging
+
+  /**
+   * Merges a new template with the templates of the same length it turned out to be a variant of,
+   * until nothing changes: templates one covers the other of, and {@code variableAfter} templates
+   * that differ in only one word position (that position becomes a wildcard). The oldest template
+   * of a merge keeps its id; the others become aliases of it.
+   */
+  private Cluster settle(Cluster c) {
+    while (true) {
+      List<Cluster> bucket = byLength.get(c.tokens.length);
+      List<Cluster> group = new ArrayList<>();
+      group.add(c);
+      for (Cluster s : bucket) {
+        if (s != c && (covers(c.tokens, s.tokens) || covers(s.tokens, c.tokens))) {
+          group.add(s);
+        }
+      }
+      if (group.size() == 1) {
+        Map<Integer, List<Cluster>> bySlot = new TreeMap<>();
+        Cluster fresh = c;
+        for (Cluster s : bucket) {
+          int i = s == c ? -1 : singleWordDifference(c.tokens, s.tokens);
+          if (i >= 0) {
+            bySlot.computeIfAbsent(i, k -> new ArrayList<>(List.of(fresh))).add(s);
+          }
+        }
+        for (List<Cluster> siblings : bySlot.values()) {
+          if (siblings.size() >= config.variableAfter() && siblings.size() > group.size()) {
+            group = siblings;
+          }
+        }
+      }
+      if (group.size() == 1 || !keepsEnoughConstants(group)) {
+        return c;
+      }
+      c = merge(group);
+    }
+  }
+
+  /**
+   * A merge may not leave a template with fewer constants than wildcards: a message made only of
+   * variables must not swallow every template of its length, nor short templates collapse.
+   */
+  private static boolean keepsEnoughConstants(List<Cluster> group) {
+    String[] first = group.get(0).tokens;
+    int constants = 0;
+    for (int i = 0; i < first.length; i++) {
+      String t = first[i];
+      boolean same = t != W;
+      for (int g = 1; g < group.size() && same; g++) {
+        same = t.equals(group.get(g).tokens[i]);
+      }
+      if (same) {
+        constants++;
+      }
+    }
+    return constants * 2 >= first.length;
+  }
+
+  private Cluster merge(List<Cluster> group) {
+    Cluster survivor = group.get(0);
+    for (Cluster g : group) {
+      if (g.created < survivor.created) {
+        survivor = g;
+      }
+    }
+    String[] joined = survivor.tokens.clone();
+    for (Cluster g : group) {
+      for (int i = 0; i < joined.length; i++) {
+        if (joined[i] != W && !joined[i].equals(g.tokens[i])) {
+          joined[i] = W;
+        }
+      }
+    }
+    for (Cluster g : group) {
+      if (g == survivor) {
+        continue;
+      }
+      removeCluster(g);
+      survivor.size += g.size;
+      survivor.lastSeen = Math.max(survivor.lastSeen, g.lastSeen);
+      if (g.created < messages) {
+        // Ids that were handed out before this message must keep resolving.
+        aliases.put(g.id, survivor.id);
+      }
+    }
+    while (aliases.size() > config.maxTemplates()) {
+      aliases.remove(aliases.keySet().iterator().next());
+    }
+    unplace(survivor);
+    survivor.setTokens(joined);
+    survivor.path = routeForInsert(joined);
+    place(survivor);
+    return survivor;
+  }
+
+  // ---------------------------------------------------------------- tree maintenance
+
   private Cluster create(String[] tokens) {
-    String[] path = routeForInsert(tokens);
     int salt = 0;
     long id = TemplateIds.templateId(scope, tokens, salt);
     while (clusters.containsKey(id) || aliases.containsKey(id)) {
       id = TemplateIds.templateId(scope, tokens, ++salt);
     }
-    Cluster c = new Cluster(id, tokens.clone(), path);
+    Cluster c = new Cluster(id, messages);
+    c.setTokens(tokens.clone());
+    c.path = routeForInsert(tokens);
     c.size = 1;
     c.lastSeen = messages;
-    insert(c);
-    cache.clear();
-    if (clusters.size() > config.maxTemplates()) {
-      evictLeastRecent();
-    }
+    add(c);
     return c;
   }
 
@@ -205,8 +328,7 @@ public final class TemplateMiner {
       String key;
       if (node != null && node.children.containsKey(t)) {
         key = t;
-      } else if (TokenMasker.isWildcard(t)
-          || (node != null && node.children.size() >= config.maxChildren())) {
+      } else if (t == W || (node != null && node.children.size() >= config.maxChildren())) {
         key = W;
       } else {
         key = t;
@@ -217,37 +339,52 @@ public final class TemplateMiner {
     return path;
   }
 
-  private void insert(Cluster c) {
+  private void add(Cluster c) {
+    clusters.put(c.id, c);
+    byLength.computeIfAbsent(c.tokens.length, k -> new ArrayList<>()).add(c);
+    place(c);
+  }
+
+  private void removeCluster(Cluster c) {
+    clusters.remove(c.id);
+    List<Cluster> bucket = byLength.get(c.tokens.length);
+    bucket.remove(c);
+    if (bucket.isEmpty()) {
+      byLength.remove(c.tokens.length);
+    }
+    unplace(c);
+    cache.clear();
+  }
+
+  private void place(Cluster c) {
     Node node = roots.computeIfAbsent(c.tokens.length, k -> new Node());
     for (String key : c.path) {
       node = node.children.computeIfAbsent(key, k -> new Node());
     }
     node.clusters.add(c);
-    clusters.put(c.id, c);
   }
 
-  private void remove(Cluster c) {
-    clusters.remove(c.id);
+  /**
+   * Takes {@code c} out of its leaf and prunes empty nodes, so the tree depends only on the live
+   * templates.
+   */
+  private void unplace(Cluster c) {
     Node root = roots.get(c.tokens.length);
-    List<Node> trail = new ArrayList<>();
-    Node node = root;
-    trail.add(node);
-    for (String key : c.path) {
-      node = node.children.get(key);
-      trail.add(node);
+    Node[] trail = new Node[c.path.length + 1];
+    trail[0] = root;
+    for (int d = 0; d < c.path.length; d++) {
+      trail[d + 1] = trail[d].children.get(c.path[d]);
     }
-    node.clusters.remove(c);
-    // Prune empty nodes so the tree stays a function of the live templates (exact restore).
+    trail[c.path.length].clusters.remove(c);
     for (int d = c.path.length; d >= 1; d--) {
-      Node n = trail.get(d);
+      Node n = trail[d];
       if (n.clusters.isEmpty() && n.children.isEmpty()) {
-        trail.get(d - 1).children.remove(c.path[d - 1]);
+        trail[d - 1].children.remove(c.path[d - 1]);
       }
     }
     if (root.clusters.isEmpty() && root.children.isEmpty()) {
       roots.remove(c.tokens.length);
     }
-    cache.clear();
   }
 
   private void evictLeastRecent() {
@@ -257,16 +394,9 @@ public final class TemplateMiner {
         oldest = c;
       }
     }
-    remove(oldest);
+    removeCluster(oldest);
     long gone = oldest.id;
     aliases.values().removeIf(v -> v == gone);
-  }
-
-  // ---------------------------------------------------------------- online merging
-
-  /** Hook for merging a generalised template into an older equivalent; returns the survivor. */
-  private Cluster mergeIfVariant(Cluster changed) {
-    return changed;
   }
 
   private static String cacheKey(String[] tokens) {
@@ -283,14 +413,15 @@ public final class TemplateMiner {
   public void snapshot(DataOutput out) throws IOException {
     out.writeByte(FORMAT);
     writeString(out, scope);
-    out.writeDouble(config.similarityThreshold());
     out.writeInt(config.prefixDepth());
     out.writeInt(config.maxChildren());
+    out.writeInt(config.variableAfter());
     out.writeInt(config.maxTemplates());
     out.writeLong(messages);
     out.writeInt(clusters.size());
     for (Cluster c : clusters.values()) {
       out.writeLong(c.id);
+      out.writeLong(c.created);
       out.writeLong(c.size);
       out.writeLong(c.lastSeen);
       out.writeByte(c.path.length);
@@ -316,26 +447,24 @@ public final class TemplateMiner {
       throw new IOException("unknown template miner state format " + format);
     }
     String scope = readString(in);
-    MinerConfig config = new MinerConfig(in.readDouble(), in.readInt(), in.readInt(), in.readInt());
+    MinerConfig config = new MinerConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt());
     TemplateMiner m = new TemplateMiner(scope, config);
     m.messages = in.readLong();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      long id = in.readLong();
-      long size = in.readLong();
-      long lastSeen = in.readLong();
-      String[] path = new String[in.readUnsignedByte()];
-      for (int d = 0; d < path.length; d++) {
-        path[d] = readToken(in);
+      Cluster c = new Cluster(in.readLong(), in.readLong());
+      c.size = in.readLong();
+      c.lastSeen = in.readLong();
+      c.path = new String[in.readUnsignedByte()];
+      for (int d = 0; d < c.path.length; d++) {
+        c.path[d] = readToken(in);
       }
       String[] tokens = new String[in.readInt()];
       for (int t = 0; t < tokens.length; t++) {
         tokens[t] = readToken(in);
       }
-      Cluster c = new Cluster(id, tokens, path);
-      c.size = size;
-      c.lastSeen = lastSeen;
-      m.insert(c);
+      c.setTokens(tokens);
+      m.add(c);
     }
     int a = in.readInt();
     for (int i = 0; i < a; i++) {
@@ -378,32 +507,34 @@ public final class TemplateMiner {
 
   private static final class Cluster {
     final long id;
-    final String[] tokens;
-    final String[] path;
+
+    /** Number of the message that created it: orders templates for ties and merges. */
+    final long created;
+
+    String[] tokens;
+    String[] path;
+    int constants;
     long size;
     long lastSeen;
     private String text;
 
-    Cluster(long id, String[] tokens, String[] path) {
+    Cluster(long id, long created) {
       this.id = id;
-      this.tokens = tokens;
-      this.path = path;
+      this.created = created;
     }
 
-    /** Turns positions where {@code other} differs into wildcards; true when anything changed. */
-    boolean generalise(String[] other) {
-      boolean changed = false;
+    void setTokens(String[] tokens) {
+      int k = 0;
       for (int i = 0; i < tokens.length; i++) {
-        String a = tokens[i];
-        if (a != W && !a.equals(other[i])) {
-          tokens[i] = W;
-          changed = true;
+        if (TokenMasker.isWildcard(tokens[i])) {
+          tokens[i] = W; // one instance, so identity checks work
+        } else {
+          k++;
         }
       }
-      if (changed) {
-        text = null;
-      }
-      return changed;
+      this.tokens = tokens;
+      this.constants = k;
+      this.text = null;
     }
 
     String text() {
