@@ -164,7 +164,11 @@ public final class TemplateMiner {
   private static Cluster bestCompatible(List<Cluster> candidates, String[] tokens) {
     Cluster best = null;
     for (Cluster c : candidates) {
-      if (covers(c.tokens, tokens)
+      int absorbed = absorbedWords(c.tokens, tokens);
+      // A template may take in variable words only while its constants outnumber them, so a
+      // template of wildcards does not swallow every message of its length.
+      if (absorbed >= 0
+          && absorbed <= c.constants
           && (best == null
               || c.constants > best.constants
               || (c.constants == best.constants && c.created < best.created))) {
@@ -174,15 +178,72 @@ public final class TemplateMiner {
     return best;
   }
 
+  /**
+   * How many words of {@code specific} fall on wildcards of {@code general}, or -1 when {@code
+   * general} does not match {@code specific}.
+   */
+  static int absorbedWords(String[] general, String[] specific) {
+    int absorbed = 0;
+    for (int i = 0; i < general.length; i++) {
+      String g = general[i];
+      String t = specific[i];
+      if (g == W) {
+        if (t != W) {
+          absorbed++;
+        }
+      } else if (!g.equals(t) && !tokenCovers(g, t)) {
+        return -1;
+      }
+    }
+    return absorbed;
+  }
+
   /** Whether {@code general} matches everything {@code specific} matches. */
   static boolean covers(String[] general, String[] specific) {
     for (int i = 0; i < general.length; i++) {
       String g = general[i];
-      if (g != W && !g.equals(specific[i])) {
+      if (g != W && !g.equals(specific[i]) && !tokenCovers(g, specific[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a token with wildcards inside, such as {@code chdir(<*>)}, matches {@code token}, each
+   * wildcard standing for one or more characters.
+   */
+  static boolean tokenCovers(String pattern, String token) {
+    if (pattern.length() <= W.length() || pattern.indexOf(W) < 0) {
+      return false;
+    }
+    return glob(pattern, 0, token, 0);
+  }
+
+  private static boolean glob(String p, int pi, String t, int ti) {
+    int star = p.indexOf(W, pi);
+    if (star < 0) {
+      return p.length() - pi == t.length() - ti && p.regionMatches(pi, t, ti, p.length() - pi);
+    }
+    int lit = star - pi;
+    if (t.length() - ti < lit || !p.regionMatches(pi, t, ti, lit)) {
+      return false;
+    }
+    int rest = star + W.length();
+    for (int k = ti + lit + 1; k <= t.length(); k++) {
+      if (glob(p, rest, t, k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The more general of two tokens, or a wildcard when neither covers the other. */
+  private static String joinToken(String a, String b) {
+    if (a == W || a.equals(b) || tokenCovers(a, b)) {
+      return a;
+    }
+    return tokenCovers(b, a) ? b : W;
   }
 
   /**
@@ -228,7 +289,9 @@ public final class TemplateMiner {
         Cluster fresh = c;
         for (Cluster s : bucket) {
           int i = s == c ? -1 : singleWordDifference(c.tokens, s.tokens);
-          if (i >= 0) {
+          // The first word names the event (Drain's assumption too), so it never becomes a
+          // variable.
+          if (i >= 1) {
             bySlot.computeIfAbsent(i, k -> new ArrayList<>(List.of(fresh))).add(s);
           }
         }
@@ -254,11 +317,10 @@ public final class TemplateMiner {
     int constants = 0;
     for (int i = 0; i < first.length; i++) {
       String t = first[i];
-      boolean same = t != W;
-      for (int g = 1; g < group.size() && same; g++) {
-        same = t.equals(group.get(g).tokens[i]);
+      for (int g = 1; g < group.size() && t != W; g++) {
+        t = joinToken(t, group.get(g).tokens[i]);
       }
-      if (same) {
+      if (t != W) {
         constants++;
       }
     }
@@ -275,9 +337,7 @@ public final class TemplateMiner {
     String[] joined = survivor.tokens.clone();
     for (Cluster g : group) {
       for (int i = 0; i < joined.length; i++) {
-        if (joined[i] != W && !joined[i].equals(g.tokens[i])) {
-          joined[i] = W;
-        }
+        joined[i] = joinToken(joined[i], g.tokens[i]);
       }
     }
     for (Cluster g : group) {

@@ -117,7 +117,7 @@ public final class TokenMasker {
         at = i;
       }
     }
-    if (slashes >= 2 || (slashes == 1 && s.charAt(a) == '/' && b - a > 1)) {
+    if (slashes >= 2 || (slashes == 1 && b - a > 1 && startsPath(s, a))) {
       return true;
     }
     // user@example.com: a name, an '@' and a dotted domain.
@@ -128,6 +128,11 @@ public final class TokenMasker {
   private static boolean isDotRun(String s, int i, int start, int end) {
     return s.charAt(i) == '.'
         && ((i + 1 < end && s.charAt(i + 1) == '.') || (i > start && s.charAt(i - 1) == '.'));
+  }
+
+  private static boolean startsPath(String s, int a) {
+    char c = s.charAt(a);
+    return c == '/' || ((c == '.' || c == '~') && s.indexOf('/', a) <= a + 3);
   }
 
   static boolean isSpace(char c) {
