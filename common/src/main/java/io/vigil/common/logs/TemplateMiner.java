@@ -289,9 +289,9 @@ public final class TemplateMiner {
         Cluster fresh = c;
         for (Cluster s : bucket) {
           int i = s == c ? -1 : singleWordDifference(c.tokens, s.tokens);
-          // The first word names the event (Drain's assumption too), so it never becomes a
-          // variable.
-          if (i >= 1) {
+          // The first word usually names the event (Drain's assumption), so it becomes a variable
+          // only in a template with at least three other constants.
+          if (i >= 1 || (i == 0 && c.constants > 3)) {
             bySlot.computeIfAbsent(i, k -> new ArrayList<>(List.of(fresh))).add(s);
           }
         }

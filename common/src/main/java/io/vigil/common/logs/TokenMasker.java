@@ -32,6 +32,7 @@ public final class TokenMasker {
     int n = content.length();
     int i = 0;
     StringBuilder sb = new StringBuilder(32);
+    boolean afterNumber = false;
     while (i < n) {
       while (i < n && isSpace(content.charAt(i))) {
         i++;
@@ -43,7 +44,16 @@ public final class TokenMasker {
       while (i < n && !isSpace(content.charAt(i))) {
         i++;
       }
-      out.add(maskToken(content, start, i, sb));
+      String masked = maskToken(content, start, i, sb);
+      if (afterNumber && masked != WILDCARD) {
+        masked = maskUnit(masked);
+      }
+      afterNumber = isNumber(content, start, i);
+      // Adjacent variables are one variable of varying length (a list of ids, a value with spaces).
+      if (masked == WILDCARD && !out.isEmpty() && out.get(out.size() - 1) == WILDCARD) {
+        continue;
+      }
+      out.add(masked);
     }
     return out.isEmpty() ? EMPTY : out.toArray(EMPTY);
   }
@@ -63,7 +73,10 @@ public final class TokenMasker {
       }
     }
     if (!special) {
-      return s.substring(start, end);
+      return isDateName(s, start, end) ? WILDCARD : s.substring(start, end);
+    }
+    if (isHexColon(s, start, end) || isEndpoint(s, start, end)) {
+      return WILDCARD;
     }
     if (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end) {
       return WILDCARD;
@@ -129,6 +142,105 @@ public final class TokenMasker {
     return s.charAt(i) == '.'
         && ((i + 1 < end && s.charAt(i + 1) == '.') || (i > start && s.charAt(i - 1) == '.'));
   }
+
+  /** MAC addresses and IPv6: hex digits and at least two colons, e.g. {@code FF:F2:9F:16:E2:23}. */
+  private static boolean isHexColon(String s, int a, int b) {
+    int colons = 0;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c == ':') {
+        colons++;
+      } else if (Character.digit(c, 16) < 0 && c != '.') {
+        return false;
+      }
+    }
+    return colons >= 2;
+  }
+
+  /**
+   * {@code host.example.com:443}: a dotted name, a colon and a port (trailing punctuation allowed).
+   */
+  private static boolean isEndpoint(String s, int a, int b) {
+    while (b > a && ",;)]".indexOf(s.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    int colon = s.lastIndexOf(':', b - 1);
+    if (colon <= a || colon >= b - 1) {
+      return false;
+    }
+    for (int i = colon + 1; i < b; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    boolean dot = false;
+    for (int i = a; i < colon; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        dot = true;
+      } else if (!Character.isLetterOrDigit(c) && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    return dot;
+  }
+
+  /** Day and month names of dates ({@code Fri Jul 01 ...}); "May" is left alone. */
+  private static boolean isDateName(String s, int a, int b) {
+    int len = b - a;
+    if (len != 3 && len != 4) {
+      return false;
+    }
+    String t = len == 4 && s.charAt(b - 1) == ',' ? s.substring(a, b - 1) : s.substring(a, b);
+    return DATE_NAMES.contains(t);
+  }
+
+  private static final java.util.Set<String> DATE_NAMES =
+      java.util.Set.of(
+          "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+          "Aug", "Sep", "Oct", "Nov", "Dec");
+
+  /** A plain number such as {@code 12}, {@code -3} or {@code 5.2}. */
+  private static boolean isNumber(String s, int a, int b) {
+    while (a < b && "([{<~".indexOf(s.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && ")]},;:".indexOf(s.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    boolean digit = false;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.' && c != ',' && !(i == a && (c == '-' || c == '+'))) {
+        return false;
+      }
+    }
+    return digit;
+  }
+
+  /**
+   * A unit after a number varies with it ({@code 5.2 KB}, {@code 800 B}, {@code 12 ms}), so it is
+   * masked too; trailing punctuation stays.
+   */
+  private static String maskUnit(String token) {
+    int end = 0;
+    while (end < token.length()
+        && (Character.isLetter(token.charAt(end)) || token.charAt(end) == '%')) {
+      end++;
+    }
+    if (end == 0 || !UNITS.contains(token.substring(0, end))) {
+      return token;
+    }
+    return end == token.length() ? WILDCARD : WILDCARD + token.substring(end);
+  }
+
+  private static final java.util.Set<String> UNITS =
+      java.util.Set.of(
+          "B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB", "b", "kb", "mb",
+          "gb", "bytes", "ms", "us", "ns", "s", "sec", "secs", "seconds", "min", "mins", "minutes",
+          "h", "hours", "days", "%");
 
   private static boolean startsPath(String s, int a) {
     char c = s.charAt(a);
