@@ -46,7 +46,15 @@ public final class TokenMasker {
       }
       String masked = maskToken(content, start, i, sb);
       if (afterNumber && masked != WILDCARD) {
-        masked = maskUnit(masked);
+        String unit = maskUnit(masked);
+        String last = out.isEmpty() ? "" : out.get(out.size() - 1);
+        if (unit != masked && unit != WILDCARD && last.endsWith(WILDCARD)) {
+          // "5.2 KB," is one variable and a comma; "(1.2 MB)" is "(<*>)".
+          out.set(out.size() - 1, last + unit.substring(WILDCARD.length()));
+          afterNumber = false;
+          continue;
+        }
+        masked = unit;
       }
       afterNumber = isNumber(content, start, i);
       // Adjacent variables are one variable of varying length (a list of ids, a value with spaces).
@@ -75,7 +83,7 @@ public final class TokenMasker {
     if (!special) {
       return isDateName(s, start, end) ? WILDCARD : s.substring(start, end);
     }
-    if (isHexColon(s, start, end) || isEndpoint(s, start, end)) {
+    if (isHexColon(s, start, end) || isEndpoint(s, start, end) || isDrivePath(s, start, end)) {
       return WILDCARD;
     }
     if (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end) {
@@ -183,6 +191,14 @@ public final class TokenMasker {
       }
     }
     return dot;
+  }
+
+  /** {@code C:\\Windows\\system32}. */
+  private static boolean isDrivePath(String s, int a, int b) {
+    return b - a > 3
+        && Character.isLetter(s.charAt(a))
+        && s.charAt(a + 1) == ':'
+        && s.charAt(a + 2) == '\\';
   }
 
   /** Day and month names of dates ({@code Fri Jul 01 ...}); "May" is left alone. */
