@@ -179,6 +179,9 @@ public final class VigilConfig implements Serializable {
           "scores must satisfy 0 < detection.threshold <= detection.severity.medium <= "
               + "detection.severity.high <= detection.severity.critical <= 1");
     }
+    if (get(VigilOptions.FEEDBACK_STEP) < 0 || get(VigilOptions.MAX_THRESHOLD_SHIFT) < 0) {
+      errors.add("detection.feedback-step and detection.max-threshold-shift must not be negative");
+    }
     if (get(VigilOptions.DROPOUT_FACTOR) <= 1) {
       errors.add("detection.dropout-factor must be greater than 1");
     }

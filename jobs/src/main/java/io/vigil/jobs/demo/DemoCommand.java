@@ -64,8 +64,8 @@ public final class DemoCommand {
     Sink<Anomaly> anomalies = AnomalyPostgresSink.create(config);
     MetricsAnomalyJob.buildPipeline(
         env,
-        DemoSource.create(scenario),
-        new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink()),
+        new MetricsAnomalyJob.Sources(DemoSource.create(scenario), null),
+        new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink(), null),
         config);
 
     long t0 = System.nanoTime();
