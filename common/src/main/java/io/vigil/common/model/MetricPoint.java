@@ -22,7 +22,7 @@ public record MetricPoint(
   }
 
   /** The series this point belongs to; equal for every point of the same series. */
-  public SeriesKey series() {
+  public String series() {
     return SeriesKey.of(tenant, source, metric, tags);
   }
 }
