@@ -29,7 +29,6 @@ public final class EnsembleDetector implements SeriesDetector {
 
   private final Params p;
   private final double holdDecay;
-  private final double recordDecay;
   private final RobustLevel level = new RobustLevel();
   private final SeasonalBaseline season;
   private double seasonalAbsDev;
@@ -37,8 +36,7 @@ public final class EnsembleDetector implements SeriesDetector {
   private double diffAbsDev;
   private double cusumUp;
   private double cusumDown;
-  private final float[] meanSurprise = {1f, 1f, 1f, 1f};
-  private final float[] record = new float[4];
+  private final TailCalibrator calibrator;
   private double hold;
   private float offset;
   private final double[] u = new double[COMPONENTS.length];
@@ -46,7 +44,7 @@ public final class EnsembleDetector implements SeriesDetector {
   EnsembleDetector(Params p) {
     this.p = p;
     this.holdDecay = Math.pow(0.5, 1.0 / p.suppressHalfLife());
-    this.recordDecay = Math.pow(0.5, 1.0 / p.recordHalfLife());
+    this.calibrator = new TailCalibrator(COMPONENTS.length, p.tailThreshold());
     this.season = p.seasonal() ? new SeasonalBaseline() : null;
   }
 
@@ -69,7 +67,7 @@ public final class EnsembleDetector implements SeriesDetector {
     double zResidual = zLevel;
     double seasonalSigma = Math.max(seasonalAbsDev * RobustLevel.MAD_TO_SIGMA, floor());
     if (!Double.isNaN(expected)) {
-      zResidual = (value - expected) / seasonalSigma;
+      zResidual = season.residual(timestampMillis, value) / seasonalSigma;
       u[SEASONAL] = TailScore.surpriseOfZ(zResidual);
     } else {
       u[SEASONAL] = 0.0;
@@ -92,16 +90,14 @@ public final class EnsembleDetector implements SeriesDetector {
       if ((p.componentMask() & (1 << i)) == 0) {
         continue;
       }
-      double cal = u[i] / Math.max(1.0, meanSurprise[i]);
-      double novelty = cal - record[i];
-      if (novelty > best) {
-        best = novelty;
+      double ui = Math.min(u[i], p.maxSurprise());
+      double cal = calibrator.calibrated(i, ui, p.tailThreshold());
+      if (cal > best) {
+        best = cal;
         top = i;
       }
       double rate = warm ? p.calibrationAlpha() : Math.max(p.calibrationAlpha(), 1.0 / n);
-      meanSurprise[i] += (float) (rate * (Math.min(u[i], p.calibrationCap()) - meanSurprise[i]));
-      double grown = Math.min(cal, p.recordGrowth() * Math.max(record[i], 1.0));
-      record[i] = (float) Math.max(record[i] * recordDecay, grown);
+      calibrator.learn(i, ui, p.tailThreshold(), rate, p.excessAlpha(), p.excessGrowth());
     }
     double raw = best;
     learn(timestampMillis, value, sigma, expected, seasonalSigma, diff, diffSigma);
@@ -145,15 +141,16 @@ public final class EnsembleDetector implements SeriesDetector {
       double seasonalSigma,
       double diff,
       double diffSigma) {
+    // Until a cycle is found the seasonal scale follows the level residual, an upper bound, so
+    // the first seasonal z-scores are conservative rather than divided by nothing.
+    double e = Double.isNaN(expected) ? value - level.level() : season.residual(ts, value);
+    double lim = p.clip() * seasonalSigma;
+    double seasonalRate = level.count() <= p.warmup() ? 1.0 / level.count() : p.scaleAlpha();
+    seasonalAbsDev += seasonalRate * (Math.min(Math.abs(e), lim) - seasonalAbsDev);
     if (season != null) {
       season.learn(ts, value, level.level(), p.seasonalParams());
     }
     level.learn(value, p.levelAlpha(), p.levelAlpha(), p.warmup(), p.clip(), sigma);
-    if (!Double.isNaN(expected)) {
-      double e = value - expected;
-      double lim = p.clip() * seasonalSigma;
-      seasonalAbsDev += p.scaleAlpha() * (Math.min(Math.abs(e), lim) - seasonalAbsDev);
-    }
     double dl = p.clip() * diffSigma;
     double rateAlpha = level.count() <= p.warmup() ? 1.0 / level.count() : p.scaleAlpha();
     diffAbsDev += rateAlpha * (Math.min(Math.abs(diff), dl) - diffAbsDev);
@@ -185,12 +182,7 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeDouble(diffAbsDev);
     out.writeDouble(cusumUp);
     out.writeDouble(cusumDown);
-    for (float m : meanSurprise) {
-      out.writeFloat(m);
-    }
-    for (float r : record) {
-      out.writeFloat(r);
-    }
+    calibrator.writeTo(out);
     out.writeDouble(hold);
     out.writeFloat(offset);
     out.writeBoolean(season != null);
@@ -211,12 +203,7 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    for (int i = 0; i < d.meanSurprise.length; i++) {
-      d.meanSurprise[i] = in.readFloat();
-    }
-    for (int i = 0; i < d.record.length; i++) {
-      d.record[i] = in.readFloat();
-    }
+    d.calibrator.readFrom(in);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
     boolean seasonal = in.readBoolean();
@@ -236,12 +223,13 @@ public final class EnsembleDetector implements SeriesDetector {
       double scaleAlpha,
       double clip,
       double cusumK,
+      double tailThreshold,
       double calibrationAlpha,
-      double calibrationCap,
+      double excessAlpha,
+      double excessGrowth,
+      double maxSurprise,
       double suppressHalfLife,
       double suppressDamp,
-      double recordHalfLife,
-      double recordGrowth,
       int componentMask,
       boolean seasonal,
       double seasonalProfileAlpha,
@@ -259,8 +247,30 @@ public final class EnsembleDetector implements SeriesDetector {
     /** The one configuration Vigil ships with and scores NAB with. */
     public static Params defaults() {
       return new Params(
-          100, 0.01, 0.02, 4.0, 0.5, 0.005, 12.0, 100.0, 0.0, 2000.0, 2.0, 15, true, 0.2, 0.01, 0.3,
-          2.0, 3.0, 0.3, 0.05, 0.3, 1e-9, 1e-4);
+          /* warmup */ 100,
+          /* levelAlpha */ 0.01,
+          /* scaleAlpha */ 0.005,
+          /* clip */ 4.0,
+          /* cusumK */ 0.5,
+          /* tailThreshold */ 4.6,
+          /* calibrationAlpha */ 0.002,
+          /* excessAlpha */ 0.1,
+          /* excessGrowth */ 4.0,
+          /* maxSurprise */ 200.0,
+          /* suppressHalfLife */ 100.0,
+          /* suppressDamp */ 0.0,
+          /* componentMask */ 15,
+          /* seasonal */ true,
+          /* seasonalProfileAlpha */ 0.2,
+          /* seasonalVarianceAlpha */ 0.005,
+          /* seasonalMinSkill */ 0.3,
+          /* seasonalMinCycles */ 2.0,
+          /* bandWidth */ 3.0,
+          /* reasonLevel */ 0.3,
+          /* feedbackStep */ 0.05,
+          /* maxOffset */ 0.3,
+          /* minSigma */ 1e-9,
+          /* relativeSigmaFloor */ 1e-4);
     }
 
     public Params {
@@ -270,11 +280,12 @@ public final class EnsembleDetector implements SeriesDetector {
       check(clip > 0, "clip must be positive");
       check(cusumK > 0, "cusumK must be positive");
       check(calibrationAlpha > 0 && calibrationAlpha <= 1, "calibrationAlpha must be in (0, 1]");
-      check(calibrationCap >= 1, "calibrationCap must be at least 1");
+      check(tailThreshold > 0, "tailThreshold must be positive (nats)");
+      check(excessAlpha > 0 && excessAlpha <= 1, "excessAlpha must be in (0, 1]");
+      check(excessGrowth > 1, "excessGrowth must be above 1");
+      check(maxSurprise > tailThreshold, "maxSurprise must exceed tailThreshold");
       check(suppressHalfLife > 0, "suppressHalfLife must be positive (points)");
       check(suppressDamp >= 0 && suppressDamp <= 1, "suppressDamp must be in [0, 1]");
-      check(recordHalfLife > 0, "recordHalfLife must be positive (points)");
-      check(recordGrowth > 1, "recordGrowth must be above 1");
       check(seasonalProfileAlpha > 0 && seasonalProfileAlpha <= 1, "seasonalProfileAlpha: (0, 1]");
       check(
           seasonalVarianceAlpha > 0 && seasonalVarianceAlpha <= 1, "seasonalVarianceAlpha: (0, 1]");

@@ -52,6 +52,32 @@ final class SeasonalBaseline {
     return active == NONE ? Double.NaN : predict(active, ts);
   }
 
+  /**
+   * The residual of {@code value} against the active cycle: its distance to the band spanned by the
+   * two profile bins around {@code ts}, so that a sharp edge that falls between two bins is not
+   * mistaken for a deviation. NaN when no cycle is active.
+   */
+  double residual(long ts, double value) {
+    if (active == NONE) {
+      return Double.NaN;
+    }
+    float[] prof = profile[active];
+    int n = prof.length;
+    double x = phase(active, ts) * n - 0.5;
+    int b0 = (int) Math.floor(x);
+    float v0 = prof[Math.floorMod(b0, n)];
+    float v1 = prof[Math.floorMod(b0 + 1, n)];
+    if (Float.isNaN(v0)) {
+      v0 = v1;
+    }
+    if (Float.isNaN(v1)) {
+      v1 = v0;
+    }
+    double lo = Math.min(v0, v1);
+    double hi = Math.max(v0, v1);
+    return value < lo ? value - lo : value > hi ? value - hi : 0.0;
+  }
+
   /** Share of variance explained by the active cycle (0 when none). */
   double skill() {
     return active == NONE || levelVar <= 0 ? 0.0 : 1.0 - resVar[active] / levelVar;
@@ -81,6 +107,7 @@ final class SeasonalBaseline {
     levelVar += a * (d0 * d0 - levelVar);
     int best = NONE;
     double bestSkill = p.minSkill();
+    double[] skills = new double[PERIODS_MS.length];
     for (int k = 0; k < PERIODS_MS.length; k++) {
       if (!usable(k)) {
         continue;
@@ -95,10 +122,19 @@ final class SeasonalBaseline {
       learnProfile(k, ts, value, p.profileAlpha());
       double cycles = (ts - firstTs) / (double) PERIODS_MS[k];
       double skill = levelVar <= 0 ? 0.0 : 1.0 - resVar[k] / levelVar;
-      if (cycles >= p.minCycles() && skill > bestSkill) {
+      skills[k] = cycles >= p.minCycles() ? skill : Double.NEGATIVE_INFINITY;
+      if (skills[k] > bestSkill) {
         best = k;
         bestSkill = skill;
       }
+    }
+    // Hysteresis: the active cycle stays while it keeps half the required skill and no other
+    // candidate beats it clearly, so an anomaly that spoils the fit for a while does not switch
+    // the baseline off just when it is needed.
+    if (active != NONE
+        && skills[active] >= p.minSkill() / 2
+        && (best == NONE || skills[best] < skills[active] + 0.1)) {
+      return;
     }
     active = best;
   }
@@ -184,7 +220,7 @@ final class SeasonalBaseline {
       double profileAlpha, double varianceAlpha, double minSkill, double minCycles)
       implements java.io.Serializable {
     static SeasonalParams defaults() {
-      return new SeasonalParams(0.2, 0.01, 0.3, 2.0);
+      return new SeasonalParams(0.2, 0.005, 0.3, 2.0);
     }
   }
 }
