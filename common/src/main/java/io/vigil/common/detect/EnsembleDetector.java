@@ -143,7 +143,8 @@ public final class EnsembleDetector implements SeriesDetector {
       double diffSigma) {
     // Until a cycle is found the seasonal scale follows the level residual, an upper bound, so
     // the first seasonal z-scores are conservative rather than divided by nothing.
-    double e = Double.isNaN(expected) ? value - level.level() : season.residual(ts, value);
+    double e = Double.isNaN(expected) ? value - level.level() : season.binError(ts, value);
+    e = Double.isNaN(e) ? value - level.level() : e;
     double lim = p.clip() * seasonalSigma;
     double seasonalRate = level.count() <= p.warmup() ? 1.0 / level.count() : p.scaleAlpha();
     seasonalAbsDev += seasonalRate * (Math.min(Math.abs(e), lim) - seasonalAbsDev);
@@ -252,14 +253,14 @@ public final class EnsembleDetector implements SeriesDetector {
           /* scaleAlpha */ 0.005,
           /* clip */ 4.0,
           /* cusumK */ 0.5,
-          /* tailThreshold */ 4.6,
+          /* tailThreshold */ 7.0,
           /* calibrationAlpha */ 0.002,
           /* excessAlpha */ 0.1,
           /* excessGrowth */ 4.0,
           /* maxSurprise */ 200.0,
           /* suppressHalfLife */ 100.0,
           /* suppressDamp */ 0.0,
-          /* componentMask */ 15,
+          /* componentMask */ 11,
           /* seasonal */ true,
           /* seasonalProfileAlpha */ 0.2,
           /* seasonalVarianceAlpha */ 0.005,

@@ -78,6 +78,19 @@ final class SeasonalBaseline {
     return value < lo ? value - lo : value > hi ? value - hi : 0.0;
   }
 
+  /**
+   * The plain error of {@code value} against the bin that holds {@code ts}: what the profile learns
+   * from, so its spread is the noise scale (the band residual would understate it).
+   */
+  double binError(long ts, double value) {
+    if (active == NONE) {
+      return Double.NaN;
+    }
+    float[] prof = profile[active];
+    int b = Math.min(prof.length - 1, (int) (phase(active, ts) * prof.length));
+    return Float.isNaN(prof[b]) ? Double.NaN : value - prof[b];
+  }
+
   /** Share of variance explained by the active cycle (0 when none). */
   double skill() {
     return active == NONE || levelVar <= 0 ? 0.0 : 1.0 - resVar[active] / levelVar;
@@ -161,18 +174,19 @@ final class SeasonalBaseline {
     return v0 + frac * (v1 - v0);
   }
 
+  /**
+   * Learns into the one bin that holds {@code ts} (not split between neighbours, which would smear
+   * a sharp edge into both bins); the forecast interpolates between bins instead.
+   */
   private void learnProfile(int k, long ts, double value, double alpha) {
     float[] prof = profile[k];
     int n = prof.length;
-    double x = phase(k, ts) * n - 0.5;
-    int b0 = (int) Math.floor(x);
-    double frac = x - b0;
+    int b = Math.min(n - 1, (int) (phase(k, ts) * n));
     // Each bin sees about pointsPerBin points per cycle; scale alpha so one cycle weighs alpha.
     double pointsPerBin = Math.max(1.0, PERIODS_MS[k] / (n * intervalMs));
     double cycles = (ts - firstTs) / (double) PERIODS_MS[k];
     double rate = Math.max(alpha, 1.0 / (1.0 + cycles)) / pointsPerBin;
-    nudge(prof, Math.floorMod(b0, n), value, rate * (1.0 - frac));
-    nudge(prof, Math.floorMod(b0 + 1, n), value, rate * frac);
+    nudge(prof, b, value, rate);
   }
 
   private static void nudge(float[] prof, int b, double value, double w) {

@@ -27,7 +27,9 @@ final class TailCalibrator {
 
   /** Calibrated surprise {@code -ln P(U > u)} of component {@code i}. */
   double calibrated(int i, double u, double threshold) {
-    double base = -Math.log(rate[i]);
+    // Never more alarmed than the nominal model: a rate below e^-u0 only means the model's scale
+    // is conservative, and boosting on that evidence would turn quiet series into noisy ones.
+    double base = Math.min(threshold, -Math.log(rate[i]));
     if (u <= threshold) {
       return u * base / threshold;
     }
