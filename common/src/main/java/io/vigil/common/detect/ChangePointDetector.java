@@ -9,8 +9,8 @@ import java.util.Map;
  * A two-sided CUSUM level-shift detector on robustly standardized values. The statistic of a
  * reflected Gaussian random walk with drift {@code -k} has tail {@code P(S > s) ~ exp(-2 k s)}, so
  * the score is that tail probability on Vigil's scale. When the statistic crosses {@code h} the
- * shift is confirmed: the baseline jumps to the new level and the sums restart, so one shift gives
- * one detection.
+ * shift is confirmed: the baseline restarts on the new level (averaged over a new warm-up) and the
+ * sums restart, so one shift gives one detection.
  */
 public final class ChangePointDetector implements SeriesDetector {
   static final byte FORMAT = 1;
@@ -49,8 +49,9 @@ public final class ChangePointDetector implements SeriesDetector {
           String.format(
               "level shifted %s from %.4g (CUSUM %.1f sigmas)",
               up > down ? "up" : "down", base, stat);
-      // Restart on the new level: keep its scale, forget the old mean.
-      level.learn(value, 1.0, p.alpha(), p.warmup(), Double.MAX_VALUE, sigma);
+      // Restart on the new level: keep the scale, average the next warm-up points afresh (a
+      // single noisy point would be a poor new level and trigger a second alarm).
+      level.restart(value);
       up = 0.0;
       down = 0.0;
     } else {

@@ -56,6 +56,12 @@ final class RobustLevel {
     absDev += beta * (Math.abs(clipped) - absDev);
   }
 
+  /** Starts a new level at {@code value}, keeping the scale; the next points are averaged again. */
+  void restart(double value) {
+    level = value;
+    count = 1;
+  }
+
   void writeTo(DataOutput out) throws IOException {
     out.writeDouble(level);
     out.writeDouble(absDev);

@@ -117,7 +117,7 @@ class EnsembleDetectorTest {
   @Test
   void falsePositiveFeedbackRaisesTheThresholdAndTruePositiveLowersIt() {
     double[] v = noise(3000, 6);
-    v[2500] += 45;
+    v[2500] += 27;
     double before = run(factory.create(), v)[2500];
     EnsembleDetector quiet = (EnsembleDetector) factory.create();
     for (int i = 0; i < 3; i++) {
