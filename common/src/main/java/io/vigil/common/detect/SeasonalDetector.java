@@ -26,6 +26,7 @@ public final class SeasonalDetector implements SeriesDetector {
     double floor = Math.max(p.minSigma(), Math.abs(level.level()) * p.relativeSigmaFloor());
     double sigma = level.sigma(p.minSigma(), p.relativeSigmaFloor());
     double expected = season.expected(timestampMillis);
+    int cycle = season.active();
     double seasonalSigma = Math.max(residualAbsDev * RobustLevel.MAD_TO_SIGMA, floor);
     boolean seasonal = !Double.isNaN(expected);
     double base = seasonal ? expected : level.level();
@@ -44,7 +45,8 @@ public final class SeasonalDetector implements SeriesDetector {
       return new Score(0.0, base, lower, upper, "warmup", "");
     }
     double s = TailScore.fromZ(z);
-    String component = seasonal ? SeasonalBaseline.PERIOD_NAMES[season.active()] : "level";
+    // The cycle that made the forecast: learning the point may have switched it off since.
+    String component = seasonal ? SeasonalBaseline.PERIOD_NAMES[cycle] : "level";
     String reason =
         s < 0.3
             ? ""

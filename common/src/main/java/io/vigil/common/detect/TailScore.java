@@ -14,6 +14,16 @@ public final class TailScore {
   private static final double LN10 = Math.log(10.0);
   private static final double LN_SQRT_HALF_PI = 0.5 * Math.log(Math.PI / 2.0);
 
+  private static final double TABLE_MAX = 2.0;
+  private static final int TABLE_STEPS = 256;
+  private static final double[] SMALL = new double[TABLE_STEPS + 1];
+
+  static {
+    for (int k = 0; k <= TABLE_STEPS; k++) {
+      SMALL[k] = -Math.log(Erf.erfc(k * TABLE_MAX / TABLE_STEPS / SQRT2));
+    }
+  }
+
   private TailScore() {}
 
   /** Two-sided tail probability of a standard normal deviation {@code z}. */
@@ -42,6 +52,12 @@ public final class TailScore {
     double a = Math.abs(z);
     if (Double.isNaN(a)) {
       return 0.0;
+    }
+    if (a < TABLE_MAX) {
+      // Most points are ordinary; erfc is costly, so they interpolate a table of exact values.
+      double x = a * TABLE_STEPS / TABLE_MAX;
+      int k = (int) x;
+      return SMALL[k] + (x - k) * (SMALL[k + 1] - SMALL[k]);
     }
     if (a < 26.0) {
       return -Math.log(Erf.erfc(a / SQRT2));
