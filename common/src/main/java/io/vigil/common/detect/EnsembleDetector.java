@@ -250,7 +250,7 @@ public final class EnsembleDetector implements SeriesDetector {
       return new Params(
           /* warmup */ 100,
           /* levelAlpha */ 0.01,
-          /* scaleAlpha */ 0.005,
+          /* scaleAlpha */ 0.0035,
           /* clip */ 4.0,
           /* cusumK */ 0.5,
           /* tailThreshold */ 7.0,
