@@ -170,7 +170,7 @@ public final class VigilOptions {
   public static final ConfigOption<String> DETECTOR =
       key("detection.detector")
           .stringType()
-          .defaultValue("robust-ewma")
+          .defaultValue("ensemble")
           .withDescription(
               "Per-series detector: " + String.join(", ", DetectorChoice.names()) + ".");
   public static final ConfigOption<Double> THRESHOLD =
