@@ -99,8 +99,18 @@ public final class BacktestCommand {
     out.printf("scored %d files into %s%n", files, outDir);
     if (labels != null) {
       out.printf("NAB scores over %d labelled files (reference: nab_score.py):%n", scored.size());
-      for (NabScorer.Result r : NabScorer.score(scored, labels.totalWindows())) {
+      List<NabScorer.Result> results = NabScorer.score(scored, labels.totalWindows());
+      for (NabScorer.Result r : results) {
         out.println(r);
+      }
+      NabScorer.Result standard = results.get(0);
+      out.printf(
+          "per file, %s profile at threshold %.6g (window score: earliest detection's weight,"
+              + " -%.0f per missed window):%n",
+          standard.profile().name(), standard.threshold(), standard.profile().fn());
+      for (NabScorer.FileBreakdown b :
+          NabScorer.breakdown(scored, standard.profile(), standard.threshold())) {
+        out.println(b);
       }
     }
     return 0;

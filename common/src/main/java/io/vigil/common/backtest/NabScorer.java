@@ -182,6 +182,91 @@ public final class NabScorer {
     return new Result(prof, norm, bestRaw, bestThr, bestFound, liveCount, bestFps);
   }
 
+  /**
+   * One file's share of a profile's result at a given threshold: windows found (a window counts
+   * when one of its rows past probation is detected) and missed, detections outside windows, the
+   * raw score gained in windows (earliest detection's weight) and lost to false positives, and each
+   * window's first detection as a fraction of the window (0 = its start; -1 = missed).
+   */
+  public record FileBreakdown(
+      String name,
+      int windowsFound,
+      int windowsMissed,
+      int falsePositives,
+      double tpScore,
+      double fpCost,
+      double[] firstDetection) {
+
+    @Override
+    public String toString() {
+      StringBuilder at = new StringBuilder();
+      for (double d : firstDetection) {
+        at.append(at.length() == 0 ? "" : " ")
+            .append(d < 0 ? "miss" : String.format(Locale.ROOT, "%.2f", d));
+      }
+      return String.format(
+          Locale.ROOT,
+          "%-56s TP %d FN %d FP %3d  window score %+.2f  FP cost %.2f  first detection %s",
+          name,
+          windowsFound,
+          windowsMissed,
+          falsePositives,
+          tpScore,
+          fpCost,
+          at.length() == 0 ? "-" : at);
+    }
+  }
+
+  /**
+   * Per-file breakdown of a profile at {@code threshold} (detection = score >= threshold), e.g. the
+   * optimal threshold of {@link #score}: where a configuration gains and loses its points.
+   */
+  public static List<FileBreakdown> breakdown(
+      List<FileResult> files, Profile prof, double threshold) {
+    List<FileBreakdown> out = new ArrayList<>();
+    for (FileResult f : files) {
+      int n = f.scores().length;
+      double[] w = new double[n];
+      int[] g = new int[n];
+      weights(n, f.windows(), prof, w, g);
+      int k = f.windows().size();
+      double[] first = new double[k];
+      Arrays.fill(first, -1.0);
+      boolean[] live = new boolean[k];
+      int fps = 0;
+      double fpCost = 0.0;
+      double tp = 0.0;
+      for (int i = 0; i < n; i++) {
+        if (g[i] >= 0) {
+          live[g[i]] = true;
+        }
+        if (g[i] == -2 || f.scores()[i] < threshold) {
+          continue;
+        }
+        if (g[i] == -1) {
+          fps++;
+          fpCost -= w[i];
+        } else if (first[g[i]] < 0) {
+          int[] win = f.windows().get(g[i]);
+          first[g[i]] = (i - win[0]) / (double) (win[1] - win[0] + 1);
+          tp += w[i];
+        }
+      }
+      int found = 0;
+      int missed = 0;
+      for (int j = 0; j < k; j++) {
+        if (first[j] >= 0) {
+          found++;
+        } else if (live[j]) {
+          missed++;
+          tp -= prof.fn();
+        }
+      }
+      out.add(new FileBreakdown(f.name(), found, missed, fps, tp, fpCost, first));
+    }
+    return out;
+  }
+
   /** Per-row weight and group: -2 probation, -1 outside windows, k >= 0 window index. */
   static void weights(int n, List<int[]> windows, Profile prof, double[] w, int[] g) {
     double prob = Math.min(Math.floor(PROBATION_PERCENT * n), PROBATION_PERCENT * 5000);

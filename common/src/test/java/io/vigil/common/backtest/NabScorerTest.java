@@ -47,4 +47,27 @@ class NabScorerTest {
         NabScorer.score(List.of(new NabScorer.FileResult("f", s, List.of())), 0).get(0);
     assertThat(r.falsePositives()).isZero();
   }
+
+  @Test
+  void breakdownSplitsFoundMissedAndFalsePositivesPerFile() {
+    int n = 1000;
+    double[] s = new double[n];
+    s[525] = 0.8; // a quarter into the first window
+    s[300] = 0.9; // before any window: a false positive
+    s[700] = 0.1; // in the second window but under the threshold
+    List<int[]> windows = List.<int[]>of(new int[] {500, 599}, new int[] {650, 749});
+    List<NabScorer.FileBreakdown> b =
+        NabScorer.breakdown(
+            List.of(new NabScorer.FileResult("f", s, windows)), NabScorer.PROFILES.get(0), 0.5);
+    assertThat(b).hasSize(1);
+    NabScorer.FileBreakdown f = b.get(0);
+    assertThat(f.windowsFound()).isEqualTo(1);
+    assertThat(f.windowsMissed()).isEqualTo(1);
+    assertThat(f.falsePositives()).isEqualTo(1);
+    assertThat(f.fpCost()).isCloseTo(0.11, Offset.offset(1e-9));
+    assertThat(f.firstDetection()).containsExactly(0.25, -1.0);
+    double tp = NabScorer.scaledSigmoid(-75 / 100.0) / NabScorer.scaledSigmoid(-1.0);
+    assertThat(f.tpScore()).isCloseTo(tp - 1.0, Offset.offset(1e-9));
+    assertThat(f.toString()).contains("0.25 miss");
+  }
 }
