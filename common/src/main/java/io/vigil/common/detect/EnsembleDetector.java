@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Vigil's default detector: four online components (level, seasonal residual, rate of change,
- * level-shift CUSUM) each turned into a surprise {@code -ln p} from its tail probability,
- * self-calibrated against the surprises the same series usually produces, combined by the
- * Bonferroni-corrected minimum p, and post-processed so that one incident yields one detection.
+ * Vigil's default detector: online components (level, seasonal residual, rate of change,
+ * level-shift CUSUM, context novelty) each turned into a surprise {@code -ln p} from its tail
+ * probability, self-calibrated against the surprises the same series usually produces, combined by
+ * the Bonferroni-corrected minimum p, and post-processed so that one incident yields one detection.
  *
  * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
  * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
@@ -20,11 +20,23 @@ import java.util.Map;
 public final class EnsembleDetector implements SeriesDetector {
 
   static final byte FORMAT = 1;
-  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift"};
+  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty"};
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
   private static final int RATE = 2;
   private static final int SHIFT = 3;
+  private static final int NOVELTY = 4;
+
+  /**
+   * Novelty contexts: the last {@code CONTEXT} values, each quantized into {@code LEVELS} levels
+   * ({@code BITS} bits each); one bit per possible context remembers whether it has been seen, so
+   * the memory is fixed at {@code LEVELS^CONTEXT} bits (64 bytes).
+   */
+  static final int BITS = 3;
+
+  static final int LEVELS = 1 << BITS;
+  static final int CONTEXT = 3;
+  private static final int CONTEXT_MASK = (1 << (BITS * CONTEXT)) - 1;
   private static final double LN_COMPONENTS = Math.log(COMPONENTS.length);
 
   private final Params p;
@@ -39,6 +51,9 @@ public final class EnsembleDetector implements SeriesDetector {
   private final TailCalibrator calibrator;
   private double hold;
   private float offset;
+  private final long[] seen = new long[(CONTEXT_MASK + 1) / 64];
+  private int context;
+  private float noveltyRate = 1f;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -83,6 +98,8 @@ public final class EnsembleDetector implements SeriesDetector {
     // Reflected random walk with drift -k: P(S > s) ~ exp(-2 k s), both sides.
     u[SHIFT] = Math.max(0.0, 2.0 * p.cusumK() * Math.max(cusumUp, cusumDown) - Math.log(2.0));
 
+    u[NOVELTY] = (p.componentMask() & (1 << NOVELTY)) == 0 ? 0.0 : novelty(zResidual, n);
+
     int top = 0;
     double best = 0.0;
     boolean warm = n >= p.warmup();
@@ -109,6 +126,29 @@ public final class EnsembleDetector implements SeriesDetector {
       return new Score(0.0, base, lower, upper, "warmup", "");
     }
     return emit(raw, top, value, base, lower, upper);
+  }
+
+  /**
+   * Context novelty (after ARTime / contextOSE): the robust z-score (against the season when one is
+   * active, else the level) is quantized into {@link #LEVELS} levels of {@code 1 / noveltyScale}
+   * sigmas, and the last {@link #CONTEXT} levels form a context. A context never seen before has
+   * surprise {@code -ln r}, with {@code r} the series' recent rate of new contexts (an EWMA): a new
+   * shape is news in a series whose shapes have settled, not in one that keeps changing.
+   */
+  private double novelty(double z, long n) {
+    double level = Math.floor(z * p.noveltyScale());
+    int q = (int) Math.max(-LEVELS / 2.0, Math.min(LEVELS / 2.0 - 1, level)) + LEVELS / 2;
+    context = ((context << BITS) | q) & CONTEXT_MASK;
+    if (n < CONTEXT) {
+      return 0.0;
+    }
+    boolean novel = (seen[context >>> 6] & (1L << (context & 63))) == 0;
+    seen[context >>> 6] |= 1L << (context & 63);
+    double u = novel ? -Math.log(noveltyRate) : 0.0;
+    double a = Math.max(p.noveltyAlpha(), 1.0 / n);
+    noveltyRate += (float) (a * ((novel ? 1.0 : 0.0) - noveltyRate));
+    noveltyRate = Math.max(noveltyRate, 1e-6f);
+    return u;
   }
 
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
@@ -186,6 +226,13 @@ public final class EnsembleDetector implements SeriesDetector {
     calibrator.writeTo(out);
     out.writeDouble(hold);
     out.writeFloat(offset);
+    if ((p.componentMask() & (1 << NOVELTY)) != 0) {
+      for (long b : seen) {
+        out.writeLong(b);
+      }
+      out.writeShort(context);
+      out.writeFloat(noveltyRate);
+    }
     out.writeBoolean(season != null);
     if (season != null) {
       season.writeTo(out);
@@ -207,6 +254,13 @@ public final class EnsembleDetector implements SeriesDetector {
     d.calibrator.readFrom(in);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
+    if ((p.componentMask() & (1 << NOVELTY)) != 0) {
+      for (int i = 0; i < d.seen.length; i++) {
+        d.seen[i] = in.readLong();
+      }
+      d.context = in.readShort();
+      d.noveltyRate = in.readFloat();
+    }
     boolean seasonal = in.readBoolean();
     if (seasonal != (d.season != null)) {
       throw new IOException("state seasonal=" + seasonal + " but config seasonal=" + p.seasonal());
@@ -242,7 +296,9 @@ public final class EnsembleDetector implements SeriesDetector {
       double feedbackStep,
       double maxOffset,
       double minSigma,
-      double relativeSigmaFloor)
+      double relativeSigmaFloor,
+      double noveltyScale,
+      double noveltyAlpha)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -271,7 +327,9 @@ public final class EnsembleDetector implements SeriesDetector {
           /* feedbackStep */ 0.05,
           /* maxOffset */ 0.3,
           /* minSigma */ 1e-9,
-          /* relativeSigmaFloor */ 1e-4);
+          /* relativeSigmaFloor */ 1e-4,
+          /* noveltyScale */ 0.35,
+          /* noveltyAlpha */ 0.005);
     }
 
     public Params {
@@ -296,6 +354,8 @@ public final class EnsembleDetector implements SeriesDetector {
       check(feedbackStep >= 0 && maxOffset >= 0, "feedbackStep and maxOffset must not be negative");
       check(minSigma > 0, "minSigma must be positive");
       check(relativeSigmaFloor >= 0, "relativeSigmaFloor must not be negative");
+      check(noveltyScale > 0, "noveltyScale must be positive (levels per sigma)");
+      check(noveltyAlpha > 0 && noveltyAlpha <= 1, "noveltyAlpha must be in (0, 1]");
     }
 
     private static void check(boolean ok, String message) {

@@ -177,6 +177,41 @@ class EnsembleDetectorTest {
     assertThat(brokenDay).isGreaterThan(0.3).isGreaterThan(2 * normalDays);
   }
 
+  @Test
+  void aNewShapeAtTheUsualLevelsIsNovelOnlyForTheOptInNoveltyComponent() throws IOException {
+    // 0,0,100,100 repeated; from point 3000 on, 0,100,0,100: the same values and level, but
+    // contexts (low, high, low) never seen before.
+    double[] v = new double[3200];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i < 3000 ? (i % 4 < 2 ? 0 : 100) : (i % 2 == 0 ? 0 : 100);
+    }
+    double[] s = new double[v.length];
+    String[] component = new String[v.length];
+    EnsembleDetector.Factory novelty =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "27")));
+    SeriesDetector d = novelty.create();
+    for (int i = 0; i < v.length; i++) {
+      if (i == 2000) {
+        d = novelty.restore(roundTrip(d));
+      }
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      s[i] = sc.score();
+      component[i] = sc.component();
+    }
+    int first = 3000;
+    while (s[first] < 0.3) {
+      first++;
+    }
+    assertThat(first).isLessThan(3010);
+    assertThat(component[first]).isEqualTo("novelty");
+    assertThat(max(s, 500, 3000)).isLessThan(0.1);
+    EnsembleDetector.Factory without =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "11")));
+    assertThat(max(run(without.create(), v), 3000, 3200)).isLessThan(0.1);
+  }
+
   static DataInputStream roundTrip(SeriesDetector d) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     d.writeTo(new DataOutputStream(bytes));
