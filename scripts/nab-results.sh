@@ -61,5 +61,12 @@ Precision, recall and F1 at each profile's threshold (Java port of the scorer, \
 \`\`\`
 $(grep -E '^(standard|reward)' "$RESULTS.backtest.txt")
 \`\`\`
+
+Where the points go, file by file (\`BacktestCommand --labels\`; window score = the earliest detection's
+weight, -1 per missed window; first detection as a fraction of the window, 0.5 = the labelled middle):
+
+\`\`\`
+$(sed -n '/^per file/,$p' "$RESULTS.backtest.txt")
+\`\`\`
 MD
 echo "wrote docs/nab-results.md"
