@@ -126,7 +126,7 @@ public final class LogWindowScorer {
       }
       double med = median(column);
       double mad = madAround(column, med);
-      double scale = Math.max(1.4826 * mad, MIN_SCALE[i]);
+      double scale = Math.max(1.4826 * mad, minScale(i, med, w.total));
       double z = filled == 0 ? 0 : (x[i] - med) / scale;
       if (!TWO_SIDED[i]) {
         z = Math.max(0, z);
@@ -140,6 +140,26 @@ public final class LogWindowScorer {
     Verdict v = new Verdict(scored, score, p, fs, newTemplates(w), grownTemplates(w));
     update(w, x);
     return v;
+  }
+
+  /**
+   * The counting noise a feature has even in a perfectly steady service, so that a MAD of zero
+   * (errors are usually 0 or 1 a window) does not turn one extra event into an anomaly: Poisson
+   * noise of the count behind a rate ({@code sqrt(expected + 1) / n}) and of the volume ({@code 1 /
+   * sqrt(count)} in log space).
+   */
+  static double minScale(int feature, double median, long total) {
+    double floor = MIN_SCALE[feature];
+    if (feature == 0) {
+      return Math.max(floor, 1 / Math.sqrt(Math.expm1(median) + 1));
+    }
+    if ((feature == 1 || feature == 2) && total > 0) {
+      return Math.max(floor, Math.sqrt(median * total + 1) / total);
+    }
+    if (feature == 5) {
+      return Math.max(floor, median);
+    }
+    return floor;
   }
 
   private void update(WindowCounts w, double[] x) {

@@ -111,7 +111,11 @@ class LogAnomalyJobITCase {
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(io.vigil.jobs.metrics.MetricsAnomalyJob.flinkConfiguration(config));
+    org.apache.flink.configuration.Configuration flink =
+        io.vigil.jobs.metrics.MetricsAnomalyJob.flinkConfiguration(config);
+    // a failure must fail the test, not restart forever
+    flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+    env.configure(flink);
     env.setParallelism(2);
     LogAnomalyJob.buildPipeline(
         env, KafkaSources.raw(config, topic, run), LogAnomalyJob.Sinks.from(config), config);
@@ -255,7 +259,7 @@ class LogAnomalyJobITCase {
     assertThat(first.get("new_templates").toString()).contains(NEW_ERROR);
     List<String> features = new ArrayList<>();
     first.get("features").forEach(f -> features.add(f.get("name").asText()));
-    assertThat(features).contains("error_rate", "new_templates");
+    assertThat(features).contains("error_rate", "template_shift");
     assertThat(first.get("why").asText()).contains(NEW_ERROR);
   }
 
