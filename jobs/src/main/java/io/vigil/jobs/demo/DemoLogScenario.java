@@ -5,6 +5,8 @@ import io.vigil.common.logs.LogLevels;
 import io.vigil.common.model.LogEvent;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -12,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * The demo's logs: three services logging a steady mix of realistic messages for the last hours of
  * the metrics scenario, and one incident, an error burst with a message never seen before in
- * payments. One Kafka-like message per service and minute, as JSON lines. Deterministic.
+ * payments. One Kafka-like message per minute holding every service's events in time order, as JSON
+ * lines (the order keeps events within {@code event-time.max-out-of-orderness}). Deterministic.
  */
 public final class DemoLogScenario implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,7 +37,7 @@ public final class DemoLogScenario implements Serializable {
   }
 
   public long records() {
-    return (long) minutes * SERVICES.size();
+    return minutes;
   }
 
   public long start() {
@@ -49,34 +52,33 @@ public final class DemoLogScenario implements Serializable {
     return burstEnd;
   }
 
-  /** The message of record {@code i}: service {@code i % 3}'s logs of minute {@code i / 3}. */
+  /** The message of record {@code i}: every service's logs of minute {@code i}, in time order. */
   public byte[] message(long i) {
-    String service = SERVICES.get((int) (i % SERVICES.size()));
-    long minute = start + (i / SERVICES.size()) * DemoScenario.MINUTE;
-    SplittableRandom r = new SplittableRandom(minute * 7 + service.hashCode());
-    int n = 25 + r.nextInt(15);
-    StringBuilder b = new StringBuilder(n * 200);
-    for (int k = 0; k < n; k++) {
-      long t = minute + k * (DemoScenario.MINUTE / n);
-      b.append(json(event(service, t, r))).append('\n');
-    }
-    if (service.equals(BURST_SERVICE) && minute >= burstStart && minute < burstEnd) {
-      for (int k = 0; k < 45; k++) {
-        long t = minute + k * 1300L;
-        String user = "user-" + r.nextInt(200);
-        b.append(
-                json(
-                    new LogEvent(
-                        DemoScenario.TENANT,
-                        service,
-                        t,
-                        LogLevels.ERROR,
-                        BURST_MESSAGE
-                            + ". reset reason: connection timeout to 10.0.3."
-                            + r.nextInt(250),
-                        Map.of("user_id", user))))
-            .append('\n');
+    long minute = start + i * DemoScenario.MINUTE;
+    List<LogEvent> events = new ArrayList<>();
+    for (String service : SERVICES) {
+      SplittableRandom r = new SplittableRandom(minute * 7 + service.hashCode());
+      int n = 25 + r.nextInt(15);
+      for (int k = 0; k < n; k++) {
+        events.add(event(service, minute + k * (DemoScenario.MINUTE / n), r));
       }
+      if (service.equals(BURST_SERVICE) && minute >= burstStart && minute < burstEnd) {
+        for (int k = 0; k < 45; k++) {
+          events.add(
+              new LogEvent(
+                  DemoScenario.TENANT,
+                  service,
+                  minute + k * 1300L,
+                  LogLevels.ERROR,
+                  BURST_MESSAGE + ". reset reason: connection timeout to 10.0.3." + r.nextInt(250),
+                  Map.of("user_id", "user-" + r.nextInt(200))));
+        }
+      }
+    }
+    events.sort(Comparator.comparingLong(LogEvent::timestamp));
+    StringBuilder b = new StringBuilder(events.size() * 200);
+    for (LogEvent e : events) {
+      b.append(json(e)).append('\n');
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
