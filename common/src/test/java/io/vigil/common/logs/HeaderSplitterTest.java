@@ -33,12 +33,14 @@ class HeaderSplitterTest {
           Files.readAllLines(
               LOGHUB.resolve(e.getKey()).resolve(e.getKey() + "_2k.log"), StandardCharsets.UTF_8);
       int fitted = 0;
+      int n = 0;
       for (String line : lines) {
         assertThat(f.split(line)).as(e.getKey() + ": " + line).isEqualTo(f.splitByRegex(line));
         assertThat(f.content(line)).isEqualTo(f.contentByRegex(line));
         fitted += f.split(line).isPresent() ? 1 : 0;
-        // damaged variants take other paths through the search
-        for (String v : variants(line)) {
+        // damaged variants take other paths through the search (a sample: the regex is slow on
+        // them)
+        for (String v : n++ % 50 == 0 ? variants(line) : List.<String>of()) {
           assertThat(f.split(v)).as(e.getKey() + " variant: " + v).isEqualTo(f.splitByRegex(v));
         }
       }
