@@ -28,7 +28,16 @@ class TypesTest {
             ScoredPoint.class,
             DeadLetter.class,
             RawRecord.class,
-            SeriesState.class)) {
+            SeriesState.class,
+            io.vigil.common.model.LogEvent.class,
+            io.vigil.common.logs.WindowCounts.class,
+            io.vigil.jobs.logs.functions.MinedLog.class,
+            io.vigil.jobs.logs.functions.TemplateRow.class,
+            io.vigil.jobs.logs.functions.ErrorGroupRow.class,
+            io.vigil.jobs.logs.functions.TemplateStats.class,
+            io.vigil.jobs.logs.functions.ErrorGroupState.class,
+            io.vigil.jobs.logs.functions.FeatureWindow.class,
+            io.vigil.jobs.logs.functions.LogAnomaly.class)) {
       TypeInformation<?> t = TypeInformation.of(c);
       assertThat(t).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
       PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) t;

@@ -146,6 +146,7 @@ public final class VigilConfig implements Serializable {
     if (get(VigilOptions.METRICS_TOPIC).equals(get(VigilOptions.METRICS_DLQ_TOPIC))) {
       errors.add("kafka.metrics-dlq-topic must differ from kafka.metrics-topic");
     }
+    validateLogs(errors);
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {
       errors.add("kafka.starting-offsets must be committed-or-earliest, earliest or latest");
@@ -192,6 +193,41 @@ public final class VigilConfig implements Serializable {
     Long max = instant(VigilOptions.MAX_TIMESTAMP, errors);
     if (min != null && max != null && min >= max) {
       errors.add("input.min-timestamp must be before input.max-timestamp");
+    }
+  }
+
+  private void validateLogs(List<String> errors) {
+    requireNonBlank(VigilOptions.LOGS_TOPIC, errors);
+    requireNonBlank(VigilOptions.LOGS_DLQ_TOPIC, errors);
+    requireNonBlank(VigilOptions.LOGS_DEFAULT_TENANT, errors);
+    requireNonBlank(VigilOptions.LOGS_DEFAULT_SERVICE, errors);
+    if (get(VigilOptions.LOGS_TOPIC).equals(get(VigilOptions.LOGS_DLQ_TOPIC))) {
+      errors.add("kafka.logs-dlq-topic must differ from kafka.logs-topic");
+    }
+    if (!List.of("auto", "json", "otlp", "raw").contains(get(VigilOptions.LOGS_INPUT))) {
+      errors.add("logs.input must be auto, json, otlp or raw");
+    }
+    try {
+      io.vigil.common.logs.LogFormat.parse(get(VigilOptions.LOGS_RAW_FORMAT));
+    } catch (IllegalArgumentException e) {
+      errors.add("logs.raw-format is not usable: " + e.getMessage());
+    }
+    if (get(VigilOptions.LOGS_WINDOW).toMillis() < 1000) {
+      errors.add("logs.window must be at least 1s");
+    }
+    if (get(VigilOptions.LOGS_BASELINE_WINDOWS) < 5) {
+      errors.add("logs.baseline-windows must be at least 5");
+    }
+    int warmup = get(VigilOptions.LOGS_WARMUP_WINDOWS);
+    if (warmup < 1 || warmup > get(VigilOptions.LOGS_BASELINE_WINDOWS)) {
+      errors.add("logs.warmup-windows must be between 1 and logs.baseline-windows");
+    }
+    positive(VigilOptions.LOGS_TOP_TEMPLATES, errors);
+    if (!(get(VigilOptions.LOGS_HALF_LIFE) > 0)) {
+      errors.add("logs.baseline-half-life-windows must be positive");
+    }
+    if (get(VigilOptions.LOGS_STATE_TTL).compareTo(get(VigilOptions.LOGS_WINDOW)) <= 0) {
+      errors.add("logs.state-ttl must be longer than logs.window");
     }
   }
 

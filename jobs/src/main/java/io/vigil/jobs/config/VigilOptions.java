@@ -57,6 +57,81 @@ public final class VigilOptions {
           .withDescription(
               "Prefix of the Kafka transactional ids of exactly-once sinks; unique per job.");
 
+  // Logs
+  public static final ConfigOption<String> LOGS_TOPIC =
+      key("kafka.logs-topic")
+          .stringType()
+          .defaultValue("vigil.logs")
+          .withDescription(
+              "Topic of log records: Vigil JSON lines, OpenTelemetry otlp_json or raw text lines.");
+  public static final ConfigOption<String> LOGS_DLQ_TOPIC =
+      key("kafka.logs-dlq-topic")
+          .stringType()
+          .defaultValue("vigil.logs.dlq")
+          .withDescription("Dead-letter topic for log records that can't be used (and late ones).");
+  public static final ConfigOption<String> LOGS_GROUP_ID =
+      key("kafka.logs-group-id")
+          .stringType()
+          .defaultValue("vigil-logs")
+          .withDescription("Consumer group id of the log job.");
+  public static final ConfigOption<String> LOGS_INPUT =
+      key("logs.input")
+          .stringType()
+          .defaultValue("auto")
+          .withDescription(
+              "How log messages are decoded: auto (JSON objects by their keys, else raw text),"
+                  + " json, otlp or raw.");
+  public static final ConfigOption<String> LOGS_RAW_FORMAT =
+      key("logs.raw-format")
+          .stringType()
+          .defaultValue("<Content>")
+          .withDescription(
+              "Header format of raw text lines, e.g. '<Date> <Time> <Level> <Component>: <Content>';"
+                  + " <Level>, <Tenant>, <Service>, <Timestamp> or <Date>+<Time> are understood,"
+                  + " other fields become attributes. Lines that don't fit are dead letters.");
+  public static final ConfigOption<String> LOGS_DEFAULT_TENANT =
+      key("logs.default-tenant")
+          .stringType()
+          .defaultValue("default")
+          .withDescription("Tenant of log records that name none (raw lines, most OTLP).");
+  public static final ConfigOption<String> LOGS_DEFAULT_SERVICE =
+      key("logs.default-service")
+          .stringType()
+          .defaultValue("unknown")
+          .withDescription("Service of log records that name none (raw lines).");
+  public static final ConfigOption<Duration> LOGS_WINDOW =
+      key("logs.window")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription("Event-time tumbling window of the per-service log features.");
+  public static final ConfigOption<Integer> LOGS_BASELINE_WINDOWS =
+      key("logs.baseline-windows")
+          .intType()
+          .defaultValue(60)
+          .withDescription("Windows of history the robust feature baseline (median, MAD) uses.");
+  public static final ConfigOption<Integer> LOGS_WARMUP_WINDOWS =
+      key("logs.warmup-windows")
+          .intType()
+          .defaultValue(10)
+          .withDescription("Windows a service must have logged before its windows are scored.");
+  public static final ConfigOption<Integer> LOGS_TOP_TEMPLATES =
+      key("logs.baseline-top-templates")
+          .intType()
+          .defaultValue(100)
+          .withDescription("Templates tracked in the decayed baseline distribution per service.");
+  public static final ConfigOption<Double> LOGS_HALF_LIFE =
+      key("logs.baseline-half-life-windows")
+          .doubleType()
+          .defaultValue(30.0)
+          .withDescription("Half-life, in windows, of the baseline template distribution.");
+  public static final ConfigOption<Duration> LOGS_STATE_TTL =
+      key("logs.state-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "Event time after a service's last log when its templates, error groups and baseline"
+                  + " are deleted.");
+
   // PostgreSQL
   public static final ConfigOption<String> PG_URL =
       key("postgres.url")
@@ -251,6 +326,19 @@ public final class VigilOptions {
           BOUNDED,
           FEEDBACK_TOPIC,
           TRANSACTIONAL_ID_PREFIX,
+          LOGS_TOPIC,
+          LOGS_DLQ_TOPIC,
+          LOGS_GROUP_ID,
+          LOGS_INPUT,
+          LOGS_RAW_FORMAT,
+          LOGS_DEFAULT_TENANT,
+          LOGS_DEFAULT_SERVICE,
+          LOGS_WINDOW,
+          LOGS_BASELINE_WINDOWS,
+          LOGS_WARMUP_WINDOWS,
+          LOGS_TOP_TEMPLATES,
+          LOGS_HALF_LIFE,
+          LOGS_STATE_TTL,
           PG_URL,
           PG_USER,
           PG_PASSWORD,

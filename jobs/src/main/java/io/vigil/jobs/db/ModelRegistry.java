@@ -19,7 +19,14 @@ public final class ModelRegistry {
 
   /** Upserts the model row (idempotent) and returns its id. */
   public static UUID register(VigilConfig config, DetectorFactory factory) throws SQLException {
-    UUID id = AnomalyBuilder.modelId(factory.algorithm(), factory.version());
+    return register(config, factory.algorithm(), factory.version(), factory.hyperparameters());
+  }
+
+  /** Upserts a model that is not a per-series detector (the log window scorer). */
+  public static UUID register(
+      VigilConfig config, String algorithm, String version, Object hyperparameters)
+      throws SQLException {
+    UUID id = AnomalyBuilder.modelId(algorithm, version);
     String sql =
         "INSERT INTO ml_models (id, algorithm, version, hyperparameters, status)"
             + " VALUES (?::uuid, ?, ?, ?::jsonb, 'production')"
@@ -27,9 +34,9 @@ public final class ModelRegistry {
     try (Connection c = connect(config);
         PreparedStatement st = c.prepareStatement(sql)) {
       st.setString(1, id.toString());
-      st.setString(2, factory.algorithm());
-      st.setString(3, factory.version());
-      st.setString(4, MAPPER.writeValueAsString(factory.hyperparameters()));
+      st.setString(2, algorithm);
+      st.setString(3, version);
+      st.setString(4, MAPPER.writeValueAsString(hyperparameters));
       st.executeUpdate();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new SQLException("hyperparameters must be JSON-serializable", e);

@@ -5,6 +5,7 @@ import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.logs.LogAnomalyJob;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.InfluxDbSink;
@@ -20,9 +21,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
- * {@code vigil demo}: runs the metrics job on an embedded Flink MiniCluster over a built-in
- * scenario with injected incidents, writing to a real PostgreSQL (and InfluxDB when configured),
- * then says what it found, which incidents it caught and missed, and how to query the results.
+ * {@code vigil demo}: runs the metrics job and the log job on an embedded Flink MiniCluster over a
+ * built-in scenario with injected incidents, writing to a real PostgreSQL (and InfluxDB when
+ * configured), then says what it found, which incidents it caught and missed, and how to query the
+ * results.
  */
 public final class DemoCommand {
   private DemoCommand() {}
@@ -48,11 +50,24 @@ public final class DemoCommand {
         days,
         scenario.records() * scenario.seriesCount(),
         MetricsAnomalyJob.detector(config).algorithm());
+    DemoLogScenario logs = new DemoLogScenario(scenario.end(), 6);
+    System.out.printf(
+        "  and the log job over %d hours of %s logs (%,d messages), an error burst in %s%n",
+        6,
+        String.join(", ", DemoLogScenario.SERVICES),
+        logs.records(),
+        DemoLogScenario.BURST_SERVICE);
     MetricsAnomalyJob.prepareDatabase(config);
-    try (Connection c = ModelRegistry.connect(config);
-        PreparedStatement st = c.prepareStatement("DELETE FROM anomalies WHERE tenant = ?")) {
-      st.setString(1, DemoScenario.TENANT);
-      st.executeUpdate();
+    LogAnomalyJob.prepareDatabase(config);
+    try (Connection c = ModelRegistry.connect(config)) {
+      for (String table :
+          List.of("anomalies", "feature_windows", "log_templates", "error_groups")) {
+        try (PreparedStatement st =
+            c.prepareStatement("DELETE FROM " + table + " WHERE tenant = ?")) {
+          st.setString(1, DemoScenario.TENANT);
+          st.executeUpdate();
+        }
+      }
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -66,6 +81,11 @@ public final class DemoCommand {
         env,
         new MetricsAnomalyJob.Sources(DemoSource.create(scenario), null),
         new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink(), null),
+        config);
+    LogAnomalyJob.buildPipeline(
+        env,
+        DemoLogSource.create(logs),
+        LogAnomalyJob.Sinks.postgres(config, new DeadLetterPrintSink()),
         config);
 
     long t0 = System.nanoTime();
@@ -83,6 +103,7 @@ public final class DemoCommand {
     result.get();
     System.out.printf("Job finished in %.1f s.%n%n", (System.nanoTime() - t0) / 1e9);
     DemoReport.print(config, scenario);
+    DemoReport.printLogs(config, logs);
     if (!influx.url().isEmpty()) {
       System.out.printf(
           "Every point's score is in InfluxDB %s, database %s: SELECT value, anomaly_score FROM data_points"

@@ -115,6 +115,69 @@ final class DemoReport {
             .replaceFirst("//", "//" + config.get(VigilOptions.PG_USER) + "@"));
   }
 
+  /** The log job's findings: anomalies, top templates and error groups per service. */
+  static void printLogs(VigilConfig config, DemoLogScenario logs) throws SQLException {
+    try (Connection c = ModelRegistry.connect(config)) {
+      System.out.printf(
+          "%nLogs: injected an error burst in %s at %s (new message '%s...')%n",
+          DemoLogScenario.BURST_SERVICE,
+          TIME.format(Instant.ofEpochMilli(logs.burstStart())),
+          DemoLogScenario.BURST_MESSAGE);
+      System.out.println("Log anomalies:");
+      query(
+          c,
+          "SELECT detected_at, source, severity, round(score::numeric, 2),"
+              + " explanation->>'why' FROM anomalies WHERE tenant = ? AND kind = 'log'"
+              + " ORDER BY detected_at",
+          rs ->
+              System.out.printf(
+                  "  %s %-9s %-8s %.2f %s%n",
+                  TIME.format(rs.getTimestamp(1).toInstant()),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getDouble(4),
+                  rs.getString(5)));
+      System.out.println("Top templates:");
+      query(
+          c,
+          "SELECT service, template_id, count, template FROM (SELECT *, row_number() OVER"
+              + " (PARTITION BY service ORDER BY count DESC) AS k FROM log_templates"
+              + " WHERE tenant = ? AND alias_of IS NULL) t WHERE k <= 3 ORDER BY service, count DESC",
+          rs ->
+              System.out.printf(
+                  "  %-9s %s %,7d  %s%n",
+                  rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+      System.out.println("Error groups:");
+      query(
+          c,
+          "SELECT service, error_hash, count, affected_users, status, template FROM error_groups"
+              + " WHERE tenant = ? AND merged_into IS NULL ORDER BY count DESC LIMIT 10",
+          rs ->
+              System.out.printf(
+                  "  %-9s %s %,6d events %4d users %-6s %s%n",
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getString(5),
+                  rs.getString(6)));
+    }
+  }
+
+  private interface RowPrinter {
+    void print(ResultSet rs) throws SQLException;
+  }
+
+  private static void query(Connection c, String sql, RowPrinter p) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, DemoScenario.TENANT);
+      ResultSet rs = st.executeQuery();
+      while (rs.next()) {
+        p.print(rs);
+      }
+    }
+  }
+
   private static int bySeverity(String a, String b) {
     List<String> order = List.of("low", "medium", "high", "critical");
     return Integer.compare(order.indexOf(a), order.indexOf(b));
@@ -126,7 +189,8 @@ final class DemoReport {
         PreparedStatement st =
             c.prepareStatement(
                 "SELECT source, metric, detected_at, score, severity, explanation->>'component',"
-                    + " explanation->>'why' FROM anomalies WHERE tenant = ? ORDER BY detected_at")) {
+                    + " explanation->>'why' FROM anomalies WHERE tenant = ? AND kind = 'metric'"
+                    + " ORDER BY detected_at")) {
       st.setString(1, DemoScenario.TENANT);
       ResultSet rs = st.executeQuery();
       while (rs.next()) {

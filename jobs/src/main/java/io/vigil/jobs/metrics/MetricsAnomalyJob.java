@@ -211,7 +211,8 @@ public final class MetricsAnomalyJob {
         .name("Parse feedback");
   }
 
-  static DetectionSettings settings(VigilConfig c) {
+  /** The detection settings of a configuration (the log job shares the severity mapping). */
+  public static DetectionSettings settings(VigilConfig c) {
     return new DetectionSettings(
         new SeverityMapping(
             c.get(VigilOptions.THRESHOLD),

@@ -6,6 +6,7 @@ import io.vigil.common.detect.AnomalyBuilder;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.logs.functions.LogAnomaly;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -15,8 +16,9 @@ import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * Upserts anomalies into PostgreSQL through the Flink JDBC connector. Ids are deterministic, so a
- * replay after a restart rewrites the same rows; a status set by a human is never overwritten.
+ * Upserts anomalies (metric and log) into PostgreSQL through the Flink JDBC connector. Ids are
+ * deterministic, so a replay after a restart rewrites the same rows; a status set by a human is
+ * never overwritten.
  */
 public final class AnomalyPostgresSink {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -28,18 +30,51 @@ public final class AnomalyPostgresSink {
           + " score = EXCLUDED.score, severity = EXCLUDED.severity,"
           + " explanation = EXCLUDED.explanation, updated_at = now()";
 
+  /**
+   * Log anomalies refer to their feature window (a foreign key): the statement upserts the window
+   * first, in the same statement, so the row exists whichever sink writes first.
+   */
+  static final String LOG_UPSERT =
+      "WITH fw AS (INSERT INTO feature_windows (id, tenant, service, window_start, window_seconds,"
+          + " features) VALUES (?::uuid, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO UPDATE SET"
+          + " features = EXCLUDED.features RETURNING id)"
+          + " INSERT INTO anomalies (id, tenant, source, metric, tags, series, kind, value, score,"
+          + " severity, explanation, model_id, detected_at, feature_window_id) SELECT ?::uuid, ?, ?,"
+          + " ?, ?::jsonb, ?, 'log', ?, ?, ?, ?::jsonb, ?::uuid, ?, fw.id FROM fw"
+          + " ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value, score = EXCLUDED.score,"
+          + " severity = EXCLUDED.severity, explanation = EXCLUDED.explanation,"
+          + " feature_window_id = EXCLUDED.feature_window_id, updated_at = now()";
+
   private AnomalyPostgresSink() {}
 
+  /** Metric anomalies (kind {@code metric}). */
   public static JdbcSink<Anomaly> create(VigilConfig config) {
     return JdbcSink.<Anomaly>builder()
-        .withQueryStatement(UPSERT, AnomalyPostgresSink::bind)
-        .withExecutionOptions(
-            JdbcExecutionOptions.builder()
-                .withBatchSize(config.get(VigilOptions.PG_BATCH_SIZE))
-                .withBatchIntervalMs(1000)
-                .withMaxRetries(config.get(VigilOptions.PG_MAX_RETRIES))
-                .build())
+        .withQueryStatement(UPSERT, (st, a) -> bind(st, a, 0))
+        .withExecutionOptions(executionOptions(config))
         .buildAtLeastOnce(connection(config));
+  }
+
+  /** Log anomalies (kind {@code log}) with their feature window. */
+  public static JdbcSink<LogAnomaly> forLogs(VigilConfig config) {
+    return JdbcSink.<LogAnomaly>builder()
+        .withQueryStatement(LOG_UPSERT, AnomalyPostgresSink::bindLog)
+        .withExecutionOptions(executionOptions(config))
+        .buildAtLeastOnce(connection(config));
+  }
+
+  /** Batching and retries shared by Vigil's JDBC sinks. */
+  public static JdbcExecutionOptions executionOptions(VigilConfig config) {
+    return JdbcExecutionOptions.builder()
+        .withBatchSize(config.get(VigilOptions.PG_BATCH_SIZE))
+        .withBatchIntervalMs(1000)
+        .withMaxRetries(config.get(VigilOptions.PG_MAX_RETRIES))
+        .build();
+  }
+
+  static void bindLog(PreparedStatement st, LogAnomaly a) throws SQLException {
+    FeatureWindowPostgresSink.bind(st, a.window());
+    bind(st, a.anomaly(), 6);
   }
 
   /** Connection options from configuration; the password is passed, never printed. */
@@ -53,23 +88,24 @@ public final class AnomalyPostgresSink {
         .build();
   }
 
-  static void bind(PreparedStatement st, Anomaly a) throws SQLException {
-    st.setString(1, a.id());
-    st.setString(2, a.tenant());
-    st.setString(3, a.source());
-    st.setString(4, a.metric());
-    st.setString(5, json(a));
-    st.setString(6, a.series());
+  /** Binds the 12 anomaly parameters starting after parameter {@code at}. */
+  static void bind(PreparedStatement st, Anomaly a, int at) throws SQLException {
+    st.setString(at + 1, a.id());
+    st.setString(at + 2, a.tenant());
+    st.setString(at + 3, a.source());
+    st.setString(at + 4, a.metric());
+    st.setString(at + 5, json(a));
+    st.setString(at + 6, a.series());
     if (Double.isFinite(a.value())) {
-      st.setDouble(7, a.value());
+      st.setDouble(at + 7, a.value());
     } else {
-      st.setNull(7, Types.DOUBLE);
+      st.setNull(at + 7, Types.DOUBLE);
     }
-    st.setDouble(8, a.score());
-    st.setString(9, a.severity().dbName());
-    st.setString(10, a.explanationJson());
-    st.setString(11, AnomalyBuilder.modelId(a.modelAlgorithm(), a.modelVersion()).toString());
-    st.setTimestamp(12, new Timestamp(a.timestamp()));
+    st.setDouble(at + 8, a.score());
+    st.setString(at + 9, a.severity().dbName());
+    st.setString(at + 10, a.explanationJson());
+    st.setString(at + 11, AnomalyBuilder.modelId(a.modelAlgorithm(), a.modelVersion()).toString());
+    st.setTimestamp(at + 12, new Timestamp(a.timestamp()));
   }
 
   private static String json(Anomaly a) throws SQLException {

@@ -31,7 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * the score is lines per second. {@code fresh} starts from an empty miner every pass of the file
  * (template creation and merges included, the worst case); {@code warm} mines the same file again
  * with the templates learned (the steady state of a long-running stream); {@code withHeader} adds
- * the header regex the CLI applies first.
+ * the header split the CLI and the job apply first (the hand-written splitter), {@code
+ * withRegexHeader} the same with the reference regex; {@code headerOnly}/{@code headerOnlyRegex}
+ * time the split alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -102,6 +104,31 @@ public class LogMiningBenchmark {
     TemplateMiner m = new TemplateMiner("bench/" + dataset);
     for (String line : raw) {
       bh.consume(m.add(format.content(line).orElse(line)));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void withRegexHeader(Blackhole bh) {
+    TemplateMiner m = new TemplateMiner("bench/" + dataset);
+    for (String line : raw) {
+      bh.consume(m.add(format.contentByRegex(line).orElse(line)));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void headerOnly(Blackhole bh) {
+    for (String line : raw) {
+      bh.consume(format.split(line));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void headerOnlyRegex(Blackhole bh) {
+    for (String line : raw) {
+      bh.consume(format.splitByRegex(line));
     }
   }
 

@@ -1,0 +1,115 @@
+package io.vigil.common.codec;
+
+import io.vigil.common.model.LogEvent;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes a log message in whichever form it came: Vigil's JSON lines ({@link LogJsonCodec}), an
+ * OpenTelemetry Collector {@code otlp_json} ExportLogsServiceRequest ({@link OtlpLogsCodec}) or raw
+ * text lines with a header format ({@link RawLogCodec}). Never throws: every problem becomes a
+ * reason string, so the caller can route the record to a dead-letter topic.
+ */
+public final class LogCodec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** What a message decoded into: the good events and one reason per bad part. */
+  public record Result(List<LogEvent> events, List<String> errors) {
+    static Result error(String reason) {
+      List<String> e = new ArrayList<>(1);
+      e.add(reason);
+      return new Result(new ArrayList<>(), e);
+    }
+  }
+
+  /** Which decoder handles a message. */
+  public enum Input {
+    /** JSON objects go to the OTLP or JSON decoder (by their keys), anything else is raw text. */
+    AUTO,
+    JSON,
+    OTLP,
+    RAW
+  }
+
+  /**
+   * How to decode.
+   *
+   * @param limits message size and accepted timestamp range
+   * @param input which decoder, or AUTO
+   * @param rawFormat header format of raw lines, such as {@code <Date> <Time> <Level>: <Content>}
+   * @param defaultTenant tenant of records that name none (raw lines, OTLP without a tenant)
+   * @param defaultService service of records that name none
+   */
+  public record Settings(
+      MetricJsonCodec.Limits limits,
+      Input input,
+      String rawFormat,
+      String defaultTenant,
+      String defaultService)
+      implements Serializable {
+    /** Defaults: AUTO, every raw line is all content, tenant "default", service "unknown". */
+    public static Settings defaults() {
+      return new Settings(
+          MetricJsonCodec.Limits.defaults(), Input.AUTO, "<Content>", "default", "unknown");
+    }
+  }
+
+  private final Settings settings;
+  private final LogJsonCodec json;
+  private final OtlpLogsCodec otlp;
+  private final RawLogCodec raw;
+
+  public LogCodec(Settings settings) {
+    this.settings = settings;
+    this.json = new LogJsonCodec(settings);
+    this.otlp = new OtlpLogsCodec(settings);
+    this.raw = new RawLogCodec(settings);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Decodes one message; {@code fallbackTimestamp} (the Kafka record's time) dates raw lines whose
+   * header has no parseable time. Never throws.
+   */
+  public Result decode(byte[] message, long fallbackTimestamp) {
+    try {
+      if (message == null || message.length == 0) {
+        return Result.error("empty message");
+      }
+      if (message.length > settings.limits().maxMessageBytes()) {
+        return Result.error(
+            "oversized message: "
+                + message.length
+                + " bytes > "
+                + settings.limits().maxMessageBytes());
+      }
+      return switch (settings.input()) {
+        case JSON -> json.decode(message);
+        case OTLP -> otlp.decode(message);
+        case RAW -> raw.decode(message, fallbackTimestamp);
+        case AUTO -> auto(message, fallbackTimestamp);
+      };
+    } catch (RuntimeException e) {
+      // a bug must not stop the job on one record: the record goes to the dead letters with it
+      return Result.error("decoder failure: " + e);
+    }
+  }
+
+  private Result auto(byte[] message, long fallbackTimestamp) {
+    int i = 0;
+    while (i < message.length && Character.isWhitespace(message[i])) {
+      i++;
+    }
+    if (i == message.length) {
+      return Result.error("empty message");
+    }
+    if (message[i] != '{' && message[i] != '[') {
+      return raw.decode(message, fallbackTimestamp);
+    }
+    return OtlpLogsCodec.looksLikeOtlp(message) ? otlp.decode(message) : json.decode(message);
+  }
+}

@@ -1,0 +1,190 @@
+package io.vigil.jobs.logs;
+
+import io.vigil.common.codec.LogCodec;
+import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.logs.LogWindowScorer;
+import io.vigil.common.model.LogEvent;
+import io.vigil.jobs.config.Cli;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.logs.functions.ErrorGroupRow;
+import io.vigil.jobs.logs.functions.FeatureWindow;
+import io.vigil.jobs.logs.functions.LateLogToDeadLetterFunction;
+import io.vigil.jobs.logs.functions.LogAnomaly;
+import io.vigil.jobs.logs.functions.MineTemplatesFunction;
+import io.vigil.jobs.logs.functions.MinedLog;
+import io.vigil.jobs.logs.functions.ParseLogsFunction;
+import io.vigil.jobs.logs.functions.ScoreLogWindowsFunction;
+import io.vigil.jobs.logs.functions.TemplateRow;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.AnomalyPostgresSink;
+import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.sink.ErrorGroupPostgresSink;
+import io.vigil.jobs.sink.FeatureWindowPostgresSink;
+import io.vigil.jobs.sink.LogTemplatePostgresSink;
+import io.vigil.jobs.source.KafkaSources;
+import java.util.Locale;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads logs from Kafka, mines their templates per (tenant, service), keeps templates and error
+ * groups in PostgreSQL, computes per-service window features and scores them into log anomalies.
+ */
+public final class LogAnomalyJob {
+  private static final Logger LOG = LoggerFactory.getLogger(LogAnomalyJob.class);
+
+  private LogAnomalyJob() {}
+
+  /** Where the job's results go. */
+  public record Sinks(
+      Sink<TemplateRow> templates,
+      Sink<ErrorGroupRow> errorGroups,
+      Sink<FeatureWindow> featureWindows,
+      Sink<LogAnomaly> anomalies,
+      Sink<DeadLetter> deadLetters) {
+
+    /** The production sinks for a configuration. */
+    public static Sinks from(VigilConfig config) {
+      return postgres(
+          config,
+          DeadLetterKafkaSink.create(config, config.get(VigilOptions.LOGS_DLQ_TOPIC), "logs-dlq"));
+    }
+
+    /** The PostgreSQL sinks with the given dead-letter sink (the demo prints them). */
+    public static Sinks postgres(VigilConfig config, Sink<DeadLetter> deadLetters) {
+      return new Sinks(
+          LogTemplatePostgresSink.create(config),
+          ErrorGroupPostgresSink.create(config),
+          FeatureWindowPostgresSink.create(config),
+          AnomalyPostgresSink.forLogs(config),
+          deadLetters);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    VigilConfig config = Cli.configOrExit(args);
+    LOG.info("Vigil log job starting with {}", config);
+    prepareDatabase(config);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    Source<RawRecord, ?, ?> source =
+        KafkaSources.raw(
+            config, config.get(VigilOptions.LOGS_TOPIC), config.get(VigilOptions.LOGS_GROUP_ID));
+    buildPipeline(env, source, Sinks.from(config), config);
+    env.execute("Vigil log anomaly detection");
+  }
+
+  /** Applies migrations when asked to and registers the window scorer in ml_models. */
+  public static void prepareDatabase(VigilConfig config) throws java.sql.SQLException {
+    if (config.get(VigilOptions.PG_MIGRATE)) {
+      LOG.info("Applied {} migration(s)", Migrations.migrate(config));
+    }
+    ModelRegistry.register(
+        config, LogWindowScorer.ALGORITHM, LogWindowScorer.VERSION, scorerParams(config));
+  }
+
+  /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
+  public static SingleOutputStreamOperator<FeatureWindow> buildPipeline(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Sinks sinks,
+      VigilConfig config) {
+    long window = config.get(VigilOptions.LOGS_WINDOW).toMillis();
+    long ttl = config.get(VigilOptions.LOGS_STATE_TTL).toMillis();
+    SingleOutputStreamOperator<LogEvent> events =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Log records")
+            .uid(LogJobUids.SOURCE)
+            .process(
+                new ParseLogsFunction(new LogCodec(codecSettings(config)), LogJobTags.DEAD_LETTERS))
+            .uid(LogJobUids.PARSE)
+            .name("Parse logs");
+    SingleOutputStreamOperator<MinedLog> mined =
+        events
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<LogEvent>forBoundedOutOfOrderness(
+                        config.get(VigilOptions.OUT_OF_ORDERNESS))
+                    .withTimestampAssigner((e, t) -> e.timestamp())
+                    .withIdleness(config.get(VigilOptions.IDLENESS)))
+            .uid(LogJobUids.WATERMARKS)
+            .name("Log event time")
+            .keyBy(LogEvent::scope)
+            .process(
+                new MineTemplatesFunction(
+                    window, ttl, LogJobTags.TEMPLATES, LogJobTags.ERROR_GROUPS, LogJobTags.LATE))
+            .uid(LogJobUids.MINE)
+            .name("Mine templates");
+    SingleOutputStreamOperator<FeatureWindow> windows =
+        mined
+            .keyBy(m -> LogEvent.scope(m.tenant(), m.service()))
+            .process(
+                new ScoreLogWindowsFunction(
+                    window,
+                    ttl,
+                    scorerParams(config),
+                    MetricsAnomalyJob.settings(config).severities(),
+                    LogJobTags.ANOMALIES))
+            .uid(LogJobUids.SCORE)
+            .name("Score log windows");
+    mined
+        .getSideOutput(LogJobTags.TEMPLATES)
+        .sinkTo(sinks.templates())
+        .uid(LogJobUids.TEMPLATES_SINK)
+        .name("PostgreSQL log_templates");
+    mined
+        .getSideOutput(LogJobTags.ERROR_GROUPS)
+        .sinkTo(sinks.errorGroups())
+        .uid(LogJobUids.ERROR_GROUPS_SINK)
+        .name("PostgreSQL error_groups");
+    windows
+        .sinkTo(sinks.featureWindows())
+        .uid(LogJobUids.FEATURE_WINDOWS_SINK)
+        .name("PostgreSQL feature_windows");
+    windows
+        .getSideOutput(LogJobTags.ANOMALIES)
+        .sinkTo(sinks.anomalies())
+        .uid(LogJobUids.ANOMALIES_SINK)
+        .name("PostgreSQL log anomalies");
+    events
+        .getSideOutput(LogJobTags.DEAD_LETTERS)
+        .union(
+            mined
+                .getSideOutput(LogJobTags.LATE)
+                .map(new LateLogToDeadLetterFunction())
+                .uid(LogJobUids.LATE_TO_DEAD_LETTERS)
+                .name("Late logs as dead letters"))
+        .sinkTo(sinks.deadLetters())
+        .uid(LogJobUids.DEAD_LETTER_SINK)
+        .name("Log dead letters");
+    return windows;
+  }
+
+  static LogCodec.Settings codecSettings(VigilConfig c) {
+    return new LogCodec.Settings(
+        new MetricJsonCodec.Limits(
+            c.get(VigilOptions.MAX_MESSAGE_BYTES),
+            c.epochMillis(VigilOptions.MIN_TIMESTAMP),
+            c.epochMillis(VigilOptions.MAX_TIMESTAMP)),
+        LogCodec.Input.valueOf(c.get(VigilOptions.LOGS_INPUT).toUpperCase(Locale.ROOT)),
+        c.get(VigilOptions.LOGS_RAW_FORMAT),
+        c.get(VigilOptions.LOGS_DEFAULT_TENANT),
+        c.get(VigilOptions.LOGS_DEFAULT_SERVICE));
+  }
+
+  static LogWindowScorer.Params scorerParams(VigilConfig c) {
+    return new LogWindowScorer.Params(
+        c.get(VigilOptions.LOGS_BASELINE_WINDOWS),
+        c.get(VigilOptions.LOGS_WARMUP_WINDOWS),
+        c.get(VigilOptions.LOGS_TOP_TEMPLATES),
+        c.get(VigilOptions.LOGS_HALF_LIFE));
+  }
+}
