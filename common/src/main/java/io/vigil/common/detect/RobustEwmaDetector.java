@@ -15,6 +15,7 @@ import java.util.Map;
 public final class RobustEwmaDetector implements SeriesDetector {
 
   static final byte FORMAT = 1;
+
   /** Mean absolute deviation of a normal distribution is sigma * sqrt(2/pi). */
   private static final double MAD_TO_SIGMA = Math.sqrt(Math.PI / 2.0);
 
@@ -56,7 +57,12 @@ public final class RobustEwmaDetector implements SeriesDetector {
     if (same && sameRun + 1 >= params.stuckRun && absDev > 0.0) {
       double s = Math.min(1.0, 0.4 + 0.1 * ((sameRun + 1) / (double) params.stuckRun - 1.0));
       return new Score(
-          s, level, lower, upper, "stuck", "value stuck at " + value + " for " + (sameRun + 1) + " points");
+          s,
+          level,
+          lower,
+          upper,
+          "stuck",
+          "value stuck at " + value + " for " + (sameRun + 1) + " points");
     }
     double s = TailScore.fromZ(z);
     String reason =

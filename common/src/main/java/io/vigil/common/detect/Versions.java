@@ -11,7 +11,8 @@ public final class Versions {
   /** Eight hex digits that depend only on the keys and values of {@code hyperparameters}. */
   public static String digest(Map<String, Object> hyperparameters) {
     CRC32 crc = new CRC32();
-    crc.update(new java.util.TreeMap<>(hyperparameters).toString().getBytes(StandardCharsets.UTF_8));
+    crc.update(
+        new java.util.TreeMap<>(hyperparameters).toString().getBytes(StandardCharsets.UTF_8));
     return String.format("%08x", crc.getValue());
   }
 }

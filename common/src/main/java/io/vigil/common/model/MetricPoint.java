@@ -9,7 +9,12 @@ import java.util.TreeMap;
  * when (event time, epoch millis) and its value, always finite.
  */
 public record MetricPoint(
-    String tenant, String source, String metric, Map<String, String> tags, long timestamp, double value) {
+    String tenant,
+    String source,
+    String metric,
+    Map<String, String> tags,
+    long timestamp,
+    double value) {
 
   public MetricPoint {
     Objects.requireNonNull(tenant, "tenant");
@@ -22,7 +27,7 @@ public record MetricPoint(
   }
 
   /** The series this point belongs to; equal for every point of the same series. */
-  public SeriesKey series() {
+  public String series() {
     return SeriesKey.of(tenant, source, metric, tags);
   }
 }

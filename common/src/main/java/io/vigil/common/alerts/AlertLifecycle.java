@@ -1,0 +1,278 @@
+package io.vigil.common.alerts;
+
+import io.vigil.common.rules.AlertRule;
+import io.vigil.common.rules.ConditionKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The alert state machine, pure and deterministic: pending -&gt; firing -&gt; resolved, with
+ * acknowledged and suppressed. Signals move it; periodic ticks apply wall-clock rules
+ * (auto-resolve, acknowledgement, silences, re-notification, escalation). {@code now} is processing
+ * time.
+ */
+public final class AlertLifecycle {
+
+  /** What the lifecycle needs to know about the world at a moment. */
+  public interface Environment {
+    /** True when a silence or maintenance window covers these labels now. */
+    boolean silenced(Map<String, String> labels, long now);
+
+    /** Wall-clock time of the latest acknowledgement of this fingerprint, or 0. */
+    long acknowledgedAt(String fingerprint);
+
+    /** Time after the last signal at which an open alert is considered stale and resolved. */
+    long staleAfterMs();
+  }
+
+  /** The next state (null: clear it) and the transitions to publish. */
+  public record Result(AlertState state, List<AlertTransition> transitions) {}
+
+  private AlertLifecycle() {}
+
+  /** Applies one evaluator signal. A null {@code rule} (removed or disabled) ignores it. */
+  public static Result onSignal(
+      AlertState s, AlertRule rule, Signal sig, long now, Environment env) {
+    List<AlertTransition> out = new ArrayList<>();
+    if (rule == null || !rule.enabled()) {
+      return new Result(s, out);
+    }
+    boolean open = s != null && s.status() != AlertStatus.RESOLVED;
+    return switch (sig.type()) {
+      case HIT -> {
+        if (open) {
+          yield new Result(s.touched(sig.value(), now, 0), out);
+        }
+        if (rule.forMs() == 0) {
+          yield new Result(s, out); // a FIRE from the single-hit pattern follows
+        }
+        AlertState p = AlertState.start(sig, AlertStatus.PENDING, now);
+        out.add(transition(p, rule, "pending", false, now));
+        yield new Result(p, out);
+      }
+      case FIRE -> onFire(s, open, rule, sig, now, env, out);
+      case CLEAR -> {
+        if (!open) {
+          yield new Result(s, out);
+        }
+        if (s.status() == AlertStatus.PENDING) {
+          AlertState r = s.resolved(now);
+          out.add(transition(r, rule, "inactive", false, now));
+          yield new Result(null, out);
+        }
+        yield new Result(s.touched(s.value(), now, s.clearedAt() == 0 ? now : s.clearedAt()), out);
+      }
+    };
+  }
+
+  private static Result onFire(
+      AlertState s,
+      boolean open,
+      AlertRule rule,
+      Signal sig,
+      long now,
+      Environment env,
+      List<AlertTransition> out) {
+    // Anomaly, sequence and flapping matches are moments: auto-resolve counts from the last one.
+    boolean momentary =
+        rule.condition().kind() != ConditionKind.THRESHOLD
+            && rule.condition().kind() != ConditionKind.ABSENCE;
+    long cleared = momentary ? now : 0;
+    if (open && s.status() != AlertStatus.PENDING) {
+      return new Result(s.touched(sig.value(), now, cleared), out);
+    }
+    long suppressUntil = 0;
+    if (s != null
+        && s.status() == AlertStatus.RESOLVED
+        && now - s.resolvedAt() < rule.cooldownMs()) {
+      suppressUntil = s.resolvedAt() + rule.cooldownMs();
+    }
+    AlertState base = open ? s : AlertState.start(sig, AlertStatus.FIRING, now);
+    base = base.touched(sig.value(), now, cleared);
+    boolean suppressed = suppressUntil > now || env.silenced(base.labels(), now);
+    AlertState f =
+        base.fired(suppressed ? AlertStatus.SUPPRESSED : AlertStatus.FIRING, now, suppressUntil)
+            .cleared(cleared);
+    if (suppressed) {
+      out.add(transition(f, rule, "suppressed", false, now));
+      return new Result(f, out);
+    }
+    return notifyIfAllowed(f, rule, "firing", now, out, 0, false);
+  }
+
+  /** Applies the wall-clock rules; call it periodically while a state exists. */
+  public static Result onTick(AlertState s, AlertRule rule, long now, Environment env) {
+    List<AlertTransition> out = new ArrayList<>();
+    if (s == null) {
+      return new Result(null, out);
+    }
+    if (s.status() == AlertStatus.RESOLVED) {
+      long keep = rule == null ? 0 : rule.cooldownMs();
+      return new Result(now >= s.resolvedAt() + keep ? null : s, out);
+    }
+    if (rule == null || !rule.enabled()) {
+      return resolve(s, rule, now, "rule removed or disabled", out);
+    }
+    if (s.status() == AlertStatus.PENDING) {
+      boolean stale = now - s.touchedAt() >= Math.max(rule.forMs(), env.staleAfterMs());
+      return stale ? resolvePending(s, rule, now, out) : new Result(s, out);
+    }
+    boolean clearedLongEnough = s.clearedAt() > 0 && now - s.clearedAt() >= rule.autoResolveMs();
+    if (clearedLongEnough || now - s.touchedAt() >= env.staleAfterMs()) {
+      return resolve(s, rule, now, clearedLongEnough ? "condition cleared" : "no data", out);
+    }
+    long ack = env.acknowledgedAt(s.fingerprint());
+    if (ack > 0 && ack >= s.firedAt() && s.status() != AlertStatus.ACKNOWLEDGED) {
+      AlertState a = s.withStatus(AlertStatus.ACKNOWLEDGED);
+      boolean wasNotified = s.status() == AlertStatus.FIRING;
+      out.add(transition(a, rule, "acknowledged", wasNotified, now));
+      return new Result(a, out);
+    }
+    boolean suppressed = now < s.suppressedUntil() || env.silenced(s.labels(), now);
+    if (s.status() == AlertStatus.FIRING && suppressed) {
+      AlertState q = s.withStatus(AlertStatus.SUPPRESSED);
+      out.add(transition(q, rule, "suppressed", false, now));
+      return new Result(q, out);
+    }
+    if (s.status() == AlertStatus.SUPPRESSED && !suppressed) {
+      return notifyIfAllowed(s.withStatus(AlertStatus.FIRING), rule, "firing", now, out, 0, false);
+    }
+    if (s.status() != AlertStatus.FIRING) {
+      return new Result(s, out);
+    }
+    if (!s.escalated() && rule.escalationMs() > 0 && now - s.firedAt() >= rule.escalationMs()) {
+      return notifyIfAllowed(s, rule, "escalated", now, out, s.repeats(), true);
+    }
+    if (rule.repeatMs() > 0 && now - s.lastNotifiedAt() >= rule.repeatMs()) {
+      int n = s.repeats() + 1;
+      return notifyIfAllowed(s, rule, "repeat-" + n, now, out, n, s.escalated());
+    }
+    return new Result(s, out);
+  }
+
+  private static Result notifyIfAllowed(
+      AlertState s,
+      AlertRule rule,
+      String what,
+      long now,
+      List<AlertTransition> out,
+      int repeats,
+      boolean escalated) {
+    boolean allowed = rule.maxPerHour() <= 0 || s.sentThisHour(now) < rule.maxPerHour();
+    AlertState n = allowed ? s.notified(now, repeats, escalated) : s;
+    if (!allowed) {
+      // Keep repeat/escalation bookkeeping moving so the limit is not retried on every tick.
+      n =
+          new AlertState(
+              s.fingerprint(),
+              s.ruleId(),
+              s.status(),
+              s.startsAt(),
+              s.value(),
+              s.labels(),
+              s.touchedAt(),
+              s.clearedAt(),
+              s.firedAt(),
+              now,
+              repeats,
+              escalated,
+              s.suppressedUntil(),
+              s.resolvedAt(),
+              s.hourStart(),
+              s.sentInHour());
+    }
+    out.add(transition(n, rule, what, allowed, now));
+    return new Result(n, out);
+  }
+
+  private static Result resolve(
+      AlertState s, AlertRule rule, long now, String why, List<AlertTransition> out) {
+    boolean wasNotified =
+        s.status() == AlertStatus.FIRING || s.status() == AlertStatus.ACKNOWLEDGED;
+    AlertState r = s.resolved(now);
+    AlertTransition t = transition(r, rule, "resolved", wasNotified, now);
+    Map<String, String> ann = new TreeMap<>(t.annotations());
+    ann.put("resolve_reason", why);
+    out.add(withAnnotations(t, ann));
+    long keep = rule == null ? 0 : rule.cooldownMs();
+    return new Result(keep > 0 ? r : null, out);
+  }
+
+  private static Result resolvePending(
+      AlertState s, AlertRule rule, long now, List<AlertTransition> out) {
+    AlertState r = s.resolved(now);
+    out.add(transition(r, rule, "inactive", false, now));
+    return new Result(null, out);
+  }
+
+  static AlertTransition transition(
+      AlertState s, AlertRule rule, String what, boolean notify, long now) {
+    String name = rule == null ? s.ruleId() : rule.name();
+    Map<String, String> labels = new TreeMap<>(s.labels());
+    labels.put("alertname", name);
+    String severity = rule == null ? "medium" : rule.severity().dbName();
+    labels.put("severity", severity);
+    Map<String, String> ann = new TreeMap<>();
+    ann.put("summary", summary(s, rule, name));
+    return new AlertTransition(
+        Fingerprint.alertId(s.fingerprint(), s.startsAt()).toString(),
+        s.fingerprint(),
+        s.ruleId(),
+        name,
+        severity,
+        s.status(),
+        what,
+        notify,
+        Fingerprint.idempotencyKey(s.fingerprint(), what, s.startsAt()),
+        s.startsAt(),
+        s.status() == AlertStatus.RESOLVED ? now : 0,
+        now,
+        s.value(),
+        labels,
+        ann,
+        rule == null ? List.of() : rule.channels());
+  }
+
+  private static String summary(AlertState s, AlertRule rule, String name) {
+    if (rule == null) {
+      return name;
+    }
+    var c = rule.condition();
+    return switch (c.kind()) {
+      case THRESHOLD, FLAPPING ->
+          String.format(
+              "%s: %s %s %s (value %s)%s",
+              name,
+              s.labels().getOrDefault("metric", "value"),
+              c.op().name().toLowerCase(),
+              c.threshold(),
+              s.value(),
+              c.kind() == ConditionKind.FLAPPING ? " is flapping" : "");
+      case ANOMALY -> name + ": anomaly (score " + s.value() + ")";
+      case ABSENCE -> name + ": no data for " + c.windowMs() / 1000 + "s";
+      case SEQUENCE -> name + ": anomaly sequence within " + c.windowMs() / 1000 + "s";
+    };
+  }
+
+  private static AlertTransition withAnnotations(AlertTransition t, Map<String, String> ann) {
+    return new AlertTransition(
+        t.alertId(),
+        t.fingerprint(),
+        t.ruleId(),
+        t.ruleName(),
+        t.severity(),
+        t.status(),
+        t.transition(),
+        t.notifies(),
+        t.idempotencyKey(),
+        t.startsAt(),
+        t.endsAt(),
+        t.at(),
+        t.value(),
+        t.labels(),
+        ann,
+        t.channels());
+  }
+}
