@@ -11,6 +11,11 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  * k qualifying anomalies within a window (k = {@code count} &gt;= 2 on the events): a first one,
  * k-2 more, and the k-th, all within {@code windowMs} of the first. After a match the next one
  * needs k fresh anomalies.
+ *
+ * <p>Only qualifying anomalies are routed here, so strict contiguity loses nothing, and it matters:
+ * CEP emits a completed match only once no earlier-started partial match is open, and with relaxed
+ * contiguity a partial whose window had passed would stay open until {@code within} and hold back
+ * every later alert. Under strict contiguity the first event outside its window ends it.
  */
 public final class AnomalyCountPattern {
   private AnomalyCountPattern() {}
@@ -18,11 +23,12 @@ public final class AnomalyCountPattern {
   public static Pattern<RuleEvent, ?> create(Duration maxWindow) {
     return Pattern.<RuleEvent>begin("first", AfterMatchSkipStrategy.skipPastLastEvent())
         .where(SimpleCondition.of(RuleEvent::hit))
-        .followedBy("more")
+        .next("more")
         .where(new Nth(false))
         .oneOrMore()
         .optional()
-        .followedBy("last")
+        .consecutive()
+        .next("last")
         .where(new Nth(true))
         .within(maxWindow);
   }
