@@ -22,6 +22,20 @@ public final class SeriesKey {
     return b.toString();
   }
 
+  /** A point of the series named by a canonical key (the inverse of {@link #of}). */
+  public static MetricPoint point(String key, long timestamp, double value) {
+    String[] parts = key.split(String.valueOf(SEP), -1);
+    if (parts.length < 3) {
+      throw new IllegalArgumentException("not a series key: " + key);
+    }
+    Map<String, String> tags = new TreeMap<>();
+    for (int i = 3; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      tags.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+    }
+    return new MetricPoint(parts[0], parts[1], parts[2], tags, timestamp, value);
+  }
+
   /** A readable form for humans and logs: {@code tenant/source/metric{k=v,...}}. */
   public static String display(String key) {
     String[] parts = key.split(String.valueOf(SEP), -1);

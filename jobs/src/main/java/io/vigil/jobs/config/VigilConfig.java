@@ -1,0 +1,303 @@
+package io.vigil.jobs.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Vigil's configuration: one YAML file plus command-line overrides, with {@code ${ENV_VAR}}
+ * references resolved, checked once at start-up. Every problem is reported together, each with what
+ * to fix.
+ */
+public final class VigilConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Map<String, ConfigOption<?>> BY_KEY =
+      VigilOptions.ALL.stream()
+          .collect(Collectors.toMap(ConfigOption::key, o -> o, (a, b) -> a, LinkedHashMap::new));
+
+  private final Configuration conf;
+
+  private VigilConfig(Configuration conf) {
+    this.conf = conf;
+  }
+
+  /** Thrown for a configuration that can't run; the message lists every problem and its fix. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads {@code --config FILE} and overrides given as {@code --key value} or {@code --key=value},
+   * then validates.
+   */
+  public static VigilConfig fromArgs(String[] args, Map<String, String> env) {
+    Map<String, String> raw = new LinkedHashMap<>();
+    List<String> errors = new ArrayList<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    String file = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        errors.add("unexpected argument '" + a + "': options look like --key value");
+        continue;
+      }
+      String k = a.substring(2);
+      String v;
+      int eq = k.indexOf('=');
+      if (eq >= 0) {
+        v = k.substring(eq + 1);
+        k = k.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        v = args[++i];
+      } else {
+        errors.add("option --" + k + " needs a value");
+        continue;
+      }
+      if (k.equals("config")) {
+        file = v;
+      } else {
+        overrides.put(k, v);
+      }
+    }
+    if (file != null) {
+      try {
+        flatten(
+            "", new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of(file))), raw);
+      } catch (IOException e) {
+        errors.add("can't read config file " + file + ": " + e.getMessage());
+      }
+    }
+    raw.putAll(overrides);
+    return fromMap(raw, env, errors);
+  }
+
+  /** Builds and validates a configuration from flat dotted keys. */
+  public static VigilConfig fromMap(Map<String, String> raw, Map<String, String> env) {
+    return fromMap(raw, env, new ArrayList<>());
+  }
+
+  private static VigilConfig fromMap(
+      Map<String, String> raw, Map<String, String> env, List<String> errors) {
+    Configuration conf = new Configuration();
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      if (!BY_KEY.containsKey(e.getKey())) {
+        errors.add("unknown option '" + e.getKey() + "'" + suggestion(e.getKey()));
+        continue;
+      }
+      conf.setString(e.getKey(), resolveEnv(e.getKey(), e.getValue(), env, errors));
+    }
+    secretFromEnv(conf, VigilOptions.PG_PASSWORD, env.get("VIGIL_PG_PASSWORD"));
+    secretFromEnv(conf, VigilOptions.INFLUX_PASSWORD, env.get("VIGIL_INFLUX_PASSWORD"));
+    VigilConfig config = new VigilConfig(conf);
+    config.validate(errors);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(
+          "Vigil can't start with this configuration:\n  - " + String.join("\n  - ", errors));
+    }
+    return config;
+  }
+
+  private static void secretFromEnv(Configuration conf, ConfigOption<String> o, String value) {
+    if (!conf.contains(o) && value != null) {
+      conf.set(o, value);
+    }
+  }
+
+  private void validate(List<String> errors) {
+    for (ConfigOption<?> o : VigilOptions.ALL) {
+      try {
+        conf.get(o);
+      } catch (RuntimeException e) {
+        errors.add(
+            "option '"
+                + o.key()
+                + "' has an invalid value '"
+                + conf.getString(o.key(), "")
+                + "': "
+                + o.description().toString().replaceAll("^Description\\{|}$", ""));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return;
+    }
+    requireNonBlank(VigilOptions.KAFKA_BOOTSTRAP, errors);
+    requireNonBlank(VigilOptions.METRICS_TOPIC, errors);
+    requireNonBlank(VigilOptions.METRICS_DLQ_TOPIC, errors);
+    if (get(VigilOptions.METRICS_TOPIC).equals(get(VigilOptions.METRICS_DLQ_TOPIC))) {
+      errors.add("kafka.metrics-dlq-topic must differ from kafka.metrics-topic");
+    }
+    if (!List.of("committed-or-earliest", "earliest", "latest")
+        .contains(get(VigilOptions.STARTING_OFFSETS))) {
+      errors.add("kafka.starting-offsets must be committed-or-earliest, earliest or latest");
+    }
+    if (!get(VigilOptions.PG_URL).startsWith("jdbc:postgresql://")) {
+      errors.add("postgres.url must look like jdbc:postgresql://host:port/database");
+    }
+    String influx = get(VigilOptions.INFLUX_URL);
+    if (!influx.isEmpty() && !influx.matches("https?://.+")) {
+      errors.add("influxdb.url must be empty (disabled) or an http(s):// URL");
+    }
+    positive(VigilOptions.PG_BATCH_SIZE, errors);
+    positive(VigilOptions.INFLUX_BATCH, errors);
+    positive(VigilOptions.MAX_MESSAGE_BYTES, errors);
+    if (get(VigilOptions.PG_MAX_RETRIES) < 0 || get(VigilOptions.INFLUX_MAX_RETRIES) < 0) {
+      errors.add("postgres.max-retries and influxdb.max-retries must not be negative");
+    }
+    if (DetectorChoice.byName(get(VigilOptions.DETECTOR)) == null) {
+      errors.add(
+          "detection.detector '"
+              + get(VigilOptions.DETECTOR)
+              + "' is unknown; use one of "
+              + DetectorChoice.names());
+    }
+    double t = get(VigilOptions.THRESHOLD);
+    double m = get(VigilOptions.SEVERITY_MEDIUM);
+    double h = get(VigilOptions.SEVERITY_HIGH);
+    double c = get(VigilOptions.SEVERITY_CRITICAL);
+    if (!(0 < t && t <= m && m <= h && h <= c && c <= 1)) {
+      errors.add(
+          "scores must satisfy 0 < detection.threshold <= detection.severity.medium <= "
+              + "detection.severity.high <= detection.severity.critical <= 1");
+    }
+    if (get(VigilOptions.DROPOUT_FACTOR) <= 1) {
+      errors.add("detection.dropout-factor must be greater than 1");
+    }
+    if (get(VigilOptions.CHECKPOINT_INTERVAL).toMillis() < 100) {
+      errors.add("job.checkpoint-interval must be at least 100ms");
+    }
+    Long min = instant(VigilOptions.MIN_TIMESTAMP, errors);
+    Long max = instant(VigilOptions.MAX_TIMESTAMP, errors);
+    if (min != null && max != null && min >= max) {
+      errors.add("input.min-timestamp must be before input.max-timestamp");
+    }
+  }
+
+  /** The value of an option, or its default. */
+  public <T> T get(ConfigOption<T> option) {
+    return conf.get(option);
+  }
+
+  /** Epoch millis of an RFC 3339 option; validated at load. */
+  public long epochMillis(ConfigOption<String> option) {
+    return Instant.parse(get(option)).toEpochMilli();
+  }
+
+  /** The options as given, secrets masked: safe to log. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (ConfigOption<?> o : VigilOptions.ALL) {
+      String v = String.valueOf(conf.get(o));
+      shown.put(o.key(), isSecret(o.key()) && !v.isEmpty() ? "******" : v);
+    }
+    return shown.toString();
+  }
+
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("token") || k.contains("secret");
+  }
+
+  private Long instant(ConfigOption<String> o, List<String> errors) {
+    try {
+      return Instant.parse(get(o)).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      errors.add(o.key() + " must be an RFC 3339 instant such as 2000-01-01T00:00:00Z");
+      return null;
+    }
+  }
+
+  private void requireNonBlank(ConfigOption<String> o, List<String> errors) {
+    if (get(o).isBlank()) {
+      errors.add(o.key() + " must not be empty");
+    }
+  }
+
+  private void positive(ConfigOption<Integer> o, List<String> errors) {
+    if (get(o) <= 0) {
+      errors.add(o.key() + " must be positive");
+    }
+  }
+
+  private static String resolveEnv(
+      String key, String value, Map<String, String> env, List<String> errors) {
+    Matcher m = ENV_REF.matcher(value);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      String v = env.get(m.group(1));
+      if (v == null) {
+        errors.add("option '" + key + "' refers to ${" + m.group(1) + "}, which is not set");
+        v = "";
+      }
+      m.appendReplacement(b, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+
+  private static String suggestion(String key) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : BY_KEY.keySet()) {
+      int d = distance(k, key);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return bestDistance <= 4 ? ": did you mean '" + best + "'?" : ": see the README's option table";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return;
+    }
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+      }
+    } else {
+      out.put(prefix, node.asText());
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package io.vigil.jobs.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Every option Vigil's jobs read, typed, with its default and a description for the README. */
+public final class VigilOptions {
+  private VigilOptions() {}
+
+  // Kafka
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP =
+      key("kafka.bootstrap-servers")
+          .stringType()
+          .defaultValue("127.0.0.1:9092")
+          .withDescription("Kafka bootstrap servers.");
+  public static final ConfigOption<String> METRICS_TOPIC =
+      key("kafka.metrics-topic")
+          .stringType()
+          .defaultValue("vigil.metrics")
+          .withDescription("Topic of metric JSON records.");
+  public static final ConfigOption<String> METRICS_DLQ_TOPIC =
+      key("kafka.metrics-dlq-topic")
+          .stringType()
+          .defaultValue("vigil.metrics.dlq")
+          .withDescription("Dead-letter topic for metric records that can't be used.");
+  public static final ConfigOption<String> GROUP_ID =
+      key("kafka.group-id")
+          .stringType()
+          .defaultValue("vigil-metrics")
+          .withDescription("Consumer group id (offsets are committed on checkpoints).");
+  public static final ConfigOption<String> STARTING_OFFSETS =
+      key("kafka.starting-offsets")
+          .stringType()
+          .defaultValue("committed-or-earliest")
+          .withDescription(
+              "Where a job without a checkpoint starts: committed-or-earliest, earliest, latest.");
+  public static final ConfigOption<Boolean> BOUNDED =
+      key("kafka.bounded")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Stop at the offsets that were latest when the job started (backfills, tests).");
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+      key("kafka.transactional-id-prefix")
+          .stringType()
+          .defaultValue("vigil-metrics")
+          .withDescription(
+              "Prefix of the Kafka transactional ids of exactly-once sinks; unique per job.");
+
+  // PostgreSQL
+  public static final ConfigOption<String> PG_URL =
+      key("postgres.url")
+          .stringType()
+          .defaultValue("jdbc:postgresql://127.0.0.1:5432/vigil")
+          .withDescription("JDBC URL of the PostgreSQL database.");
+  public static final ConfigOption<String> PG_USER =
+      key("postgres.user").stringType().defaultValue("vigil").withDescription("PostgreSQL user.");
+  public static final ConfigOption<String> PG_PASSWORD =
+      key("postgres.password")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "PostgreSQL password; defaults to the environment variable VIGIL_PG_PASSWORD. Never logged.");
+  public static final ConfigOption<Boolean> PG_MIGRATE =
+      key("postgres.migrate-on-start")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription("Apply the Flyway migrations before the job starts.");
+  public static final ConfigOption<Integer> PG_BATCH_SIZE =
+      key("postgres.batch-size")
+          .intType()
+          .defaultValue(500)
+          .withDescription("Rows per JDBC batch.");
+  public static final ConfigOption<Integer> PG_MAX_RETRIES =
+      key("postgres.max-retries")
+          .intType()
+          .defaultValue(5)
+          .withDescription(
+              "Retries of a failed JDBC batch before the job restarts from its checkpoint.");
+
+  // InfluxDB
+  public static final ConfigOption<String> INFLUX_URL =
+      key("influxdb.url")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "InfluxDB 1.x URL, for example http://127.0.0.1:8086; empty disables the writes.");
+  public static final ConfigOption<String> INFLUX_DB =
+      key("influxdb.database")
+          .stringType()
+          .defaultValue("vigil")
+          .withDescription("InfluxDB database.");
+  public static final ConfigOption<String> INFLUX_RP =
+      key("influxdb.retention-policy")
+          .stringType()
+          .defaultValue("vigil_30d")
+          .withDescription("Retention policy created when absent and written to.");
+  public static final ConfigOption<String> INFLUX_RETENTION =
+      key("influxdb.retention")
+          .stringType()
+          .defaultValue("30d")
+          .withDescription("Duration of that retention policy (InfluxQL duration).");
+  public static final ConfigOption<String> INFLUX_USER =
+      key("influxdb.user")
+          .stringType()
+          .defaultValue("")
+          .withDescription("InfluxDB user, if auth is on.");
+  public static final ConfigOption<String> INFLUX_PASSWORD =
+      key("influxdb.password")
+          .stringType()
+          .defaultValue("")
+          .withDescription("InfluxDB password; defaults to VIGIL_INFLUX_PASSWORD. Never logged.");
+  public static final ConfigOption<Integer> INFLUX_BATCH =
+      key("influxdb.batch-size")
+          .intType()
+          .defaultValue(5000)
+          .withDescription(
+              "Points per InfluxDB write; the buffer is also flushed on every checkpoint.");
+  public static final ConfigOption<Integer> INFLUX_MAX_RETRIES =
+      key("influxdb.max-retries")
+          .intType()
+          .defaultValue(8)
+          .withDescription(
+              "Retries of a failed write (exponential backoff) before the job restarts.");
+  public static final ConfigOption<Duration> INFLUX_BACKOFF =
+      key("influxdb.retry-backoff")
+          .durationType()
+          .defaultValue(Duration.ofMillis(500))
+          .withDescription("First retry delay; doubles per attempt, capped at 30 s.");
+
+  // Event time and input
+  public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+      key("event-time.max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "How far behind the newest event a record may arrive and still be used.");
+  public static final ConfigOption<Duration> IDLENESS =
+      key("event-time.idleness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription("A partition silent this long stops holding back the watermark.");
+  public static final ConfigOption<Integer> MAX_MESSAGE_BYTES =
+      key("input.max-message-bytes")
+          .intType()
+          .defaultValue(1 << 20)
+          .withDescription("Larger messages go to the dead-letter topic.");
+  public static final ConfigOption<String> MIN_TIMESTAMP =
+      key("input.min-timestamp")
+          .stringType()
+          .defaultValue("2000-01-01T00:00:00Z")
+          .withDescription("Earlier timestamps are rejected as absurd.");
+  public static final ConfigOption<String> MAX_TIMESTAMP =
+      key("input.max-timestamp")
+          .stringType()
+          .defaultValue("2100-01-01T00:00:00Z")
+          .withDescription("Later timestamps are rejected as absurd.");
+
+  // Detection
+  public static final ConfigOption<String> DETECTOR =
+      key("detection.detector")
+          .stringType()
+          .defaultValue("robust-ewma")
+          .withDescription(
+              "Per-series detector: " + String.join(", ", DetectorChoice.names()) + ".");
+  public static final ConfigOption<Double> THRESHOLD =
+      key("detection.threshold")
+          .doubleType()
+          .defaultValue(0.4)
+          .withDescription("Score from which a point is an anomaly (0.4 = tail probability 1e-4).");
+  public static final ConfigOption<Double> SEVERITY_MEDIUM =
+      key("detection.severity.medium")
+          .doubleType()
+          .defaultValue(0.6)
+          .withDescription("Score from which an anomaly is medium (below: low).");
+  public static final ConfigOption<Double> SEVERITY_HIGH =
+      key("detection.severity.high")
+          .doubleType()
+          .defaultValue(0.8)
+          .withDescription("Score from which an anomaly is high.");
+  public static final ConfigOption<Double> SEVERITY_CRITICAL =
+      key("detection.severity.critical")
+          .doubleType()
+          .defaultValue(0.95)
+          .withDescription("Score from which an anomaly is critical.");
+  public static final ConfigOption<Double> DROPOUT_FACTOR =
+      key("detection.dropout-factor")
+          .doubleType()
+          .defaultValue(5.0)
+          .withDescription(
+              "A series silent for this many usual intervals is reported as a dropout.");
+  public static final ConfigOption<Duration> DROPOUT_MIN_GAP =
+      key("detection.dropout-min-gap")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(2))
+          .withDescription("Shortest silence reported as a dropout.");
+  public static final ConfigOption<Duration> SERIES_TTL =
+      key("detection.series-ttl")
+          .durationType()
+          .defaultValue(Duration.ofHours(6))
+          .withDescription("Event time after its last point when a series' state is deleted.");
+
+  // Runtime
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      key("job.checkpoint-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "Exactly-once checkpoint interval; sinks flush and commit on checkpoints.");
+  public static final ConfigOption<String> CHECKPOINT_DIR =
+      key("job.checkpoint-dir")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Checkpoint storage URI (file:///..., s3://...); empty keeps the cluster's.");
+  public static final ConfigOption<Integer> PARALLELISM =
+      key("job.parallelism")
+          .intType()
+          .defaultValue(-1)
+          .withDescription("Job parallelism; -1 keeps the cluster default.");
+
+  /** All options, in README order. */
+  public static final List<ConfigOption<?>> ALL =
+      List.of(
+          KAFKA_BOOTSTRAP,
+          METRICS_TOPIC,
+          METRICS_DLQ_TOPIC,
+          GROUP_ID,
+          STARTING_OFFSETS,
+          BOUNDED,
+          TRANSACTIONAL_ID_PREFIX,
+          PG_URL,
+          PG_USER,
+          PG_PASSWORD,
+          PG_MIGRATE,
+          PG_BATCH_SIZE,
+          PG_MAX_RETRIES,
+          INFLUX_URL,
+          INFLUX_DB,
+          INFLUX_RP,
+          INFLUX_RETENTION,
+          INFLUX_USER,
+          INFLUX_PASSWORD,
+          INFLUX_BATCH,
+          INFLUX_MAX_RETRIES,
+          INFLUX_BACKOFF,
+          OUT_OF_ORDERNESS,
+          IDLENESS,
+          MAX_MESSAGE_BYTES,
+          MIN_TIMESTAMP,
+          MAX_TIMESTAMP,
+          DETECTOR,
+          THRESHOLD,
+          SEVERITY_MEDIUM,
+          SEVERITY_HIGH,
+          SEVERITY_CRITICAL,
+          DROPOUT_FACTOR,
+          DROPOUT_MIN_GAP,
+          SERIES_TTL,
+          CHECKPOINT_INTERVAL,
+          CHECKPOINT_DIR,
+          PARALLELISM);
+}

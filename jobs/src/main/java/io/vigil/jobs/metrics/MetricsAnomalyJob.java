@@ -1,0 +1,179 @@
+package io.vigil.jobs.metrics;
+
+import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.detect.DetectorFactory;
+import io.vigil.common.detect.SeverityMapping;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.common.model.ScoredPoint;
+import io.vigil.jobs.config.Cli;
+import io.vigil.jobs.config.DetectorChoice;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.metrics.functions.DetectionSettings;
+import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
+import io.vigil.jobs.metrics.functions.ParseMetricsFunction;
+import io.vigil.jobs.metrics.functions.ScoreSeriesFunction;
+import io.vigil.jobs.sink.AnomalyPostgresSink;
+import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.sink.InfluxDbSink;
+import io.vigil.jobs.sink.InfluxSettings;
+import io.vigil.jobs.source.KafkaSources;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads metric JSON from Kafka, scores every point with its series' online detector, writes every
+ * score to InfluxDB, anomalies to PostgreSQL and unusable records to a dead-letter topic.
+ */
+public final class MetricsAnomalyJob {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsAnomalyJob.class);
+
+  private MetricsAnomalyJob() {}
+
+  /** Where the job's results go; {@code points} may be null when InfluxDB is not configured. */
+  public record Sinks(
+      Sink<ScoredPoint> points, Sink<Anomaly> anomalies, Sink<DeadLetter> deadLetters) {
+
+    /** The production sinks for a configuration. */
+    public static Sinks from(VigilConfig config) {
+      InfluxSettings influx = InfluxSettings.from(config);
+      return new Sinks(
+          influx.url().isEmpty() ? null : new InfluxDbSink(influx),
+          AnomalyPostgresSink.create(config),
+          DeadLetterKafkaSink.create(
+              config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "metrics-dlq"));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    VigilConfig config = Cli.configOrExit(args);
+    LOG.info("Vigil metrics job starting with {}", config);
+    prepareDatabase(config);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(flinkConfiguration(config));
+    Source<RawRecord, ?, ?> source =
+        KafkaSources.raw(
+            config, config.get(VigilOptions.METRICS_TOPIC), config.get(VigilOptions.GROUP_ID));
+    buildPipeline(env, source, Sinks.from(config), config);
+    env.execute("Vigil metrics anomaly detection");
+  }
+
+  /** Applies migrations when asked to and registers the configured detector in ml_models. */
+  public static void prepareDatabase(VigilConfig config) throws java.sql.SQLException {
+    if (config.get(VigilOptions.PG_MIGRATE)) {
+      int n = Migrations.migrate(config);
+      LOG.info("Applied {} migration(s)", n);
+    }
+    ModelRegistry.register(config, detector(config));
+  }
+
+  /** Flink settings every Vigil job runs with: exactly-once checkpoints, no Kryo, explicit uids. */
+  public static Configuration flinkConfiguration(VigilConfig config) {
+    Configuration c = new Configuration();
+    c.set(PipelineOptions.GENERIC_TYPES, false);
+    c.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+    c.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(VigilOptions.CHECKPOINT_INTERVAL));
+    c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    if (!config.get(VigilOptions.CHECKPOINT_DIR).isEmpty()) {
+      c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(VigilOptions.CHECKPOINT_DIR));
+    }
+    if (config.get(VigilOptions.PARALLELISM) > 0) {
+      c.set(
+          org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
+          config.get(VigilOptions.PARALLELISM));
+    }
+    return c;
+  }
+
+  /** The configured detector factory. */
+  public static DetectorFactory detector(VigilConfig config) {
+    return DetectorChoice.byName(config.get(VigilOptions.DETECTOR));
+  }
+
+  /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
+  public static DataStream<Anomaly> buildPipeline(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Sinks sinks,
+      VigilConfig config) {
+    MetricJsonCodec codec =
+        new MetricJsonCodec(
+            new MetricJsonCodec.Limits(
+                config.get(VigilOptions.MAX_MESSAGE_BYTES),
+                config.epochMillis(VigilOptions.MIN_TIMESTAMP),
+                config.epochMillis(VigilOptions.MAX_TIMESTAMP)));
+    SingleOutputStreamOperator<MetricPoint> points =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Metric records")
+            .uid(MetricsJobUids.SOURCE)
+            .process(new ParseMetricsFunction(codec, MetricsJobTags.DEAD_LETTERS))
+            .uid(MetricsJobUids.PARSE)
+            .name("Parse metric JSON");
+    SingleOutputStreamOperator<ScoredPoint> scored =
+        points
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<MetricPoint>forBoundedOutOfOrderness(
+                        config.get(VigilOptions.OUT_OF_ORDERNESS))
+                    .withTimestampAssigner((p, t) -> p.timestamp())
+                    .withIdleness(config.get(VigilOptions.IDLENESS)))
+            .uid(MetricsJobUids.WATERMARKS)
+            .name("Event time")
+            .keyBy(MetricPoint::series)
+            .process(
+                new ScoreSeriesFunction(
+                    detector(config),
+                    settings(config),
+                    MetricsJobTags.ANOMALIES,
+                    MetricsJobTags.LATE))
+            .uid(MetricsJobUids.SCORE)
+            .name("Score series");
+    DataStream<DeadLetter> late =
+        scored
+            .getSideOutput(MetricsJobTags.LATE)
+            .map(new LateToDeadLetterFunction())
+            .uid(MetricsJobUids.LATE_TO_DEAD_LETTERS)
+            .name("Late points as dead letters");
+    points
+        .getSideOutput(MetricsJobTags.DEAD_LETTERS)
+        .union(late)
+        .sinkTo(sinks.deadLetters())
+        .uid(MetricsJobUids.DEAD_LETTER_SINK)
+        .name("Dead letters");
+    if (sinks.points() != null) {
+      scored.sinkTo(sinks.points()).uid(MetricsJobUids.POINTS_SINK).name("InfluxDB data_points");
+    }
+    DataStream<Anomaly> anomalies = scored.getSideOutput(MetricsJobTags.ANOMALIES);
+    anomalies
+        .sinkTo(sinks.anomalies())
+        .uid(MetricsJobUids.ANOMALIES_SINK)
+        .name("PostgreSQL anomalies");
+    return anomalies;
+  }
+
+  static DetectionSettings settings(VigilConfig c) {
+    return new DetectionSettings(
+        new SeverityMapping(
+            c.get(VigilOptions.THRESHOLD),
+            c.get(VigilOptions.SEVERITY_MEDIUM),
+            c.get(VigilOptions.SEVERITY_HIGH),
+            c.get(VigilOptions.SEVERITY_CRITICAL)),
+        c.get(VigilOptions.DROPOUT_FACTOR),
+        c.get(VigilOptions.DROPOUT_MIN_GAP).toMillis(),
+        c.get(VigilOptions.SERIES_TTL).toMillis());
+  }
+}

@@ -1,0 +1,17 @@
+package io.vigil.jobs.metrics;
+
+/**
+ * Stable operator uids of {@link MetricsAnomalyJob}: frozen once released, state hangs off them.
+ */
+public final class MetricsJobUids {
+  private MetricsJobUids() {}
+
+  public static final String SOURCE = "metrics-source";
+  public static final String PARSE = "parse-metrics";
+  public static final String WATERMARKS = "metrics-watermarks";
+  public static final String SCORE = "score-series";
+  public static final String LATE_TO_DEAD_LETTERS = "late-points-to-dead-letters";
+  public static final String POINTS_SINK = "influxdb-data-points-sink";
+  public static final String ANOMALIES_SINK = "postgres-anomalies-sink";
+  public static final String DEAD_LETTER_SINK = "metrics-dead-letter-sink";
+}

@@ -1,0 +1,309 @@
+package io.vigil.jobs.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.detect.DetectorFactory;
+import io.vigil.common.detect.SeriesDetector;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.source.KafkaSources;
+import io.vigil.jobs.testing.LocalServices;
+import io.vigil.jobs.testing.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The metrics job on a MiniCluster at parallelism 2 against the real Kafka, PostgreSQL and
+ * InfluxDB: a known stream with injected anomalies and malformed records goes in; exactly the
+ * expected anomaly rows, InfluxDB points and dead letters must come out.
+ */
+class MetricsAnomalyJobITCase {
+  private static final long MINUTE = 60_000;
+  private static final int POINTS = 400;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  private record Series(
+      String tenant,
+      String source,
+      String metric,
+      Map<String, String> tags,
+      Set<Integer> spikes,
+      int gapFrom,
+      int gapTo) {
+    String key() {
+      return new MetricPoint(tenant, source, metric, tags, 0, 0).series();
+    }
+  }
+
+  private static final List<Series> SERIES =
+      List.of(
+          new Series(
+              "acme", "checkout", "latency_ms", Map.of("host", "a"), Set.of(200, 320), -1, -1),
+          new Series("acme", "checkout", "rps", Map.of("host", "a"), Set.of(260), -1, -1),
+          new Series("globex", "api", "errors", Map.of("region", "eu"), Set.of(), -1, -1),
+          new Series("globex", "api", "cpu", Map.of(), Set.of(), 250, 280));
+
+  @Test
+  void detectsInjectedAnomaliesWritesScoresAndDeadLettersBadRecords() throws Exception {
+    LocalServices services = LocalServices.get();
+    String run = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String topic = run + ".metrics";
+    String dlq = run + ".metrics.dlq";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq);
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-dlq-topic", dlq);
+    conf.put("kafka.group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.password", services.pgPassword());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("influxdb.url", services.influxUrl());
+    conf.put("influxdb.database", run);
+    conf.put("input.max-message-bytes", "4096");
+    // the producer below sends 4-minute steps per series: the bound covers that disorder
+    conf.put("event-time.max-out-of-orderness", "10m");
+    conf.put("job.checkpoint-interval", "1s");
+    VigilConfig config = VigilConfig.fromMap(conf, Map.of());
+    MetricsAnomalyJob.prepareDatabase(config);
+
+    long base = (System.currentTimeMillis() / MINUTE - 2 * 24 * 60) * MINUTE;
+    Map<String, List<MetricPoint>> produced = generate(base);
+    List<byte[]> bad = badRecords(base);
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
+      // the array whose first element is good goes first: its point must not be late
+      for (byte[] b : bad.subList(0, 6)) {
+        TestKafka.send(producer, topic, "bad".getBytes(StandardCharsets.UTF_8), b);
+      }
+      // Sources send in time order: at each step, every series' next point (or batch of points).
+      for (int i = 0; i < POINTS; i += 4) {
+        for (Series s : SERIES) {
+          byte[] key = s.key().getBytes(StandardCharsets.UTF_8);
+          List<MetricPoint> step = new ArrayList<>();
+          for (MetricPoint p : produced.get(s.key())) {
+            if (p.timestamp() >= base + i * MINUTE && p.timestamp() < base + (i + 4) * MINUTE) {
+              step.add(p);
+            }
+          }
+          if (s.metric().equals("errors") && !step.isEmpty()) {
+            TestKafka.send(producer, topic, key, encode(step));
+          } else {
+            for (MetricPoint p : step) {
+              TestKafka.send(producer, topic, key, encode(List.of(p)));
+            }
+          }
+        }
+      }
+      for (byte[] b : bad.subList(6, bad.size())) {
+        TestKafka.send(producer, topic, "bad".getBytes(StandardCharsets.UTF_8), b);
+      }
+    }
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(2);
+    MetricsAnomalyJob.buildPipeline(
+        env, KafkaSources.raw(config, topic, run), MetricsAnomalyJob.Sinks.from(config), config);
+    env.execute("metrics-it");
+
+    DetectorFactory detector = MetricsAnomalyJob.detector(config);
+    Map<String, List<Double>> expectedScores = new HashMap<>();
+    Set<String> expectedAnomalies = new HashSet<>();
+    for (Series s : SERIES) {
+      SeriesDetector d = detector.create();
+      List<Double> scores = new ArrayList<>();
+      for (MetricPoint p : produced.get(s.key())) {
+        double score = d.update(p.timestamp(), p.value()).score();
+        scores.add(score);
+        if (score >= 0.4) {
+          expectedAnomalies.add(s.key() + "@" + p.timestamp());
+        }
+      }
+      expectedScores.put(s.key(), scores);
+      for (int spike : s.spikes()) {
+        assertThat(expectedAnomalies)
+            .as("the detector finds the injected spike")
+            .contains(s.key() + "@" + (base + spike * MINUTE));
+      }
+    }
+    // the one point of the array whose other element is bad
+    expectedScores.put(new MetricPoint("acme", "x", "m", Map.of(), 0, 0).series(), List.of(0.0));
+
+    try (Connection c = ModelRegistry.connect(config);
+        Statement st = c.createStatement()) {
+      ResultSet rs =
+          st.executeQuery(
+              "SELECT series, detected_at, explanation->>'component' AS component, model_id FROM anomalies");
+      Set<String> scoreAnomalies = new HashSet<>();
+      List<String> dropouts = new ArrayList<>();
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        String id = rs.getString("series") + "@" + rs.getTimestamp("detected_at").getTime();
+        if ("dropout".equals(rs.getString("component"))) {
+          dropouts.add(id);
+        } else {
+          scoreAnomalies.add(id);
+        }
+        assertThat(rs.getString("model_id")).isNotNull();
+      }
+      assertThat(scoreAnomalies).containsExactlyInAnyOrderElementsOf(expectedAnomalies);
+      Series cpu = SERIES.get(3);
+      assertThat(dropouts).hasSize(1);
+      long dropoutAt = Long.parseLong(dropouts.get(0).substring(dropouts.get(0).indexOf('@') + 1));
+      assertThat(dropouts.get(0)).startsWith(cpu.key() + "@");
+      assertThat(dropoutAt)
+          .isGreaterThanOrEqualTo(base + (cpu.gapFrom() - 1) * MINUTE + 2 * MINUTE)
+          .isLessThan(base + cpu.gapTo() * MINUTE);
+      assertThat(rows).isEqualTo(expectedAnomalies.size() + 1);
+    }
+
+    InfluxDB influx = InfluxDBFactory.connect(services.influxUrl());
+    try {
+      for (Map.Entry<String, List<Double>> e : expectedScores.entrySet()) {
+        MetricPoint p = io.vigil.common.model.SeriesKey.point(e.getKey(), 0, 0);
+        QueryResult r =
+            influx.query(
+                new Query(
+                    "SELECT anomaly_score FROM \"vigil_30d\".\"data_points\" WHERE tenant = '"
+                        + p.tenant()
+                        + "' AND source_id = '"
+                        + p.source()
+                        + "' AND metric_name = '"
+                        + p.metric()
+                        + "' ORDER BY time ASC",
+                    run),
+                TimeUnit.MILLISECONDS);
+        List<Double> actual = new ArrayList<>();
+        r.getResults()
+            .get(0)
+            .getSeries()
+            .get(0)
+            .getValues()
+            .forEach(v -> actual.add(((Number) v.get(1)).doubleValue()));
+        assertThat(actual).as("scores of " + e.getKey()).containsExactlyElementsOf(e.getValue());
+      }
+    } finally {
+      influx.close();
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, bad.size(), Duration.ofSeconds(60));
+    List<String> reasons = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      JsonNode n = JSON.readTree(r.value());
+      reasons.add(n.get("reason").asText());
+      assertThat(n.get("topic").asText()).isEqualTo(topic);
+      assertThat(n.get("offset").asLong()).isGreaterThanOrEqualTo(0);
+      assertThat(n.get("stage").asText()).isEqualTo("parse");
+    }
+    assertThat(reasons)
+        .hasSize(bad.size())
+        .anyMatch(s -> s.startsWith("invalid JSON"))
+        .anyMatch(s -> s.equals("missing field 'value'"))
+        .anyMatch(s -> s.equals("field 'value' must be a number"))
+        .anyMatch(s -> s.startsWith("timestamp 0 outside the accepted range"))
+        .anyMatch(s -> s.startsWith("oversized message"))
+        .anyMatch(s -> s.equals("empty message"))
+        .anyMatch(s -> s.equals("[1] field 'tenant' must be a string"))
+        .anyMatch(s -> s.equals("field 'value' is not finite"));
+  }
+
+  private static Map<String, List<MetricPoint>> generate(long base) {
+    Map<String, List<MetricPoint>> out = new LinkedHashMap<>();
+    Random r = new Random(42);
+    for (Series s : SERIES) {
+      List<MetricPoint> ps = new ArrayList<>();
+      double level = 50 + r.nextInt(100);
+      for (int i = 0; i < POINTS; i++) {
+        if (i >= s.gapFrom() && i < s.gapTo()) {
+          continue;
+        }
+        double v =
+            level + r.nextGaussian() * level * 0.02 + (s.spikes().contains(i) ? level * 0.8 : 0);
+        ps.add(new MetricPoint(s.tenant(), s.source(), s.metric(), s.tags(), base + i * MINUTE, v));
+      }
+      out.put(s.key(), ps);
+    }
+    return out;
+  }
+
+  private static byte[] encode(List<MetricPoint> ps) throws Exception {
+    if (ps.size() == 1) {
+      return MetricJsonCodec.encode(ps.get(0));
+    }
+    List<JsonNode> nodes = new ArrayList<>();
+    for (MetricPoint p : ps) {
+      nodes.add(JSON.readTree(MetricJsonCodec.encode(p)));
+    }
+    return JSON.writeValueAsBytes(nodes);
+  }
+
+  private static List<byte[]> badRecords(long base) {
+    String good =
+        "{\"tenant\":\"acme\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":"
+            + base
+            + ",\"value\":1}";
+    String pre = "{\"tenant\":\"acme\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":" + base;
+    List<byte[]> out = new ArrayList<>();
+    out.add("{not json".getBytes(StandardCharsets.UTF_8));
+    out.add((pre + "}").getBytes(StandardCharsets.UTF_8));
+    out.add((pre + ",\"value\":NaN}").getBytes(StandardCharsets.UTF_8));
+    out.add((pre + ",\"value\":\"12\"}").getBytes(StandardCharsets.UTF_8));
+    out.add(
+        "{\"tenant\":\"acme\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":0,\"value\":1}"
+            .getBytes(StandardCharsets.UTF_8));
+    out.add(
+        ("["
+                + good
+                + ",{\"tenant\":5,\"source\":\"x\",\"metric\":\"m\",\"timestamp\":"
+                + base
+                + ",\"value\":1}]")
+            .getBytes(StandardCharsets.UTF_8));
+    out.add(("{\"pad\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8));
+    out.add(new byte[0]);
+    out.add(new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+    out.add((pre + ",\"value\":1e400}").getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+}

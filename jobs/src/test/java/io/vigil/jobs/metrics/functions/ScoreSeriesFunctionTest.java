@@ -1,0 +1,167 @@
+package io.vigil.jobs.metrics.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.common.detect.RobustEwmaDetector;
+import io.vigil.common.detect.SeverityMapping;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.common.model.ScoredPoint;
+import io.vigil.jobs.metrics.MetricsJobTags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ScoreSeriesFunctionTest {
+  private static final long MINUTE = 60_000;
+  private static final long T0 = 1_700_000_000_000L;
+  private static final DetectionSettings SETTINGS =
+      new DetectionSettings(SeverityMapping.defaults(), 5.0, 2 * MINUTE, 60 * MINUTE);
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> harness()
+      throws Exception {
+    ScoreSeriesFunction f =
+        new ScoreSeriesFunction(
+            new RobustEwmaDetector.Factory(RobustEwmaDetector.Params.defaults()),
+            SETTINGS,
+            MetricsJobTags.ANOMALIES,
+            MetricsJobTags.LATE);
+    var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(f), MetricPoint::series, Types.STRING);
+    h.open();
+    return h;
+  }
+
+  private static MetricPoint point(String metric, long t, double v) {
+    return new MetricPoint("acme", "checkout", metric, Map.of("host", "a"), t, v);
+  }
+
+  private static List<MetricPoint> series(String metric, int n, int spikeAt) {
+    Random r = new Random(7);
+    List<MetricPoint> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double v = 100 + r.nextGaussian() * 2 + (i == spikeAt ? 60 : 0);
+      out.add(point(metric, T0 + i * MINUTE, v));
+    }
+    return out;
+  }
+
+  private static void feed(
+      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> h,
+      List<MetricPoint> ps)
+      throws Exception {
+    for (MetricPoint p : ps) {
+      h.processElement(new StreamRecord<>(p, p.timestamp()));
+      h.processWatermark(p.timestamp());
+    }
+  }
+
+  @Test
+  void scoresEveryPointAndReportsTheSpikeAsAnAnomaly() throws Exception {
+    try (var h = harness()) {
+      feed(h, series("latency", 200, 150));
+      assertThat(h.extractOutputValues()).hasSize(200);
+      List<Anomaly> anomalies = anomalies(h);
+      assertThat(anomalies).hasSize(1);
+      Anomaly a = anomalies.get(0);
+      assertThat(a.timestamp()).isEqualTo(T0 + 150 * MINUTE);
+      assertThat(a.score()).isGreaterThanOrEqualTo(0.4);
+      assertThat(a.explanationJson())
+          .contains("\"expected\"")
+          .contains("\"why\"")
+          .contains("above");
+      assertThat(h.getSideOutput(MetricsJobTags.LATE)).isNull();
+    }
+  }
+
+  @Test
+  void pointsBehindTheWatermarkGoToTheLateOutput() throws Exception {
+    try (var h = harness()) {
+      feed(h, series("latency", 20, -1));
+      MetricPoint late = point("latency", T0, 1.0);
+      h.processElement(new StreamRecord<>(late, late.timestamp()));
+      assertThat(h.getSideOutput(MetricsJobTags.LATE))
+          .extracting(StreamRecord::getValue)
+          .containsExactly(late);
+      assertThat(h.extractOutputValues()).hasSize(20);
+    }
+  }
+
+  @Test
+  void silenceIsReportedOnceAsDropoutThenStateAndTimersAreDeleted() throws Exception {
+    try (var h = harness()) {
+      feed(h, series("rps", 50, -1));
+      long last = T0 + 49 * MINUTE;
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+      h.processWatermark(last + 5 * MINUTE);
+      List<Anomaly> anomalies = anomalies(h);
+      assertThat(anomalies).hasSize(1);
+      assertThat(anomalies.get(0).explanationJson())
+          .contains("dropout")
+          .contains("no data for 300 s");
+      assertThat(anomalies.get(0).tags()).containsEntry("host", "a");
+
+      h.processWatermark(last + 59 * MINUTE);
+      assertThat(anomalies(h)).hasSize(1);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+
+      h.processWatermark(last + 60 * MINUTE);
+      assertThat(h.numKeyedStateEntries()).isZero();
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void snapshotAndRestoreContinueWithIdenticalScores() throws Exception {
+    List<MetricPoint> all = series("cpu", 300, 250);
+    List<ScoredPoint> uninterrupted;
+    try (var h = harness()) {
+      feed(h, all);
+      uninterrupted = h.extractOutputValues();
+    }
+    OperatorSubtaskState snapshot;
+    List<ScoredPoint> resumed = new ArrayList<>();
+    try (var h = harness()) {
+      feed(h, all.subList(0, 120));
+      resumed.addAll(h.extractOutputValues());
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h2 =
+        new KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint>(
+            new KeyedProcessOperator<>(
+                new ScoreSeriesFunction(
+                    new RobustEwmaDetector.Factory(RobustEwmaDetector.Params.defaults()),
+                    SETTINGS,
+                    MetricsJobTags.ANOMALIES,
+                    MetricsJobTags.LATE)),
+            MetricPoint::series,
+            Types.STRING)) {
+      h2.initializeState(snapshot);
+      h2.open();
+      feed(h2, all.subList(120, all.size()));
+      resumed.addAll(h2.extractOutputValues());
+      assertThat(anomalies(h2)).hasSize(1);
+    }
+    assertThat(resumed).containsExactlyElementsOf(uninterrupted);
+  }
+
+  private static List<Anomaly> anomalies(
+      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> h) {
+    var records = h.getSideOutput(MetricsJobTags.ANOMALIES);
+    List<Anomaly> out = new ArrayList<>();
+    if (records != null) {
+      records.forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+}
