@@ -46,8 +46,8 @@ public record AlertRule(
     }
   }
 
-  /** True for a rule of this tenant (a null tenant on the rule applies to every tenant). */
+  /** True for a rule of this tenant (a null, empty or {@code *} tenant means every tenant). */
   public boolean appliesToTenant(String t) {
-    return tenant == null || tenant.isEmpty() || tenant.equals(t);
+    return tenant == null || tenant.isEmpty() || "*".equals(tenant) || tenant.equals(t);
   }
 }

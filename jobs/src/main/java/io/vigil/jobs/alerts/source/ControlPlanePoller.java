@@ -12,32 +12,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads rules, silences, maintenance windows and acknowledgements from PostgreSQL, one snapshot per
- * call; PostgreSQL renders the JSON. On a database error the last good snapshot is repeated, so the
- * job keeps its rules while the database is away.
+ * Reads rules ({@code alert_rules}), silences and maintenance windows, and acknowledgements ({@code
+ * alerts.acknowledged_at}) from PostgreSQL, one snapshot per call; PostgreSQL renders the JSON. On
+ * a database error the last good snapshot is repeated, so the job keeps its rules while the
+ * database is away.
  */
 public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePoller.class);
 
   static final String RULES_SQL =
       "SELECT coalesce(json_agg(json_build_object("
-          + "'id', id::text, 'name', name, 'tenant', tenant, 'enabled', enabled,"
+          + "'id', id::text, 'name', name, 'tenant', tenant, 'enabled', active,"
           + " 'version', (extract(epoch from updated_at) * 1000)::bigint,"
-          + " 'scope', scope, 'condition', condition, 'severity', severity, 'channels', channels,"
+          + " 'scope', scope, 'condition', conditions, 'severity', severity, 'channels', channels,"
           + " 'for', for_seconds * 1000, 'repeat_interval', repeat_interval_seconds * 1000,"
           + " 'cooldown', suppress_duration_seconds * 1000, 'max_per_hour', max_alerts_per_hour,"
           + " 'auto_resolve', auto_resolve_seconds * 1000,"
           + " 'escalation_delay', escalation_delay_seconds * 1000) ORDER BY id), '[]')::text"
-          + " FROM alert_rules WHERE condition IS NOT NULL";
+          + " FROM alert_rules";
   static final String SILENCES_SQL =
-      "SELECT coalesce(json_agg(json_build_object('id', id::text, 'matchers', matchers,"
-          + " 'starts_at', (extract(epoch from starts_at) * 1000)::bigint,"
-          + " 'ends_at', (extract(epoch from ends_at) * 1000)::bigint)), '[]')::text"
-          + " FROM alert_silences WHERE ends_at > now()";
+      "SELECT coalesce(json_agg(s), '[]')::text FROM ("
+          + " SELECT id::text AS id, matchers || jsonb_build_object('tenant', tenant) AS matchers,"
+          + " (extract(epoch from starts_at) * 1000)::bigint AS starts_at,"
+          + " (extract(epoch from ends_at) * 1000)::bigint AS ends_at"
+          + " FROM alert_silences WHERE ends_at > now()"
+          + " UNION ALL"
+          + " SELECT id::text, jsonb_strip_nulls(jsonb_build_object('tenant', tenant, 'source', source)),"
+          + " (extract(epoch from starts_at) * 1000)::bigint,"
+          + " (extract(epoch from ends_at) * 1000)::bigint"
+          + " FROM maintenance_windows WHERE ends_at > now()) s";
   static final String ACKS_SQL =
       "SELECT coalesce(json_agg(json_build_object('fingerprint', fingerprint,"
-          + " 'acked_at', (extract(epoch from acked_at) * 1000)::bigint)), '[]')::text"
-          + " FROM alert_acknowledgements WHERE acked_at > now() - interval '7 days'";
+          + " 'acked_at', (extract(epoch from acknowledged_at) * 1000)::bigint)), '[]')::text"
+          + " FROM alerts WHERE acknowledged_at IS NOT NULL AND status <> 'resolved'"
+          + " AND acknowledged_at > now() - interval '7 days'";
 
   private final String url;
   private final String user;
