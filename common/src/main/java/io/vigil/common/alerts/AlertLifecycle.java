@@ -28,7 +28,16 @@ public final class AlertLifecycle {
   }
 
   /** The next state (null: clear it) and the transitions to publish. */
-  public record Result(AlertState state, List<AlertTransition> transitions) {}
+  public record Result(AlertState state, List<AlertTransition> transitions) {
+    Result prepend(List<AlertTransition> earlier) {
+      if (earlier == transitions) {
+        return this;
+      }
+      List<AlertTransition> all = new ArrayList<>(earlier);
+      all.addAll(transitions);
+      return new Result(state, all);
+    }
+  }
 
   private AlertLifecycle() {}
 
@@ -42,8 +51,15 @@ public final class AlertLifecycle {
     boolean open = s != null && s.status() != AlertStatus.RESOLVED;
     return switch (sig.type()) {
       case HIT -> {
+        if (open && s.status() != AlertStatus.PENDING && clearedFor(s, rule, sig.timestamp())) {
+          AlertState r =
+              resolve(s, rule, now, s.clearedAt() + rule.autoResolveMs(), "condition cleared", out)
+                  .state();
+          yield onSignal(r, rule, sig, now, env).prepend(out);
+        }
         if (open) {
-          yield new Result(s.touched(sig.value(), now, 0), out);
+          long cleared = sig.timestamp() >= s.clearedAt() ? 0 : s.clearedAt();
+          yield new Result(s.touched(sig.value(), now, cleared), out);
         }
         if (rule.forMs() == 0) {
           yield new Result(s, out); // a FIRE from the single-hit pattern follows
@@ -62,7 +78,9 @@ public final class AlertLifecycle {
           out.add(transition(r, rule, "inactive", false, now));
           yield new Result(null, out);
         }
-        yield new Result(s.touched(s.value(), now, s.clearedAt() == 0 ? now : s.clearedAt()), out);
+        long cleared =
+            s.clearedAt() == 0 ? sig.timestamp() : Math.min(s.clearedAt(), sig.timestamp());
+        yield new Result(s.touched(s.value(), now, cleared), out);
       }
     };
   }
@@ -79,9 +97,19 @@ public final class AlertLifecycle {
     boolean momentary =
         rule.condition().kind() != ConditionKind.THRESHOLD
             && rule.condition().kind() != ConditionKind.ABSENCE;
-    long cleared = momentary ? now : 0;
+    if (open && s.status() != AlertStatus.PENDING && clearedFor(s, rule, sig.timestamp())) {
+      AlertState r =
+          resolve(s, rule, now, s.clearedAt() + rule.autoResolveMs(), "condition cleared", out)
+              .state();
+      return onFire(r, false, rule, sig, now, env, out);
+    }
+    long cleared = momentary ? sig.timestamp() : 0;
     if (open && s.status() != AlertStatus.PENDING) {
-      return new Result(s.touched(sig.value(), now, cleared), out);
+      if (!momentary && sig.timestamp() < s.clearedAt()) {
+        cleared = s.clearedAt(); // an older match does not undo a newer clear
+      }
+      return new Result(
+          s.touched(sig.value(), now, Math.max(cleared, momentary ? s.clearedAt() : 0)), out);
     }
     long suppressUntil = 0;
     if (s != null
@@ -102,8 +130,12 @@ public final class AlertLifecycle {
     return notifyIfAllowed(f, rule, "firing", now, out, 0, false);
   }
 
-  /** Applies the wall-clock rules; call it periodically while a state exists. */
-  public static Result onTick(AlertState s, AlertRule rule, long now, Environment env) {
+  /**
+   * Applies the wall-clock rules and event-time auto-resolve up to {@code watermark}; call it
+   * periodically while a state exists.
+   */
+  public static Result onTick(
+      AlertState s, AlertRule rule, long now, long watermark, Environment env) {
     List<AlertTransition> out = new ArrayList<>();
     if (s == null) {
       return new Result(null, out);
@@ -113,15 +145,17 @@ public final class AlertLifecycle {
       return new Result(now >= s.resolvedAt() + keep ? null : s, out);
     }
     if (rule == null || !rule.enabled()) {
-      return resolve(s, rule, now, "rule removed or disabled", out);
+      return resolve(s, rule, now, now, "rule removed or disabled", out);
     }
     if (s.status() == AlertStatus.PENDING) {
       boolean stale = now - s.touchedAt() >= Math.max(rule.forMs(), env.staleAfterMs());
       return stale ? resolvePending(s, rule, now, out) : new Result(s, out);
     }
-    boolean clearedLongEnough = s.clearedAt() > 0 && now - s.clearedAt() >= rule.autoResolveMs();
-    if (clearedLongEnough || now - s.touchedAt() >= env.staleAfterMs()) {
-      return resolve(s, rule, now, clearedLongEnough ? "condition cleared" : "no data", out);
+    if (clearedFor(s, rule, watermark)) {
+      return resolve(s, rule, now, s.clearedAt() + rule.autoResolveMs(), "condition cleared", out);
+    }
+    if (now - s.touchedAt() >= env.staleAfterMs()) {
+      return resolve(s, rule, now, now, "no data", out);
     }
     long ack = env.acknowledgedAt(s.fingerprint());
     if (ack > 0 && ack >= s.firedAt() && s.status() != AlertStatus.ACKNOWLEDGED) {
@@ -187,17 +221,25 @@ public final class AlertLifecycle {
     return new Result(n, out);
   }
 
+  /**
+   * True when the condition has been clear for the auto-resolve time as of event time {@code t}.
+   */
+  private static boolean clearedFor(AlertState s, AlertRule rule, long t) {
+    return s.clearedAt() > 0 && t - s.clearedAt() >= rule.autoResolveMs();
+  }
+
   private static Result resolve(
-      AlertState s, AlertRule rule, long now, String why, List<AlertTransition> out) {
+      AlertState s, AlertRule rule, long now, long endsAt, String why, List<AlertTransition> out) {
     boolean wasNotified =
         s.status() == AlertStatus.FIRING || s.status() == AlertStatus.ACKNOWLEDGED;
     AlertState r = s.resolved(now);
-    AlertTransition t = transition(r, rule, "resolved", wasNotified, now);
+    AlertTransition t = transition(r, rule, "resolved", wasNotified, now, endsAt);
     Map<String, String> ann = new TreeMap<>(t.annotations());
     ann.put("resolve_reason", why);
     out.add(withAnnotations(t, ann));
-    long keep = rule == null ? 0 : rule.cooldownMs();
-    return new Result(keep > 0 ? r : null, out);
+    // The resolved state stays for the cooldown, and (without one) until the next tick, so a
+    // signal arriving meanwhile starts a fresh episode rather than reopening this one.
+    return new Result(r, out);
   }
 
   private static Result resolvePending(
@@ -209,6 +251,11 @@ public final class AlertLifecycle {
 
   static AlertTransition transition(
       AlertState s, AlertRule rule, String what, boolean notify, long now) {
+    return transition(s, rule, what, notify, now, now);
+  }
+
+  static AlertTransition transition(
+      AlertState s, AlertRule rule, String what, boolean notify, long now, long endsAt) {
     String name = rule == null ? s.ruleId() : rule.name();
     Map<String, String> labels = new TreeMap<>(s.labels());
     labels.put("alertname", name);
@@ -227,7 +274,7 @@ public final class AlertLifecycle {
         notify,
         Fingerprint.idempotencyKey(s.fingerprint(), what, s.startsAt()),
         s.startsAt(),
-        s.status() == AlertStatus.RESOLVED ? now : 0,
+        s.status() == AlertStatus.RESOLVED ? endsAt : 0,
         now,
         s.value(),
         labels,

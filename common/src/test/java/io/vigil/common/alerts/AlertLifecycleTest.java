@@ -70,7 +70,11 @@ class AlertLifecycleTest {
   }
 
   void tick(AlertRule r, long now) {
-    var res = AlertLifecycle.onTick(state, r, now, env);
+    tick(r, now, Long.MIN_VALUE);
+  }
+
+  void tick(AlertRule r, long now, long watermark) {
+    var res = AlertLifecycle.onTick(state, r, now, watermark, env);
     state = res.state();
     out.addAll(res.transitions());
   }
@@ -80,21 +84,23 @@ class AlertLifecycleTest {
   }
 
   @Test
-  void pendingThenFiringThenResolvedAfterClearHeldForAutoResolve() {
+  void pendingThenFiringThenResolvedOnceTheWatermarkPassesClearPlusAutoResolve() {
     AlertRule r = rule(50, 0, 0, 0, 0);
     signal(r, SignalType.HIT, 1_000, 10);
     assertThat(state.status()).isEqualTo(AlertStatus.PENDING);
     signal(r, SignalType.FIRE, 1_050, 20);
     assertThat(state.status()).isEqualTo(AlertStatus.FIRING);
     signal(r, SignalType.CLEAR, 1_060, 30);
-    tick(r, 129); // cleared 99 ms: auto-resolve is 100
+    tick(r, 5_000, 1_159); // clear held 99 ms of event time: auto-resolve is 100
     assertThat(state.status()).isEqualTo(AlertStatus.FIRING);
     signal(r, SignalType.HIT, 1_070, 60); // breach again: the clear clock restarts
     signal(r, SignalType.CLEAR, 1_080, 70);
-    tick(r, 169);
+    tick(r, 5_000, 1_179);
     assertThat(state.status()).isEqualTo(AlertStatus.FIRING);
-    tick(r, 170);
-    assertThat(state).isNull(); // no cooldown: nothing kept
+    tick(r, 5_000, 1_180);
+    assertThat(state.status()).isEqualTo(AlertStatus.RESOLVED);
+    tick(r, 5_001, 1_180); // no cooldown: gone at the next tick
+    assertThat(state).isNull();
     assertThat(seen()).containsExactly("pending", "firing!", "resolved!");
     AlertTransition firing = out.get(1);
     assertThat(firing.startsAt()).isEqualTo(1_000);
@@ -102,7 +108,22 @@ class AlertLifecycleTest {
         .containsEntry("alertname", "cpu high")
         .containsEntry("severity", "high");
     assertThat(out.get(2).alertId()).isEqualTo(firing.alertId());
+    assertThat(out.get(2).endsAt()).isEqualTo(1_180);
     assertThat(out.get(2).idempotencyKey()).isNotEqualTo(firing.idempotencyKey());
+  }
+
+  @Test
+  void aBreachAfterTheAutoResolveTimeStartsANewEpisodeWhateverTheWallClock() {
+    AlertRule r = rule(50, 0, 0, 0, 0);
+    signal(r, SignalType.HIT, 1_000, 10);
+    signal(r, SignalType.FIRE, 1_050, 11);
+    signal(r, SignalType.CLEAR, 1_060, 12);
+    // A replay delivers the next breach before any tick: event time alone decides.
+    signal(r, SignalType.HIT, 1_160, 13);
+    signal(r, SignalType.FIRE, 1_210, 14);
+    assertThat(seen()).containsExactly("pending", "firing!", "resolved!", "pending", "firing!");
+    assertThat(out.get(4).startsAt()).isEqualTo(1_160);
+    assertThat(out.get(4).alertId()).isNotEqualTo(out.get(1).alertId());
   }
 
   @Test
@@ -166,7 +187,7 @@ class AlertLifecycleTest {
     AlertRule r = rule(0, 0, 500, 0, 0);
     signal(r, SignalType.FIRE, 1_000, 0);
     signal(r, SignalType.CLEAR, 1_010, 10);
-    tick(r, 110);
+    tick(r, 110, 1_110);
     assertThat(state.status()).isEqualTo(AlertStatus.RESOLVED);
     signal(r, SignalType.FIRE, 2_000, 200);
     assertThat(state.status()).isEqualTo(AlertStatus.SUPPRESSED);
@@ -190,6 +211,7 @@ class AlertLifecycleTest {
   void removedRuleResolvesItsAlerts() {
     signal(rule(0, 0, 0, 0, 0), SignalType.FIRE, 1_000, 0);
     tick(null, 10);
+    tick(null, 11);
     assertThat(state).isNull();
     assertThat(seen()).containsExactly("firing!", "resolved!");
     assertThat(out.get(1).annotations())

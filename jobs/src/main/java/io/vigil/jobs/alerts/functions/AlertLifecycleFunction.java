@@ -18,8 +18,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Runs {@link AlertLifecycle} per fingerprint: signals move the state, a processing-time tick
- * applies acknowledgements, silences, auto-resolve, re-notification and escalation. The state is
- * cleared when the alert resolves (after the rule's cooldown), so nothing outlives its alert.
+ * applies acknowledgements, silences, re-notification and escalation, and auto-resolve up to the
+ * current watermark. The state is cleared when the alert resolves (after the rule's cooldown), so
+ * nothing outlives its alert.
  */
 public class AlertLifecycleFunction
     extends KeyedBroadcastProcessFunction<String, Signal, ControlSnapshot, AlertTransition> {
@@ -68,7 +69,10 @@ public class AlertLifecycleFunction
     }
     ControlPlane cp = plane(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR));
     long now = ctx.timerService().currentProcessingTime();
-    apply(AlertLifecycle.onTick(s, cp.rule(s.ruleId()), now, cp.environment(staleAfterMs)), out);
+    long watermark = ctx.timerService().currentWatermark();
+    apply(
+        AlertLifecycle.onTick(s, cp.rule(s.ruleId()), now, watermark, cp.environment(staleAfterMs)),
+        out);
     scheduleTick(now, ctx.timerService());
   }
 

@@ -59,13 +59,17 @@ class AlertLifecycleFunctionTest {
       h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
       assertThat(alertKeys(h)).isEqualTo(1);
       h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_010, 1), 1_010));
+      h.processWatermark(1_100);
+      h.processBroadcastWatermark(Long.MAX_VALUE);
       h.setProcessingTime(1_050);
       assertThat(transitions(h)).containsExactly("firing");
+      h.processWatermark(1_110); // clear at 1_010 + auto-resolve 100
       h.setProcessingTime(1_200);
       assertThat(transitions(h)).containsExactly("firing", "resolved");
       AlertTransition resolved = h.extractOutputValues().get(1);
       assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
-      assertThat(resolved.endsAt()).isEqualTo(1_200);
+      assertThat(resolved.endsAt()).isEqualTo(1_110);
+      h.setProcessingTime(1_300);
       assertThat(alertKeys(h)).isZero();
       assertThat(h.numProcessingTimeTimers()).isZero();
     }
@@ -101,6 +105,7 @@ class AlertLifecycleFunctionTest {
       h.processBroadcastElement(new ControlSnapshot(5, "[]", "[]", "[]"), 5);
       h.setProcessingTime(10);
       assertThat(transitions(h)).containsExactly("firing", "resolved");
+      h.setProcessingTime(20);
       assertThat(alertKeys(h)).isZero();
       assertThat(h.numProcessingTimeTimers()).isZero();
     }
