@@ -38,7 +38,10 @@ public class PagerDutyNotifier implements Notifier {
       p.put("timestamp", Instant.ofEpochMilli(a.startsAt()).toString());
       p.set("custom_details", AlertJsonCodec.alert(a));
     }
-    return http.post(channel.url(), body.toString(), Map.of());
+    return http.post(
+        channel.url(),
+        body.toString(),
+        Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
   }
 
   static String action(AlertStatus s) {

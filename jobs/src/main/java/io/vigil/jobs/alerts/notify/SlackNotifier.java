@@ -35,6 +35,9 @@ public class SlackNotifier implements Notifier {
             a.idempotencyKey());
     ObjectNode body = AlertJsonCodec.mapper().createObjectNode();
     body.put("text", text);
-    return http.post(channel.url(), body.toString(), Map.of());
+    return http.post(
+        channel.url(),
+        body.toString(),
+        Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
   }
 }

@@ -34,6 +34,7 @@ class AlertLifecycleFunctionTest {
             Types.STRING,
             ControlPlaneState.DESCRIPTOR);
     h.processBroadcastElement(new ControlSnapshot(0, RULES, "[]", "[]"), 0);
+    h.processBroadcastWatermark(Long.MAX_VALUE); // the control plane never holds back time
     return h;
   }
 
@@ -57,10 +58,10 @@ class AlertLifecycleFunctionTest {
     try (var h = harness()) {
       h.setProcessingTime(1_000); // wall-clock times are epoch millis: 0 means "unset" in state
       h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
-      assertThat(alertKeys(h)).isEqualTo(1);
+      assertThat(transitions(h)).isEmpty(); // buffered until the watermark passes it
       h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_010, 1), 1_010));
       h.processWatermark(1_100);
-      h.processBroadcastWatermark(Long.MAX_VALUE);
+      assertThat(alertKeys(h)).isEqualTo(1);
       h.setProcessingTime(1_050);
       assertThat(transitions(h)).containsExactly("firing");
       h.processWatermark(1_110); // clear at 1_010 + auto-resolve 100
@@ -79,6 +80,7 @@ class AlertLifecycleFunctionTest {
   void signalsOfAnOlderRuleVersionAreDropped() throws Exception {
     try (var h = harness()) {
       h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 0), 1_000));
+      h.processWatermark(2_000);
       assertThat(h.extractOutputValues()).isEmpty();
       assertThat(alertKeys(h)).isZero();
     }
@@ -89,11 +91,25 @@ class AlertLifecycleFunctionTest {
     try (var h = harness()) {
       h.setProcessingTime(0);
       h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processWatermark(1_000);
       h.processBroadcastElement(
           new ControlSnapshot(5, RULES, "[]", "[{\"fingerprint\":\"fp1\",\"acked_at\":5}]"), 5);
-      h.processElement(new StreamRecord<>(sig(SignalType.HIT, 1_005, 1), 1_005));
       h.setProcessingTime(10);
       assertThat(transitions(h)).containsExactly("firing", "acknowledged");
+    }
+  }
+
+  @Test
+  void signalsApplyInEventTimeOrderWhateverTheirArrivalOrder() throws Exception {
+    try (var h = harness()) {
+      h.setProcessingTime(1_000);
+      // A fast replay: the router's CLEAR arrives before CEP's FIRE for an earlier instant.
+      h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_400, 1), 1_400));
+      h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_200, 1), 1_200));
+      h.processWatermark(1_500);
+      h.setProcessingTime(1_010); // the tick: clear since 1_400 + auto-resolve 100 <= watermark
+      assertThat(transitions(h)).containsExactly("firing", "resolved");
+      assertThat(h.extractOutputValues().get(0).startsAt()).isEqualTo(1_200);
     }
   }
 
@@ -102,6 +118,7 @@ class AlertLifecycleFunctionTest {
     try (var h = harness()) {
       h.setProcessingTime(0);
       h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processWatermark(1_000);
       h.processBroadcastElement(new ControlSnapshot(5, "[]", "[]", "[]"), 5);
       h.setProcessingTime(10);
       assertThat(transitions(h)).containsExactly("firing", "resolved");
