@@ -64,7 +64,7 @@ public final class AlertLifecycle {
         if (rule.forMs() == 0) {
           yield new Result(s, out); // a FIRE from the single-hit pattern follows
         }
-        AlertState p = AlertState.start(sig, AlertStatus.PENDING, now);
+        AlertState p = AlertState.start(sig, AlertStatus.PENDING, now, rule.channels());
         out.add(transition(p, rule, "pending", false, now));
         yield new Result(p, out);
       }
@@ -117,7 +117,7 @@ public final class AlertLifecycle {
         && now - s.resolvedAt() < rule.cooldownMs()) {
       suppressUntil = s.resolvedAt() + rule.cooldownMs();
     }
-    AlertState base = open ? s : AlertState.start(sig, AlertStatus.FIRING, now);
+    AlertState base = open ? s : AlertState.start(sig, AlertStatus.FIRING, now, rule.channels());
     base = base.touched(sig.value(), now, cleared);
     boolean suppressed = suppressUntil > now || env.silenced(base.labels(), now);
     AlertState f =
@@ -215,7 +215,8 @@ public final class AlertLifecycle {
               s.suppressedUntil(),
               s.resolvedAt(),
               s.hourStart(),
-              s.sentInHour());
+              s.sentInHour(),
+              s.channels());
     }
     out.add(transition(n, rule, what, allowed, now));
     return new Result(n, out);
@@ -279,7 +280,7 @@ public final class AlertLifecycle {
         s.value(),
         labels,
         ann,
-        rule == null ? List.of() : rule.channels());
+        rule == null ? s.channels() : rule.channels());
   }
 
   private static String summary(AlertState s, AlertRule rule, String name) {

@@ -1,5 +1,6 @@
 package io.vigil.common.alerts;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +14,8 @@ import java.util.TreeMap;
  * @param firedAt processing time the alert started firing (escalation and ack reference)
  * @param suppressedUntil processing time until which the cooldown suppresses notification
  * @param resolvedAt processing time of the resolve; the state lives on for the cooldown
+ * @param channels where the alert was notified, so a resolve reaches them even when the rule has
+ *     been deleted meanwhile
  */
 public record AlertState(
     String fingerprint,
@@ -30,13 +33,15 @@ public record AlertState(
     long suppressedUntil,
     long resolvedAt,
     long hourStart,
-    int sentInHour) {
+    int sentInHour,
+    List<String> channels) {
 
   public AlertState {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+    channels = channels == null ? List.of() : List.copyOf(channels);
   }
 
-  static AlertState start(Signal sig, AlertStatus status, long now) {
+  static AlertState start(Signal sig, AlertStatus status, long now, List<String> channels) {
     return new AlertState(
         sig.fingerprint(),
         sig.ruleId(),
@@ -53,7 +58,8 @@ public record AlertState(
         0,
         0,
         0,
-        0);
+        0,
+        channels);
   }
 
   AlertState withStatus(AlertStatus s) {
@@ -73,7 +79,8 @@ public record AlertState(
         suppressedUntil,
         resolvedAt,
         hourStart,
-        sentInHour);
+        sentInHour,
+        channels);
   }
 
   AlertState touched(double v, long now, long cleared) {
@@ -93,7 +100,8 @@ public record AlertState(
         suppressedUntil,
         resolvedAt,
         hourStart,
-        sentInHour);
+        sentInHour,
+        channels);
   }
 
   AlertState cleared(long at) {
@@ -113,7 +121,8 @@ public record AlertState(
         suppressedUntil,
         resolvedAt,
         hourStart,
-        sentInHour);
+        sentInHour,
+        channels);
   }
 
   AlertState fired(AlertStatus s, long now, long suppressUntil) {
@@ -133,7 +142,8 @@ public record AlertState(
         suppressUntil,
         0,
         hourStart,
-        sentInHour);
+        sentInHour,
+        channels);
   }
 
   AlertState notified(long now, int repeatCount, boolean esc) {
@@ -154,7 +164,8 @@ public record AlertState(
         suppressedUntil,
         resolvedAt,
         newHour ? now : hourStart,
-        newHour ? 1 : sentInHour + 1);
+        newHour ? 1 : sentInHour + 1,
+        channels);
   }
 
   AlertState resolved(long now) {
@@ -174,7 +185,8 @@ public record AlertState(
         suppressedUntil,
         now,
         hourStart,
-        sentInHour);
+        sentInHour,
+        channels);
   }
 
   /** Notifications sent in the current hour window as of {@code now}. */

@@ -25,11 +25,11 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * Runs {@link AlertLifecycle} per fingerprint. Signals are buffered until the watermark passes
- * them and applied in event-time order: raw HIT/CLEAR signals (from the router, immediately) and
- * FIRE signals (from CEP, at the watermark) reach this operator in an order that depends on
- * timing, and a replay after recovery must split alerts into the same episodes as the first run.
- * Deadman signals are processing-time facts and apply at once. A processing-time tick applies
+ * Runs {@link AlertLifecycle} per fingerprint. Signals are buffered until the watermark passes them
+ * and applied in event-time order: raw HIT/CLEAR signals (from the router, immediately) and FIRE
+ * signals (from CEP, at the watermark) reach this operator in an order that depends on timing, and
+ * a replay after recovery must split alerts into the same episodes as the first run. Deadman
+ * signals are processing-time facts and apply at once. A processing-time tick applies
  * acknowledgements, silences, re-notification, escalation and auto-resolve up to the watermark.
  * Both states are cleared when the alert is gone, so nothing outlives its alert.
  */
@@ -79,7 +79,8 @@ public class AlertLifecycleFunction
     timers.registerEventTimeTimer(sig.timestamp());
   }
 
-  private void apply(Signal sig, ControlPlane cp, TimerService timers, Collector<AlertTransition> out)
+  private void apply(
+      Signal sig, ControlPlane cp, TimerService timers, Collector<AlertTransition> out)
       throws Exception {
     AlertRule rule = cp.rule(sig.ruleId());
     if (rule != null && rule.version() != sig.ruleVersion()) {
@@ -113,8 +114,7 @@ public class AlertLifecycleFunction
     long now = ctx.timerService().currentProcessingTime();
     long watermark = ctx.timerService().currentWatermark();
     emit(
-        AlertLifecycle.onTick(
-            s, cp.rule(s.ruleId()), now, watermark, cp.environment(staleAfterMs)),
+        AlertLifecycle.onTick(s, cp.rule(s.ruleId()), now, watermark, cp.environment(staleAfterMs)),
         out);
     scheduleTick(now, ctx.timerService());
   }

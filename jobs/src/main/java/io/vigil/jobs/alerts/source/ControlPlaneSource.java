@@ -2,7 +2,6 @@ package io.vigil.jobs.alerts.source;
 
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -26,8 +25,10 @@ public final class ControlPlaneSource {
   }
 
   /**
-   * Snapshots are not events: their input must never hold back the event-time clock of the
-   * operators they are connected to, so this strategy emits the maximum watermark.
+   * Snapshots are not events: their input must never move or hold back the event-time clock of the
+   * operators it is connected to, so this input declares itself idle for good and is left out of
+   * their watermark. (Emitting the maximum watermark instead is wrong: whenever the data input goes
+   * idle, an operator would forward that maximum and every later event would be late.)
    */
   public static WatermarkStrategy<ControlSnapshot> watermarks() {
     return ctx ->
@@ -37,7 +38,7 @@ public final class ControlPlaneSource {
 
           @Override
           public void onPeriodicEmit(WatermarkOutput out) {
-            out.emitWatermark(new Watermark(Long.MAX_VALUE));
+            out.markIdle();
           }
         };
   }

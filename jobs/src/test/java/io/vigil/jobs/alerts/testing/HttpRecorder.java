@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A local HTTP receiver (JDK server) that records every request. Paths: {@code /ok/*} answer 200,
  * {@code /flaky/*} answer 503 to the first two requests of each idempotency key, {@code /slow/*}
- * hold the request up to 5 s (past the notifier's timeout) before answering.
+ * hold the request up to 15 s (past the notifier's timeout) before answering.
  */
 public final class HttpRecorder implements AutoCloseable {
   /** One received request: path, headers (lower-case names), body and the status we answered. */
@@ -61,7 +61,7 @@ public final class HttpRecorder implements AutoCloseable {
               : 200;
     } else if (path.startsWith("/slow")) {
       try {
-        closing.await(5, TimeUnit.SECONDS);
+        closing.await(15, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
