@@ -64,7 +64,8 @@ public final class AlertLifecycle {
         if (rule.forMs() == 0) {
           yield new Result(s, out); // a FIRE from the single-hit pattern follows
         }
-        AlertState p = AlertState.start(sig, AlertStatus.PENDING, now, rule.channels());
+        AlertState p =
+            AlertState.start(labelled(sig, rule), AlertStatus.PENDING, now, rule.channels());
         out.add(transition(p, rule, "pending", false, now));
         yield new Result(p, out);
       }
@@ -117,7 +118,8 @@ public final class AlertLifecycle {
         && now - s.resolvedAt() < rule.cooldownMs()) {
       suppressUntil = s.resolvedAt() + rule.cooldownMs();
     }
-    AlertState base = open ? s : AlertState.start(sig, AlertStatus.FIRING, now, rule.channels());
+    AlertState base =
+        open ? s : AlertState.start(labelled(sig, rule), AlertStatus.FIRING, now, rule.channels());
     base = base.touched(sig.value(), now, cleared);
     boolean suppressed = suppressUntil > now || env.silenced(base.labels(), now);
     AlertState f =
@@ -257,10 +259,12 @@ public final class AlertLifecycle {
 
   static AlertTransition transition(
       AlertState s, AlertRule rule, String what, boolean notify, long now, long endsAt) {
-    String name = rule == null ? s.ruleId() : rule.name();
+    // Without the rule (deleted or disabled), the name and severity it had at the start remain.
+    String name = rule == null ? s.labels().getOrDefault("alertname", s.ruleId()) : rule.name();
+    String severity =
+        rule == null ? s.labels().getOrDefault("severity", "medium") : rule.severity().dbName();
     Map<String, String> labels = new TreeMap<>(s.labels());
     labels.put("alertname", name);
-    String severity = rule == null ? "medium" : rule.severity().dbName();
     labels.put("severity", severity);
     Map<String, String> ann = new TreeMap<>();
     ann.put("summary", summary(s, rule, name));
@@ -302,6 +306,21 @@ public final class AlertLifecycle {
       case ABSENCE -> name + ": no data for " + c.windowMs() / 1000 + "s";
       case SEQUENCE -> name + ": anomaly sequence within " + c.windowMs() / 1000 + "s";
     };
+  }
+
+  /** The signal's labels plus the rule's alertname and severity, kept in the alert state. */
+  private static Signal labelled(Signal sig, AlertRule rule) {
+    Map<String, String> labels = new TreeMap<>(sig.labels());
+    labels.put("alertname", rule.name());
+    labels.put("severity", rule.severity().dbName());
+    return new Signal(
+        sig.fingerprint(),
+        sig.ruleId(),
+        sig.ruleVersion(),
+        sig.type(),
+        sig.timestamp(),
+        sig.value(),
+        labels);
   }
 
   private static AlertTransition withAnnotations(AlertTransition t, Map<String, String> ann) {
