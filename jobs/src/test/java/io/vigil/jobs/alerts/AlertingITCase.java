@@ -177,13 +177,15 @@ class AlertingITCase {
             threshold("gt", 90),
             2,
             "[\"webhook\",\"slack\",\"pagerduty\",\"email\",\"flaky\",\"slow\"]");
-    insertRule(
-        "acme",
-        "anomaly critical",
-        "{}",
-        "{\"kind\":\"anomaly\",\"min_severity\":\"critical\"}",
-        0,
-        "[\"webhook\"]");
+    RuleSeeder.seed(
+        db,
+        """
+        - name: anomaly critical
+          tenant: acme
+          condition: {kind: anomaly, min_severity: critical}
+          channels: [webhook]
+          auto_resolve: 1s
+        """);
     awaitRulesLoaded();
     String savepoint =
         job.triggerSavepoint(
@@ -234,7 +236,8 @@ class AlertingITCase {
                 .equals(queryOne("SELECT status FROM alerts WHERE fingerprint = '" + fp + "'")));
 
     // an anomaly rule end to end
-    sendAnomaly(t1 + 7_500);
+    sendAnomaly(t1 + 7_500, Severity.CRITICAL);
+    sendAnomaly(t1 + 9_000, Severity.LOW); // selected by no rule: moves the anomaly watermark
     advanceWatermark();
     advanceWatermark();
     awaitWebhook("anomaly critical", "firing", 1);
@@ -381,7 +384,7 @@ class AlertingITCase {
     sendPoint("heartbeat", "heartbeat", maxTs + 1_000, 0);
   }
 
-  private void sendAnomaly(long ts) throws Exception {
+  private void sendAnomaly(long ts, Severity severity) throws Exception {
     Anomaly a =
         new Anomaly(
             UUID.randomUUID().toString(),
@@ -393,7 +396,7 @@ class AlertingITCase {
             ts,
             900,
             0.99,
-            Severity.CRITICAL,
+            severity,
             "robust-ewma",
             "v1",
             "{}");
