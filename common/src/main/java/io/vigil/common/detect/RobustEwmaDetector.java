@@ -16,6 +16,12 @@ public final class RobustEwmaDetector implements SeriesDetector {
 
   static final byte FORMAT = 1;
 
+  /**
+   * Scores below this (p > 1e-3) get no reason sentence: formatting one for every point cost
+   * several microseconds and nobody reads the reason of an unremarkable point.
+   */
+  private static final double REASON_LEVEL = 0.3;
+
   /** Mean absolute deviation of a normal distribution is sigma * sqrt(2/pi). */
   private static final double MAD_TO_SIGMA = Math.sqrt(Math.PI / 2.0);
 
@@ -66,7 +72,7 @@ public final class RobustEwmaDetector implements SeriesDetector {
     }
     double s = TailScore.fromZ(z);
     String reason =
-        s <= 0.0
+        s < REASON_LEVEL
             ? ""
             : String.format(
                 "value %.4g is %.1f robust sigmas %s the level %.4g",

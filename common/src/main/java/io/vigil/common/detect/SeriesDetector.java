@@ -14,4 +14,11 @@ public interface SeriesDetector {
 
   /** Writes the whole state, versioned, so {@link DetectorFactory#restore} rebuilds it exactly. */
   void writeTo(DataOutput out) throws IOException;
+
+  /**
+   * Tells the detector whether its latest detection was a real problem ({@code true}) or a false
+   * alarm ({@code false}), so it can tune its sensitivity for this series. Detectors without a
+   * notion of sensitivity ignore it; the feedback is then part of no state.
+   */
+  default void feedback(boolean truePositive) {}
 }

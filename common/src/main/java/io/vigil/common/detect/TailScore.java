@@ -11,6 +11,18 @@ public final class TailScore {
 
   private static final double SQRT2 = Math.sqrt(2.0);
   private static final double DECADES = 10.0;
+  private static final double LN10 = Math.log(10.0);
+  private static final double LN_SQRT_HALF_PI = 0.5 * Math.log(Math.PI / 2.0);
+
+  private static final double TABLE_MAX = 2.0;
+  private static final int TABLE_STEPS = 256;
+  private static final double[] SMALL = new double[TABLE_STEPS + 1];
+
+  static {
+    for (int k = 0; k <= TABLE_STEPS; k++) {
+      SMALL[k] = -Math.log(Erf.erfc(k * TABLE_MAX / TABLE_STEPS / SQRT2));
+    }
+  }
 
   private TailScore() {}
 
@@ -29,6 +41,34 @@ public final class TailScore {
       return 1.0;
     }
     return fromTailProbability(p);
+  }
+
+  /**
+   * Surprise {@code -ln p} of a standardized deviation, with {@code p} its two-sided Gaussian tail
+   * probability; beyond the range where {@code erfc} is representable it follows the asymptotic
+   * expansion of the Mills ratio, so very large deviations keep ranking above large ones.
+   */
+  public static double surpriseOfZ(double z) {
+    double a = Math.abs(z);
+    if (Double.isNaN(a)) {
+      return 0.0;
+    }
+    if (a < TABLE_MAX) {
+      // Most points are ordinary; erfc is costly, so they interpolate a table of exact values.
+      double x = a * TABLE_STEPS / TABLE_MAX;
+      int k = (int) x;
+      return SMALL[k] + (x - k) * (SMALL[k + 1] - SMALL[k]);
+    }
+    if (a < 26.0) {
+      return -Math.log(Erf.erfc(a / SQRT2));
+    }
+    // Two-sided tail ~ 2 phi(a) / a: -ln p = a^2/2 + ln(a) + ln(sqrt(pi/2)).
+    return 0.5 * a * a + Math.log(a) + LN_SQRT_HALF_PI;
+  }
+
+  /** Score in [0, 1] for a surprise {@code -ln p}. */
+  public static double fromSurprise(double surprise) {
+    return Math.max(0.0, Math.min(1.0, surprise / (DECADES * LN10)));
   }
 
   /** Score in [0, 1] for a tail probability {@code p} in (0, 1]. */

@@ -134,7 +134,7 @@ public final class VigilConfig implements Serializable {
                 + "' has an invalid value '"
                 + conf.getString(o.key(), "")
                 + "': "
-                + o.description().toString().replaceAll("^Description\\{|}$", ""));
+                + rootMessage(e));
       }
     }
     if (!errors.isEmpty()) {
@@ -179,6 +179,9 @@ public final class VigilConfig implements Serializable {
           "scores must satisfy 0 < detection.threshold <= detection.severity.medium <= "
               + "detection.severity.high <= detection.severity.critical <= 1");
     }
+    if (get(VigilOptions.FEEDBACK_STEP) < 0 || get(VigilOptions.MAX_THRESHOLD_SHIFT) < 0) {
+      errors.add("detection.feedback-step and detection.max-threshold-shift must not be negative");
+    }
     if (get(VigilOptions.DROPOUT_FACTOR) <= 1) {
       errors.add("detection.dropout-factor must be greater than 1");
     }
@@ -190,6 +193,17 @@ public final class VigilConfig implements Serializable {
     if (min != null && max != null && min >= max) {
       errors.add("input.min-timestamp must be before input.max-timestamp");
     }
+  }
+
+  private String raw(String key) {
+    return conf.toMap().getOrDefault(key, "");
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
   }
 
   /** The value of an option, or its default. */

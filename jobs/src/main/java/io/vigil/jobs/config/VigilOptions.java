@@ -43,6 +43,13 @@ public final class VigilOptions {
           .defaultValue(false)
           .withDescription(
               "Stop at the offsets that were latest when the job started (backfills, tests).");
+  public static final ConfigOption<String> FEEDBACK_TOPIC =
+      key("kafka.feedback-topic")
+          .stringType()
+          .defaultValue("vigil.feedback")
+          .withDescription(
+              "Topic of on-call feedback {anomaly_id, is_true_positive, series or tenant/source/metric/tags};"
+                  + " empty disables it.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()
@@ -163,7 +170,7 @@ public final class VigilOptions {
   public static final ConfigOption<String> DETECTOR =
       key("detection.detector")
           .stringType()
-          .defaultValue("robust-ewma")
+          .defaultValue("ensemble")
           .withDescription(
               "Per-series detector: " + String.join(", ", DetectorChoice.names()) + ".");
   public static final ConfigOption<Double> THRESHOLD =
@@ -186,6 +193,17 @@ public final class VigilOptions {
           .doubleType()
           .defaultValue(0.95)
           .withDescription("Score from which an anomaly is critical.");
+  public static final ConfigOption<Double> FEEDBACK_STEP =
+      key("detection.feedback-step")
+          .doubleType()
+          .defaultValue(0.1)
+          .withDescription(
+              "A false alarm raises that series' threshold by this much; a confirmed anomaly lowers it back.");
+  public static final ConfigOption<Double> MAX_THRESHOLD_SHIFT =
+      key("detection.max-threshold-shift")
+          .doubleType()
+          .defaultValue(0.4)
+          .withDescription("Most that feedback may raise a series' threshold.");
   public static final ConfigOption<Double> DROPOUT_FACTOR =
       key("detection.dropout-factor")
           .doubleType()
@@ -231,6 +249,7 @@ public final class VigilOptions {
           GROUP_ID,
           STARTING_OFFSETS,
           BOUNDED,
+          FEEDBACK_TOPIC,
           TRANSACTIONAL_ID_PREFIX,
           PG_URL,
           PG_USER,
@@ -257,6 +276,8 @@ public final class VigilOptions {
           SEVERITY_MEDIUM,
           SEVERITY_HIGH,
           SEVERITY_CRITICAL,
+          FEEDBACK_STEP,
+          MAX_THRESHOLD_SHIFT,
           DROPOUT_FACTOR,
           DROPOUT_MIN_GAP,
           SERIES_TTL,

@@ -4,6 +4,7 @@ import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.jobs.config.Cli;
@@ -16,10 +17,12 @@ import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.functions.DetectionSettings;
 import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
+import io.vigil.jobs.metrics.functions.ParseFeedbackFunction;
 import io.vigil.jobs.metrics.functions.ParseMetricsFunction;
 import io.vigil.jobs.metrics.functions.ScoreSeriesFunction;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.sink.FeedbackPostgresSink;
 import io.vigil.jobs.sink.InfluxDbSink;
 import io.vigil.jobs.sink.InfluxSettings;
 import io.vigil.jobs.source.KafkaSources;
@@ -47,7 +50,10 @@ public final class MetricsAnomalyJob {
 
   /** Where the job's results go; {@code points} may be null when InfluxDB is not configured. */
   public record Sinks(
-      Sink<ScoredPoint> points, Sink<Anomaly> anomalies, Sink<DeadLetter> deadLetters) {
+      Sink<ScoredPoint> points,
+      Sink<Anomaly> anomalies,
+      Sink<DeadLetter> deadLetters,
+      Sink<Feedback> feedback) {
 
     /** The production sinks for a configuration. */
     public static Sinks from(VigilConfig config) {
@@ -56,7 +62,23 @@ public final class MetricsAnomalyJob {
           influx.url().isEmpty() ? null : new InfluxDbSink(influx),
           AnomalyPostgresSink.create(config),
           DeadLetterKafkaSink.create(
-              config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "metrics-dlq"));
+              config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "metrics-dlq"),
+          FeedbackPostgresSink.create(config));
+    }
+  }
+
+  /** The job's inputs: metric records and, optionally (null), on-call feedback records. */
+  public record Sources(Source<RawRecord, ?, ?> metrics, Source<RawRecord, ?, ?> feedback) {
+
+    /** The Kafka topics of a configuration. */
+    public static Sources from(VigilConfig config) {
+      String feedbackTopic = config.get(VigilOptions.FEEDBACK_TOPIC);
+      String group = config.get(VigilOptions.GROUP_ID);
+      return new Sources(
+          KafkaSources.raw(config, config.get(VigilOptions.METRICS_TOPIC), group),
+          feedbackTopic.isEmpty()
+              ? null
+              : KafkaSources.raw(config, feedbackTopic, group + "-feedback"));
     }
   }
 
@@ -66,10 +88,7 @@ public final class MetricsAnomalyJob {
     prepareDatabase(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(flinkConfiguration(config));
-    Source<RawRecord, ?, ?> source =
-        KafkaSources.raw(
-            config, config.get(VigilOptions.METRICS_TOPIC), config.get(VigilOptions.GROUP_ID));
-    buildPipeline(env, source, Sinks.from(config), config);
+    buildPipeline(env, Sources.from(config), Sinks.from(config), config);
     env.execute("Vigil metrics anomaly detection");
   }
 
@@ -108,10 +127,7 @@ public final class MetricsAnomalyJob {
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
   public static DataStream<Anomaly> buildPipeline(
-      StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source,
-      Sinks sinks,
-      VigilConfig config) {
+      StreamExecutionEnvironment env, Sources sources, Sinks sinks, VigilConfig config) {
     MetricJsonCodec codec =
         new MetricJsonCodec(
             new MetricJsonCodec.Limits(
@@ -119,11 +135,12 @@ public final class MetricsAnomalyJob {
                 config.epochMillis(VigilOptions.MIN_TIMESTAMP),
                 config.epochMillis(VigilOptions.MAX_TIMESTAMP)));
     SingleOutputStreamOperator<MetricPoint> points =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Metric records")
+        env.fromSource(sources.metrics(), WatermarkStrategy.noWatermarks(), "Metric records")
             .uid(MetricsJobUids.SOURCE)
             .process(new ParseMetricsFunction(codec, MetricsJobTags.DEAD_LETTERS))
             .uid(MetricsJobUids.PARSE)
             .name("Parse metric JSON");
+    SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
     SingleOutputStreamOperator<ScoredPoint> scored =
         points
             .assignTimestampsAndWatermarks(
@@ -134,12 +151,14 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.WATERMARKS)
             .name("Event time")
             .keyBy(MetricPoint::series)
+            .connect(feedback.keyBy(Feedback::series))
             .process(
                 new ScoreSeriesFunction(
                     detector(config),
                     settings(config),
                     MetricsJobTags.ANOMALIES,
-                    MetricsJobTags.LATE))
+                    MetricsJobTags.LATE,
+                    MetricsJobTags.APPLIED_FEEDBACK))
             .uid(MetricsJobUids.SCORE)
             .name("Score series");
     DataStream<DeadLetter> late =
@@ -150,12 +169,19 @@ public final class MetricsAnomalyJob {
             .name("Late points as dead letters");
     points
         .getSideOutput(MetricsJobTags.DEAD_LETTERS)
-        .union(late)
+        .union(late, feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS))
         .sinkTo(sinks.deadLetters())
         .uid(MetricsJobUids.DEAD_LETTER_SINK)
         .name("Dead letters");
     if (sinks.points() != null) {
       scored.sinkTo(sinks.points()).uid(MetricsJobUids.POINTS_SINK).name("InfluxDB data_points");
+    }
+    if (sinks.feedback() != null) {
+      scored
+          .getSideOutput(MetricsJobTags.APPLIED_FEEDBACK)
+          .sinkTo(sinks.feedback())
+          .uid(MetricsJobUids.FEEDBACK_SINK)
+          .name("PostgreSQL feedback");
     }
     DataStream<Anomaly> anomalies = scored.getSideOutput(MetricsJobTags.ANOMALIES);
     anomalies
@@ -163,6 +189,26 @@ public final class MetricsAnomalyJob {
         .uid(MetricsJobUids.ANOMALIES_SINK)
         .name("PostgreSQL anomalies");
     return anomalies;
+  }
+
+  /** Parsed feedback; without a feedback source, an empty stream so the topology stays the same. */
+  private static SingleOutputStreamOperator<Feedback> feedback(
+      StreamExecutionEnvironment env, Sources sources, DataStream<MetricPoint> points) {
+    DataStream<RawRecord> raw =
+        sources.feedback() == null
+            ? points
+                .filter(p -> false)
+                .uid(MetricsJobUids.FEEDBACK_SOURCE)
+                .name("No feedback")
+                .map(p -> new RawRecord("", 0, 0, 0, new byte[0]))
+                .uid(MetricsJobUids.FEEDBACK_SOURCE + "-none")
+                .returns(RawRecord.class)
+            : env.fromSource(
+                    sources.feedback(), WatermarkStrategy.noWatermarks(), "Feedback records")
+                .uid(MetricsJobUids.FEEDBACK_SOURCE);
+    return raw.process(new ParseFeedbackFunction(MetricsJobTags.DEAD_LETTERS))
+        .uid(MetricsJobUids.PARSE_FEEDBACK)
+        .name("Parse feedback");
   }
 
   static DetectionSettings settings(VigilConfig c) {
@@ -174,6 +220,8 @@ public final class MetricsAnomalyJob {
             c.get(VigilOptions.SEVERITY_CRITICAL)),
         c.get(VigilOptions.DROPOUT_FACTOR),
         c.get(VigilOptions.DROPOUT_MIN_GAP).toMillis(),
-        c.get(VigilOptions.SERIES_TTL).toMillis());
+        c.get(VigilOptions.SERIES_TTL).toMillis(),
+        c.get(VigilOptions.FEEDBACK_STEP),
+        c.get(VigilOptions.MAX_THRESHOLD_SHIFT));
   }
 }

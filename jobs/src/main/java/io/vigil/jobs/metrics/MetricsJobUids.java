@@ -9,7 +9,10 @@ public final class MetricsJobUids {
   public static final String SOURCE = "metrics-source";
   public static final String PARSE = "parse-metrics";
   public static final String WATERMARKS = "metrics-watermarks";
+  public static final String FEEDBACK_SOURCE = "feedback-source";
+  public static final String PARSE_FEEDBACK = "parse-feedback";
   public static final String SCORE = "score-series";
+  public static final String FEEDBACK_SINK = "postgres-feedback-sink";
   public static final String LATE_TO_DEAD_LETTERS = "late-points-to-dead-letters";
   public static final String POINTS_SINK = "influxdb-data-points-sink";
   public static final String ANOMALIES_SINK = "postgres-anomalies-sink";

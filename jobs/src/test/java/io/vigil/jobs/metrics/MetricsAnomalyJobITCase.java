@@ -143,7 +143,10 @@ class MetricsAnomalyJobITCase {
     env.configure(MetricsAnomalyJob.flinkConfiguration(config));
     env.setParallelism(2);
     MetricsAnomalyJob.buildPipeline(
-        env, KafkaSources.raw(config, topic, run), MetricsAnomalyJob.Sinks.from(config), config);
+        env,
+        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
+        MetricsAnomalyJob.Sinks.from(config),
+        config);
     env.execute("metrics-it");
 
     DetectorFactory detector = MetricsAnomalyJob.detector(config);

@@ -5,6 +5,7 @@ import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.Score;
 import io.vigil.common.detect.SeriesDetector;
 import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.common.model.SeriesKey;
@@ -18,7 +19,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -26,10 +27,12 @@ import org.apache.flink.util.OutputTag;
  * Scores every point of a series with its online detector kept in keyed state, emits the scored
  * point, and sends anomalies (score over the threshold, or a series gone silent) to a side output.
  * Points behind the watermark go to the late side output. One event-time timer per series checks
- * for dropouts and, after the TTL, deletes the series' state.
+ * for dropouts and, after the TTL, deletes the series' state. On-call feedback (the second input)
+ * moves the series' threshold: up after a false alarm, back down after a confirmed anomaly; each
+ * applied verdict goes to the feedback side output.
  */
 public final class ScoreSeriesFunction
-    extends KeyedProcessFunction<String, MetricPoint, ScoredPoint> {
+    extends KeyedCoProcessFunction<String, MetricPoint, Feedback, ScoredPoint> {
   private static final long serialVersionUID = 1L;
   static final ValueStateDescriptor<SeriesState> STATE =
       new ValueStateDescriptor<>("series", SeriesState.class);
@@ -44,6 +47,7 @@ public final class ScoreSeriesFunction
   private final DetectionSettings settings;
   private final OutputTag<Anomaly> anomalies;
   private final OutputTag<MetricPoint> late;
+  private final OutputTag<Feedback> appliedFeedback;
   private transient ValueState<SeriesState> state;
   private transient Counter lateCounter;
   private transient Counter anomalyCounter;
@@ -52,11 +56,13 @@ public final class ScoreSeriesFunction
       DetectorFactory factory,
       DetectionSettings settings,
       OutputTag<Anomaly> anomalies,
-      OutputTag<MetricPoint> late) {
+      OutputTag<MetricPoint> late,
+      OutputTag<Feedback> appliedFeedback) {
     this.factory = factory;
     this.settings = settings;
     this.anomalies = anomalies;
     this.late = late;
+    this.appliedFeedback = appliedFeedback;
   }
 
   @Override
@@ -68,7 +74,7 @@ public final class ScoreSeriesFunction
   }
 
   @Override
-  public void processElement(MetricPoint p, Context ctx, Collector<ScoredPoint> out)
+  public void processElement1(MetricPoint p, Context ctx, Collector<ScoredPoint> out)
       throws IOException {
     if (p.timestamp() < ctx.timerService().currentWatermark()) {
       lateCounter.inc();
@@ -83,7 +89,8 @@ public final class ScoreSeriesFunction
     SeriesDetector detector = s == null ? factory.create() : restore(s.detector());
     Score score = detector.update(p.timestamp(), p.value());
     out.collect(new ScoredPoint(p, score.score()));
-    if (settings.severities().isAnomaly(score.score())) {
+    double shift = s == null ? 0.0 : s.thresholdShift();
+    if (settings.severities().isAnomaly(score.score() - shift)) {
       anomalyCounter.inc();
       ctx.output(
           anomalies,
@@ -109,7 +116,8 @@ public final class ScoreSeriesFunction
       }
       ctx.timerService().registerEventTimeTimer(timer);
     }
-    return new SeriesState(count, last, interval, timer, false, p.value(), bytes(d));
+    double shift = s == null ? 0.0 : s.thresholdShift();
+    return new SeriesState(count, last, interval, timer, false, p.value(), bytes(d), shift);
   }
 
   /** When to check the series for silence: after a dropout gap, or at TTL before warm-up. */
@@ -153,10 +161,32 @@ public final class ScoreSeriesFunction
               cleanup,
               true,
               s.lastValue(),
-              s.detector()));
+              s.detector(),
+              s.thresholdShift()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public void processElement2(Feedback f, Context ctx, Collector<ScoredPoint> out)
+      throws IOException {
+    SeriesState s = state.value();
+    if (s != null) {
+      SeriesDetector detector = restore(s.detector());
+      detector.feedback(f.truePositive());
+      state.update(
+          new SeriesState(
+              s.count(),
+              s.lastTimestamp(),
+              s.meanInterval(),
+              s.timer(),
+              s.dropoutReported(),
+              s.lastValue(),
+              bytes(detector),
+              settings.shiftAfter(s.thresholdShift(), f.truePositive())));
+    }
+    ctx.output(appliedFeedback, f);
   }
 
   private boolean isDropoutCheck(SeriesState s) {

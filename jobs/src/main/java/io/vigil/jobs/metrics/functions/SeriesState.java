@@ -11,6 +11,7 @@ package io.vigil.jobs.metrics.functions;
  * @param dropoutReported whether the current silence was already reported
  * @param lastValue newest value, for the dropout explanation
  * @param detector the detector's state as written by {@code SeriesDetector.writeTo}
+ * @param thresholdShift how much on-call feedback raised this series' anomaly threshold
  */
 public record SeriesState(
     long count,
@@ -19,4 +20,5 @@ public record SeriesState(
     long timer,
     boolean dropoutReported,
     double lastValue,
-    byte[] detector) {}
+    byte[] detector,
+    double thresholdShift) {}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.common.detect.RobustEwmaDetector;
 import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.jobs.metrics.MetricsJobTags;
@@ -14,28 +15,30 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class ScoreSeriesFunctionTest {
   private static final long MINUTE = 60_000;
   private static final long T0 = 1_700_000_000_000L;
   private static final DetectionSettings SETTINGS =
-      new DetectionSettings(SeverityMapping.defaults(), 5.0, 2 * MINUTE, 60 * MINUTE);
+      new DetectionSettings(SeverityMapping.defaults(), 5.0, 2 * MINUTE, 60 * MINUTE, 0.1, 0.4);
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> harness()
-      throws Exception {
+  private static KeyedTwoInputStreamOperatorTestHarness<String, MetricPoint, Feedback, ScoredPoint>
+      harness() throws Exception {
     ScoreSeriesFunction f =
         new ScoreSeriesFunction(
             new RobustEwmaDetector.Factory(RobustEwmaDetector.Params.defaults()),
             SETTINGS,
             MetricsJobTags.ANOMALIES,
-            MetricsJobTags.LATE);
+            MetricsJobTags.LATE,
+            MetricsJobTags.APPLIED_FEEDBACK);
     var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(f), MetricPoint::series, Types.STRING);
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(f), MetricPoint::series, Feedback::series, Types.STRING);
     h.open();
     return h;
   }
@@ -55,12 +58,12 @@ class ScoreSeriesFunctionTest {
   }
 
   private static void feed(
-      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> h,
+      KeyedTwoInputStreamOperatorTestHarness<String, MetricPoint, Feedback, ScoredPoint> h,
       List<MetricPoint> ps)
       throws Exception {
     for (MetricPoint p : ps) {
-      h.processElement(new StreamRecord<>(p, p.timestamp()));
-      h.processWatermark(p.timestamp());
+      h.processElement1(new StreamRecord<>(p, p.timestamp()));
+      h.processBothWatermarks(new Watermark(p.timestamp()));
     }
   }
 
@@ -87,7 +90,7 @@ class ScoreSeriesFunctionTest {
     try (var h = harness()) {
       feed(h, series("latency", 20, -1));
       MetricPoint late = point("latency", T0, 1.0);
-      h.processElement(new StreamRecord<>(late, late.timestamp()));
+      h.processElement1(new StreamRecord<>(late, late.timestamp()));
       assertThat(h.getSideOutput(MetricsJobTags.LATE))
           .extracting(StreamRecord::getValue)
           .containsExactly(late);
@@ -103,7 +106,7 @@ class ScoreSeriesFunctionTest {
       assertThat(h.numKeyedStateEntries()).isEqualTo(1);
       assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
-      h.processWatermark(last + 5 * MINUTE);
+      h.processBothWatermarks(new Watermark(last + 5 * MINUTE));
       List<Anomaly> anomalies = anomalies(h);
       assertThat(anomalies).hasSize(1);
       assertThat(anomalies.get(0).explanationJson())
@@ -111,11 +114,11 @@ class ScoreSeriesFunctionTest {
           .contains("no data for 300 s");
       assertThat(anomalies.get(0).tags()).containsEntry("host", "a");
 
-      h.processWatermark(last + 59 * MINUTE);
+      h.processBothWatermarks(new Watermark(last + 59 * MINUTE));
       assertThat(anomalies(h)).hasSize(1);
       assertThat(h.numKeyedStateEntries()).isEqualTo(1);
 
-      h.processWatermark(last + 60 * MINUTE);
+      h.processBothWatermarks(new Watermark(last + 60 * MINUTE));
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.numEventTimeTimers()).isZero();
     }
@@ -137,14 +140,16 @@ class ScoreSeriesFunctionTest {
       snapshot = h.snapshot(1, 1);
     }
     try (var h2 =
-        new KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint>(
-            new KeyedProcessOperator<>(
+        new KeyedTwoInputStreamOperatorTestHarness<String, MetricPoint, Feedback, ScoredPoint>(
+            new KeyedCoProcessOperator<>(
                 new ScoreSeriesFunction(
                     new RobustEwmaDetector.Factory(RobustEwmaDetector.Params.defaults()),
                     SETTINGS,
                     MetricsJobTags.ANOMALIES,
-                    MetricsJobTags.LATE)),
+                    MetricsJobTags.LATE,
+                    MetricsJobTags.APPLIED_FEEDBACK)),
             MetricPoint::series,
+            Feedback::series,
             Types.STRING)) {
       h2.initializeState(snapshot);
       h2.open();
@@ -155,8 +160,49 @@ class ScoreSeriesFunctionTest {
     assertThat(resumed).containsExactlyElementsOf(uninterrupted);
   }
 
+  @Test
+  void aFalseAlarmRaisesTheSeriesThresholdAndAConfirmationLowersItAgain() throws Exception {
+    // Moderate deviations every 40 points; the same stream is scored with and without feedback.
+    List<MetricPoint> ps = new ArrayList<>();
+    Random r = new Random(3);
+    for (int i = 0; i < 400; i++) {
+      double v = 100 + r.nextGaussian() * 2 + (i >= 80 && i % 40 == 0 ? 10 : 0);
+      ps.add(point("queue", T0 + i * MINUTE, v));
+    }
+    int withoutFeedback;
+    try (var h = harness()) {
+      feed(h, ps);
+      withoutFeedback = anomalies(h).size();
+    }
+    assertThat(withoutFeedback).isGreaterThanOrEqualTo(4);
+    try (var h = harness()) {
+      feed(h, ps.subList(0, 90));
+      Anomaly first = anomalies(h).get(0);
+      Feedback falseAlarm =
+          new Feedback("f1", first.id(), first.series(), false, "oncall", "noise", T0);
+      for (int i = 0; i < 4; i++) {
+        h.processElement2(new StreamRecord<>(falseAlarm));
+      }
+      feed(h, ps.subList(90, 400));
+      assertThat(anomalies(h)).hasSize(1);
+      assertThat(h.getSideOutput(MetricsJobTags.APPLIED_FEEDBACK)).hasSize(4);
+
+      Feedback confirmed = new Feedback("f2", first.id(), first.series(), true, "oncall", "", T0);
+      for (int i = 0; i < 4; i++) {
+        h.processElement2(new StreamRecord<>(confirmed));
+      }
+      List<MetricPoint> more = new ArrayList<>();
+      for (int i = 400; i < 480; i++) {
+        more.add(
+            point("queue", T0 + i * MINUTE, 100 + r.nextGaussian() * 2 + (i % 40 == 0 ? 10 : 0)));
+      }
+      feed(h, more);
+      assertThat(anomalies(h)).hasSizeGreaterThan(1);
+    }
+  }
+
   private static List<Anomaly> anomalies(
-      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, ScoredPoint> h) {
+      KeyedTwoInputStreamOperatorTestHarness<String, MetricPoint, Feedback, ScoredPoint> h) {
     var records = h.getSideOutput(MetricsJobTags.ANOMALIES);
     List<Anomaly> out = new ArrayList<>();
     if (records != null) {

@@ -1,0 +1,366 @@
+package io.vigil.common.detect;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Vigil's default detector: four online components (level, seasonal residual, rate of change,
+ * level-shift CUSUM) each turned into a surprise {@code -ln p} from its tail probability,
+ * self-calibrated against the surprises the same series usually produces, combined by the
+ * Bonferroni-corrected minimum p, and post-processed so that one incident yields one detection.
+ *
+ * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
+ * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
+ * m}; dividing by {@code m} (a power transform of p) puts every series on the same scale so one
+ * threshold fits all. Suppression: a point only keeps its score when it beats the decaying peak of
+ * the scores emitted before it, so the second, third, ... points of an incident are damped.
+ */
+public final class EnsembleDetector implements SeriesDetector {
+
+  static final byte FORMAT = 1;
+  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift"};
+  private static final int LEVEL = 0;
+  private static final int SEASONAL = 1;
+  private static final int RATE = 2;
+  private static final int SHIFT = 3;
+  private static final double LN_COMPONENTS = Math.log(COMPONENTS.length);
+
+  private final Params p;
+  private final double holdDecay;
+  private final RobustLevel level = new RobustLevel();
+  private final SeasonalBaseline season;
+  private double seasonalAbsDev;
+  private double prevValue;
+  private double diffAbsDev;
+  private double cusumUp;
+  private double cusumDown;
+  private final TailCalibrator calibrator;
+  private double hold;
+  private float offset;
+  private final double[] u = new double[COMPONENTS.length];
+
+  EnsembleDetector(Params p) {
+    this.p = p;
+    this.holdDecay = Math.pow(0.5, 1.0 / p.suppressHalfLife());
+    this.calibrator = new TailCalibrator(COMPONENTS.length, p.tailThreshold());
+    this.season = p.seasonal() ? new SeasonalBaseline() : null;
+  }
+
+  @Override
+  public Score update(long timestampMillis, double value) {
+    long n = level.count();
+    if (n == 0) {
+      level.learn(value, p.levelAlpha(), p.levelAlpha(), p.warmup(), p.clip(), 0.0);
+      if (season != null) {
+        season.learn(timestampMillis, value, value, p.seasonalParams());
+      }
+      prevValue = value;
+      return Score.warmingUp(value);
+    }
+    double sigma = level.sigma(p.minSigma(), p.relativeSigmaFloor());
+    double zLevel = (value - level.level()) / sigma;
+    u[LEVEL] = TailScore.surpriseOfZ(zLevel);
+
+    double expected = season == null ? Double.NaN : season.expected(timestampMillis);
+    double zResidual = zLevel;
+    double seasonalSigma = Math.max(seasonalAbsDev * RobustLevel.MAD_TO_SIGMA, floor());
+    if (!Double.isNaN(expected)) {
+      zResidual = season.residual(timestampMillis, value) / seasonalSigma;
+      u[SEASONAL] = TailScore.surpriseOfZ(zResidual);
+    } else {
+      u[SEASONAL] = 0.0;
+    }
+
+    double diff = value - prevValue;
+    double diffSigma = Math.max(diffAbsDev * RobustLevel.MAD_TO_SIGMA, floor());
+    u[RATE] = TailScore.surpriseOfZ(diff / diffSigma);
+
+    double zc = Math.max(-p.clip(), Math.min(p.clip(), zResidual));
+    cusumUp = Math.max(0.0, cusumUp + zc - p.cusumK());
+    cusumDown = Math.max(0.0, cusumDown - zc - p.cusumK());
+    // Reflected random walk with drift -k: P(S > s) ~ exp(-2 k s), both sides.
+    u[SHIFT] = Math.max(0.0, 2.0 * p.cusumK() * Math.max(cusumUp, cusumDown) - Math.log(2.0));
+
+    int top = 0;
+    double best = 0.0;
+    boolean warm = n >= p.warmup();
+    for (int i = 0; i < u.length; i++) {
+      if ((p.componentMask() & (1 << i)) == 0) {
+        continue;
+      }
+      double ui = Math.min(u[i], p.maxSurprise());
+      double cal = calibrator.calibrated(i, ui, p.tailThreshold());
+      if (cal > best) {
+        best = cal;
+        top = i;
+      }
+      double rate = warm ? p.calibrationAlpha() : Math.max(p.calibrationAlpha(), 1.0 / n);
+      calibrator.learn(i, ui, p.tailThreshold(), rate, p.excessAlpha(), p.excessGrowth());
+    }
+    double raw = best;
+    learn(timestampMillis, value, sigma, expected, seasonalSigma, diff, diffSigma);
+    double base = Double.isNaN(expected) ? level.level() : expected;
+    double band = Double.isNaN(expected) ? sigma : seasonalSigma;
+    double lower = base - p.bandWidth() * band;
+    double upper = base + p.bandWidth() * band;
+    if (!warm) {
+      return new Score(0.0, base, lower, upper, "warmup", "");
+    }
+    return emit(raw, top, value, base, lower, upper);
+  }
+
+  private Score emit(double raw, int top, double value, double base, double lower, double upper) {
+    hold *= holdDecay;
+    double out;
+    String component = COMPONENTS[top];
+    if (raw > hold) {
+      out = TailScore.fromSurprise(raw);
+      hold = raw;
+    } else {
+      out = TailScore.fromSurprise(raw) * p.suppressDamp();
+      component = "suppressed";
+    }
+    out = Math.max(0.0, Math.min(1.0, out - offset));
+    String reason = "";
+    if (out >= p.reasonLevel()) {
+      reason =
+          String.format(
+              "%s: value %.4g vs expected %.4g (normal %.4g..%.4g)",
+              component, value, base, lower, upper);
+    }
+    return new Score(out, base, lower, upper, component, reason);
+  }
+
+  private void learn(
+      long ts,
+      double value,
+      double sigma,
+      double expected,
+      double seasonalSigma,
+      double diff,
+      double diffSigma) {
+    // Until a cycle is found the seasonal scale follows the level residual, an upper bound, so
+    // the first seasonal z-scores are conservative rather than divided by nothing.
+    double e = Double.isNaN(expected) ? value - level.level() : season.binError(ts, value);
+    e = Double.isNaN(e) ? value - level.level() : e;
+    double lim = p.clip() * seasonalSigma;
+    double seasonalRate = level.count() <= p.warmup() ? 1.0 / level.count() : p.scaleAlpha();
+    seasonalAbsDev += seasonalRate * (Math.min(Math.abs(e), lim) - seasonalAbsDev);
+    if (season != null) {
+      season.learn(ts, value, level.level(), p.seasonalParams());
+    }
+    level.learn(value, p.levelAlpha(), p.levelAlpha(), p.warmup(), p.clip(), sigma);
+    double dl = p.clip() * diffSigma;
+    double rateAlpha = level.count() <= p.warmup() ? 1.0 / level.count() : p.scaleAlpha();
+    diffAbsDev += rateAlpha * (Math.min(Math.abs(diff), dl) - diffAbsDev);
+    prevValue = value;
+  }
+
+  private double floor() {
+    return Math.max(p.minSigma(), Math.abs(level.level()) * p.relativeSigmaFloor());
+  }
+
+  /** Raises this series' threshold after a false alarm, lowers it after a confirmed one. */
+  @Override
+  public void feedback(boolean truePositive) {
+    double step = truePositive ? -p.feedbackStep() : p.feedbackStep();
+    offset = (float) Math.max(-p.maxOffset(), Math.min(p.maxOffset(), offset + step));
+  }
+
+  /** The current sensitivity offset subtracted from scores; 0 without feedback. */
+  public double thresholdOffset() {
+    return offset;
+  }
+
+  @Override
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT);
+    level.writeTo(out);
+    out.writeDouble(seasonalAbsDev);
+    out.writeDouble(prevValue);
+    out.writeDouble(diffAbsDev);
+    out.writeDouble(cusumUp);
+    out.writeDouble(cusumDown);
+    calibrator.writeTo(out);
+    out.writeDouble(hold);
+    out.writeFloat(offset);
+    out.writeBoolean(season != null);
+    if (season != null) {
+      season.writeTo(out);
+    }
+  }
+
+  static EnsembleDetector read(Params p, DataInput in) throws IOException {
+    byte format = in.readByte();
+    if (format != FORMAT) {
+      throw new IOException("unknown ensemble state format " + format);
+    }
+    EnsembleDetector d = new EnsembleDetector(p);
+    d.level.readFrom(in);
+    d.seasonalAbsDev = in.readDouble();
+    d.prevValue = in.readDouble();
+    d.diffAbsDev = in.readDouble();
+    d.cusumUp = in.readDouble();
+    d.cusumDown = in.readDouble();
+    d.calibrator.readFrom(in);
+    d.hold = in.readDouble();
+    d.offset = in.readFloat();
+    boolean seasonal = in.readBoolean();
+    if (seasonal != (d.season != null)) {
+      throw new IOException("state seasonal=" + seasonal + " but config seasonal=" + p.seasonal());
+    }
+    if (seasonal) {
+      d.season.readFrom(in);
+    }
+    return d;
+  }
+
+  /** Hyperparameters of {@link EnsembleDetector}; immutable, validated, overridable by name. */
+  public record Params(
+      int warmup,
+      double levelAlpha,
+      double scaleAlpha,
+      double clip,
+      double cusumK,
+      double tailThreshold,
+      double calibrationAlpha,
+      double excessAlpha,
+      double excessGrowth,
+      double maxSurprise,
+      double suppressHalfLife,
+      double suppressDamp,
+      int componentMask,
+      boolean seasonal,
+      double seasonalProfileAlpha,
+      double seasonalVarianceAlpha,
+      double seasonalMinSkill,
+      double seasonalMinCycles,
+      double bandWidth,
+      double reasonLevel,
+      double feedbackStep,
+      double maxOffset,
+      double minSigma,
+      double relativeSigmaFloor)
+      implements java.io.Serializable {
+
+    /** The one configuration Vigil ships with and scores NAB with. */
+    public static Params defaults() {
+      return new Params(
+          /* warmup */ 100,
+          /* levelAlpha */ 0.01,
+          /* scaleAlpha */ 0.0035,
+          /* clip */ 4.0,
+          /* cusumK */ 0.5,
+          /* tailThreshold */ 7.0,
+          /* calibrationAlpha */ 0.002,
+          /* excessAlpha */ 0.1,
+          /* excessGrowth */ 4.0,
+          /* maxSurprise */ 200.0,
+          /* suppressHalfLife */ 100.0,
+          /* suppressDamp */ 0.0,
+          /* componentMask */ 11,
+          /* seasonal */ true,
+          /* seasonalProfileAlpha */ 0.2,
+          /* seasonalVarianceAlpha */ 0.005,
+          /* seasonalMinSkill */ 0.3,
+          /* seasonalMinCycles */ 2.0,
+          /* bandWidth */ 3.0,
+          /* reasonLevel */ 0.3,
+          /* feedbackStep */ 0.05,
+          /* maxOffset */ 0.3,
+          /* minSigma */ 1e-9,
+          /* relativeSigmaFloor */ 1e-4);
+    }
+
+    public Params {
+      check(warmup >= 2, "warmup must be at least 2 points");
+      check(levelAlpha > 0 && levelAlpha <= 1, "levelAlpha must be in (0, 1]");
+      check(scaleAlpha > 0 && scaleAlpha <= 1, "scaleAlpha must be in (0, 1]");
+      check(clip > 0, "clip must be positive");
+      check(cusumK > 0, "cusumK must be positive");
+      check(calibrationAlpha > 0 && calibrationAlpha <= 1, "calibrationAlpha must be in (0, 1]");
+      check(tailThreshold > 0, "tailThreshold must be positive (nats)");
+      check(excessAlpha > 0 && excessAlpha <= 1, "excessAlpha must be in (0, 1]");
+      check(excessGrowth > 1, "excessGrowth must be above 1");
+      check(maxSurprise > tailThreshold, "maxSurprise must exceed tailThreshold");
+      check(suppressHalfLife > 0, "suppressHalfLife must be positive (points)");
+      check(suppressDamp >= 0 && suppressDamp <= 1, "suppressDamp must be in [0, 1]");
+      check(seasonalProfileAlpha > 0 && seasonalProfileAlpha <= 1, "seasonalProfileAlpha: (0, 1]");
+      check(
+          seasonalVarianceAlpha > 0 && seasonalVarianceAlpha <= 1, "seasonalVarianceAlpha: (0, 1]");
+      check(seasonalMinSkill >= 0 && seasonalMinSkill < 1, "seasonalMinSkill must be in [0, 1)");
+      check(seasonalMinCycles >= 1, "seasonalMinCycles must be at least 1");
+      check(bandWidth > 0, "bandWidth must be positive");
+      check(feedbackStep >= 0 && maxOffset >= 0, "feedbackStep and maxOffset must not be negative");
+      check(minSigma > 0, "minSigma must be positive");
+      check(relativeSigmaFloor >= 0, "relativeSigmaFloor must not be negative");
+    }
+
+    private static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+
+    SeasonalBaseline.SeasonalParams seasonalParams() {
+      return new SeasonalBaseline.SeasonalParams(
+          seasonalProfileAlpha, seasonalVarianceAlpha, seasonalMinSkill, seasonalMinCycles);
+    }
+
+    /** The hyperparameters by name, in declaration order. */
+    public Map<String, Object> asMap() {
+      return RecordParams.asMap(this);
+    }
+
+    /** A copy with the named hyperparameters replaced; unknown names are an error. */
+    public Params with(Map<String, String> overrides) {
+      return RecordParams.with(this, overrides);
+    }
+  }
+
+  /** Factory of {@link EnsembleDetector}s sharing one set of hyperparameters. */
+  public static final class Factory implements DetectorFactory {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    public Factory(Params params) {
+      this.params = params;
+    }
+
+    /** The default configuration; what the metrics job uses unless told otherwise. */
+    public static Factory defaults() {
+      return new Factory(Params.defaults());
+    }
+
+    public Params params() {
+      return params;
+    }
+
+    @Override
+    public String algorithm() {
+      return "vigil-ensemble";
+    }
+
+    @Override
+    public String version() {
+      return FORMAT + "-" + Versions.digest(params.asMap());
+    }
+
+    @Override
+    public Map<String, Object> hyperparameters() {
+      return params.asMap();
+    }
+
+    @Override
+    public SeriesDetector create() {
+      return new EnsembleDetector(params);
+    }
+
+    @Override
+    public SeriesDetector restore(DataInput in) throws IOException {
+      return read(params, in);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package io.vigil.common.logs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a log message on whitespace and replaces the variable-looking parts of each token with
+ * {@link #WILDCARD}, with one generic rule set for every log source.
+ *
+ * <p>A token is cut into segments at the structural delimiters {@code = : , ; ( ) [ ] { } " ' < >
+ * |} and at runs of two or more dots. A segment is variable when it contains a digit (numbers, hex,
+ * IPs, ports, dates, times, UUIDs, block and attempt ids), looks like a path (starts with {@code
+ * /}, has two slashes or a backslash), an e-mail address, or is the value of a {@code key=value}
+ * pair. A token with {@code ://} is a URL and becomes one wildcard. Wildcards joined by a single
+ * {@code : , ; | =} collapse into one, so {@code 10.0.0.1:8080} and {@code 10.0.0.1} mask the same
+ * way. The delimiters themselves stay, so {@code size=<*>,} and {@code [<*>]} keep their shape.
+ * Hand-written scanning instead of regular expressions keeps this at well under a microsecond per
+ * line.
+ */
+public final class TokenMasker {
+
+  /** The token that stands for a variable part of a message. */
+  public static final String WILDCARD = "<*>";
+
+  private static final String[] EMPTY = new String[0];
+
+  private TokenMasker() {}
+
+  /** The masked whitespace-separated tokens of {@code content}; never null. */
+  public static String[] mask(String content) {
+    List<String> out = new ArrayList<>(16);
+    int n = content.length();
+    int i = 0;
+    StringBuilder sb = new StringBuilder(32);
+    boolean afterNumber = false;
+    while (i < n) {
+      while (i < n && isSpace(content.charAt(i))) {
+        i++;
+      }
+      if (i >= n) {
+        break;
+      }
+      int start = i;
+      while (i < n && !isSpace(content.charAt(i))) {
+        i++;
+      }
+      String masked = maskToken(content, start, i, sb);
+      if (afterNumber && masked != WILDCARD) {
+        String unit = maskUnit(masked);
+        String last = out.isEmpty() ? "" : out.get(out.size() - 1);
+        if (unit != masked && unit != WILDCARD && last.endsWith(WILDCARD)) {
+          // "5.2 KB," is one variable and a comma; "(1.2 MB)" is "(<*>)".
+          out.set(out.size() - 1, last + unit.substring(WILDCARD.length()));
+          afterNumber = false;
+          continue;
+        }
+        masked = unit;
+      }
+      afterNumber = isNumber(content, start, i);
+      // Adjacent variables are one variable of varying length (a list of ids, a value with spaces).
+      if (masked == WILDCARD && !out.isEmpty() && out.get(out.size() - 1) == WILDCARD) {
+        continue;
+      }
+      out.add(masked);
+    }
+    return out.isEmpty() ? EMPTY : out.toArray(EMPTY);
+  }
+
+  /** Masks a single token (no whitespace inside). */
+  public static String maskToken(String token) {
+    return maskToken(token, 0, token.length(), new StringBuilder());
+  }
+
+  static String maskToken(String s, int start, int end, StringBuilder sb) {
+    boolean special = false;
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      if ((c >= '0' && c <= '9') || c == '/' || c == '=' || c == '@' || c == '\\') {
+        special = true;
+        break;
+      }
+    }
+    if (!special) {
+      return isDateName(s, start, end) ? WILDCARD : s.substring(start, end);
+    }
+    if (isHexColon(s, start, end) || isEndpoint(s, start, end) || isDrivePath(s, start, end)) {
+      return WILDCARD;
+    }
+    if (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end) {
+      return WILDCARD;
+    }
+    sb.setLength(0);
+    int lastWildcardEnd = -2;
+    boolean afterEquals = false;
+    int segStart = start;
+    for (int i = start; i <= end; i++) {
+      char c = i < end ? s.charAt(i) : '\0';
+      if (i < end && !isDelimiter(c) && !isDotRun(s, i, start, end)) {
+        continue;
+      }
+      if (i > segStart) {
+        if (afterEquals || isVariable(s, segStart, i)) {
+          int len = sb.length();
+          if (len == lastWildcardEnd + 1 && isJoiner(sb.charAt(lastWildcardEnd))) {
+            sb.setLength(lastWildcardEnd);
+          } else if (len != lastWildcardEnd) {
+            sb.append(WILDCARD);
+          }
+          lastWildcardEnd = sb.length();
+        } else {
+          sb.append(s, segStart, i);
+        }
+      }
+      if (i < end) {
+        sb.append(c);
+        afterEquals = c == '=';
+      }
+      segStart = i + 1;
+    }
+    return sb.length() == WILDCARD.length() && lastWildcardEnd == WILDCARD.length()
+        ? WILDCARD
+        : sb.toString();
+  }
+
+  private static boolean isVariable(String s, int a, int b) {
+    int slashes = 0;
+    int at = -1;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+      if (c == '/') {
+        slashes++;
+      } else if (c == '\\') {
+        return true;
+      } else if (c == '@' && at < 0) {
+        at = i;
+      }
+    }
+    if (slashes >= 2 || (slashes == 1 && b - a > 1 && startsPath(s, a))) {
+      return true;
+    }
+    // user@example.com: a name, an '@' and a dotted domain.
+    return at > a && s.lastIndexOf('.', b - 1) > at + 1;
+  }
+
+  /** A run of two or more dots separates words, as in {@code dcbf.........0}. */
+  private static boolean isDotRun(String s, int i, int start, int end) {
+    return s.charAt(i) == '.'
+        && ((i + 1 < end && s.charAt(i + 1) == '.') || (i > start && s.charAt(i - 1) == '.'));
+  }
+
+  /** MAC addresses and IPv6: hex digits and at least two colons, e.g. {@code FF:F2:9F:16:E2:23}. */
+  private static boolean isHexColon(String s, int a, int b) {
+    int colons = 0;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c == ':') {
+        colons++;
+      } else if (Character.digit(c, 16) < 0 && c != '.') {
+        return false;
+      }
+    }
+    return colons >= 2;
+  }
+
+  /**
+   * {@code host.example.com:443}: a dotted name, a colon and a port (trailing punctuation allowed).
+   */
+  private static boolean isEndpoint(String s, int a, int b) {
+    while (b > a && ",;)]".indexOf(s.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    int colon = s.lastIndexOf(':', b - 1);
+    if (colon <= a || colon >= b - 1) {
+      return false;
+    }
+    for (int i = colon + 1; i < b; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    boolean dot = false;
+    for (int i = a; i < colon; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        dot = true;
+      } else if (!Character.isLetterOrDigit(c) && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    return dot;
+  }
+
+  /** {@code C:\\Windows\\system32}. */
+  private static boolean isDrivePath(String s, int a, int b) {
+    return b - a > 3
+        && Character.isLetter(s.charAt(a))
+        && s.charAt(a + 1) == ':'
+        && s.charAt(a + 2) == '\\';
+  }
+
+  /** Day and month names of dates ({@code Fri Jul 01 ...}); "May" is left alone. */
+  private static boolean isDateName(String s, int a, int b) {
+    int len = b - a;
+    if (len != 3 && len != 4) {
+      return false;
+    }
+    String t = len == 4 && s.charAt(b - 1) == ',' ? s.substring(a, b - 1) : s.substring(a, b);
+    return DATE_NAMES.contains(t);
+  }
+
+  private static final java.util.Set<String> DATE_NAMES =
+      java.util.Set.of(
+          "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+          "Aug", "Sep", "Oct", "Nov", "Dec");
+
+  /** A plain number such as {@code 12}, {@code -3} or {@code 5.2}. */
+  private static boolean isNumber(String s, int a, int b) {
+    while (a < b && "([{<~".indexOf(s.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && ")]},;:".indexOf(s.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    boolean digit = false;
+    for (int i = a; i < b; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.' && c != ',' && !(i == a && (c == '-' || c == '+'))) {
+        return false;
+      }
+    }
+    return digit;
+  }
+
+  /**
+   * A unit after a number varies with it ({@code 5.2 KB}, {@code 800 B}, {@code 12 ms}), so it is
+   * masked too; trailing punctuation stays.
+   */
+  private static String maskUnit(String token) {
+    int end = 0;
+    while (end < token.length()
+        && (Character.isLetter(token.charAt(end)) || token.charAt(end) == '%')) {
+      end++;
+    }
+    if (end == 0 || !UNITS.contains(token.substring(0, end))) {
+      return token;
+    }
+    return end == token.length() ? WILDCARD : WILDCARD + token.substring(end);
+  }
+
+  private static final java.util.Set<String> UNITS =
+      java.util.Set.of(
+          "B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB", "b", "kb", "mb",
+          "gb", "bytes", "ms", "us", "ns", "s", "sec", "secs", "seconds", "min", "mins", "minutes",
+          "h", "hours", "days", "%");
+
+  private static boolean startsPath(String s, int a) {
+    char c = s.charAt(a);
+    return c == '/' || ((c == '.' || c == '~') && s.indexOf('/', a) <= a + 3);
+  }
+
+  static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x0B;
+  }
+
+  private static boolean isDelimiter(char c) {
+    switch (c) {
+      case '=':
+      case ':':
+      case ',':
+      case ';':
+      case '(':
+      case ')':
+      case '[':
+      case ']':
+      case '{':
+      case '}':
+      case '"':
+      case '\'':
+      case '<':
+      case '>':
+      case '|':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isJoiner(char c) {
+    return c == ':' || c == ',' || c == ';' || c == '|' || c == '=';
+  }
+
+  /** Whether a masked token is exactly the wildcard. */
+  public static boolean isWildcard(String token) {
+    return token == WILDCARD || WILDCARD.equals(token);
+  }
+}

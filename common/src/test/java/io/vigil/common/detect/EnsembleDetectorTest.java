@@ -1,0 +1,191 @@
+package io.vigil.common.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EnsembleDetectorTest {
+  private static final long MINUTE = 60_000L;
+  private static final long T0 = 1_700_000_000_000L;
+
+  private final EnsembleDetector.Factory factory = EnsembleDetector.Factory.defaults();
+
+  /** Gaussian noise around 100 with sigma 5, one point a minute. */
+  private static double[] noise(int n, long seed) {
+    Random r = new Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = 100 + 5 * r.nextGaussian();
+    }
+    return v;
+  }
+
+  private static double[] run(SeriesDetector d, double[] values) {
+    double[] s = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      s[i] = d.update(T0 + i * MINUTE, values[i]).score();
+    }
+    return s;
+  }
+
+  private static double max(double[] s, int from, int to) {
+    double m = 0;
+    for (int i = from; i < to; i++) {
+      m = Math.max(m, s[i]);
+    }
+    return m;
+  }
+
+  @Test
+  void spikeAfterWarmupScoresHighAndNoiseStaysLow() {
+    double[] v = noise(3000, 1);
+    v[2500] = 100 + 5 * 12;
+    double[] s = run(factory.create(), v);
+    assertThat(s[2500]).isGreaterThan(0.5);
+    assertThat(max(s, 500, 2500)).isLessThan(0.35);
+    assertThat(max(s, 500, 2500)).isLessThan(s[2500] / 2);
+  }
+
+  @Test
+  void warmupScoresZero() {
+    double[] s = run(factory.create(), noise(200, 2));
+    assertThat(max(s, 0, factory.params().warmup())).isZero();
+  }
+
+  @Test
+  void levelShiftGivesOneDetectionNotABurst() {
+    double[] v = noise(4000, 3);
+    for (int i = 2000; i < v.length; i++) {
+      v[i] += 60;
+    }
+    double[] s = run(factory.create(), v);
+    double peak = max(s, 2000, 2010);
+    assertThat(peak).isGreaterThan(0.5);
+    int detections = 0;
+    for (int i = 2000; i < 4000; i++) {
+      detections += s[i] >= peak / 2 ? 1 : 0;
+    }
+    assertThat(detections).isEqualTo(1);
+  }
+
+  @Test
+  void stateRoundTripGivesIdenticalSubsequentScores() throws IOException {
+    double[] v = noise(3000, 4);
+    v[2600] += 70;
+    SeriesDetector original = factory.create();
+    for (int i = 0; i < 1500; i++) {
+      original.update(T0 + i * MINUTE, v[i]);
+    }
+    SeriesDetector restored = factory.restore(roundTrip(original));
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      Score b = restored.update(T0 + i * MINUTE, v[i]);
+      assertThat(b).as("point %d", i).isEqualTo(a);
+    }
+  }
+
+  @Test
+  void restoreRejectsUnknownFormat() {
+    byte[] bad = {99, 0, 0};
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> factory.restore(new DataInputStream(new ByteArrayInputStream(bad))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("format");
+  }
+
+  @Test
+  void stateSizeIsMeasuredAndBounded() throws IOException {
+    SeriesDetector d = factory.create();
+    run(d, noise(5000, 5));
+    int withSeason = size(d);
+    EnsembleDetector.Factory noSeason =
+        new EnsembleDetector.Factory(factory.params().with(java.util.Map.of("seasonal", "false")));
+    SeriesDetector plain = noSeason.create();
+    run(plain, noise(5000, 5));
+    assertThat(size(plain)).isLessThanOrEqualTo(512);
+    assertThat(withSeason).isLessThanOrEqualTo(1024);
+  }
+
+  @Test
+  void falsePositiveFeedbackRaisesTheThresholdAndTruePositiveLowersIt() {
+    double[] v = noise(3000, 6);
+    v[2500] += 27;
+    double before = run(factory.create(), v)[2500];
+    EnsembleDetector quiet = (EnsembleDetector) factory.create();
+    for (int i = 0; i < 3; i++) {
+      quiet.feedback(false);
+    }
+    assertThat(quiet.thresholdOffset()).isGreaterThan(0);
+    double after = run(quiet, v)[2500];
+    assertThat(after).isLessThan(before);
+    EnsembleDetector keen = (EnsembleDetector) factory.create();
+    keen.feedback(true);
+    assertThat(keen.thresholdOffset()).isLessThan(0);
+    assertThat(run(keen, v)[2500]).isGreaterThan(before);
+    for (int i = 0; i < 100; i++) {
+      quiet.feedback(false);
+    }
+    assertThat(quiet.thresholdOffset()).isEqualTo((float) factory.params().maxOffset());
+  }
+
+  @Test
+  void versionChangesWithHyperparameters() {
+    EnsembleDetector.Factory other =
+        new EnsembleDetector.Factory(factory.params().with(java.util.Map.of("clip", "3.5")));
+    assertThat(other.version()).isNotEqualTo(factory.version());
+    assertThat(factory.algorithm()).isEqualTo("vigil-ensemble");
+    assertThat(factory.hyperparameters()).containsEntry("clip", 4.0);
+  }
+
+  @Test
+  void unknownOverrideIsRejectedWithTheKnownNames() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> factory.params().with(java.util.Map.of("clipp", "3")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clipp")
+        .hasMessageContaining("clip");
+  }
+
+  @Test
+  void dailyCycleIsNotAnAnomalyButABrokenCycleIs() {
+    // 5-minute samples of a daily square-ish cycle with noise, 12 days; day 11 misses its peak.
+    Random r = new Random(7);
+    int perDay = 288;
+    List<Double> v = new ArrayList<>();
+    for (int i = 0; i < perDay * 12; i++) {
+      int minute = (i % perDay) * 5;
+      boolean peak = minute >= 9 * 60 && minute < 18 * 60;
+      boolean broken = i / perDay == 10;
+      v.add((peak && !broken ? 80.0 : 20.0) + r.nextGaussian());
+    }
+    double[] values = v.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] s = new double[values.length];
+    SeriesDetector d = factory.create();
+    for (int i = 0; i < values.length; i++) {
+      s[i] = d.update(i * 5 * MINUTE, values[i]).score();
+    }
+    double normalDays = max(s, perDay * 4, perDay * 10);
+    double brokenDay = max(s, perDay * 10, perDay * 11);
+    assertThat(brokenDay).isGreaterThan(0.3).isGreaterThan(2 * normalDays);
+  }
+
+  static DataInputStream roundTrip(SeriesDetector d) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    d.writeTo(new DataOutputStream(bytes));
+    return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+  }
+
+  static int size(SeriesDetector d) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    d.writeTo(new DataOutputStream(bytes));
+    return bytes.size();
+  }
+}
