@@ -1,0 +1,42 @@
+package io.vigil.common.alerts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One change of an alert, upserted into {@code alerts}, published to Kafka in the shape of an
+ * Alertmanager webhook alert, and notified when {@link #notifies()} is set.
+ *
+ * @param alertId deterministic id of the episode ({@link Fingerprint#alertId})
+ * @param transition what happened: pending, firing, suppressed, acknowledged, repeat-N, escalated,
+ *     resolved
+ * @param idempotencyKey deterministic key of this notification (fingerprint, transition, start)
+ * @param startsAt event time the episode started
+ * @param endsAt processing time of the resolve, 0 while open
+ * @param at processing time of this transition
+ */
+public record AlertTransition(
+    String alertId,
+    String fingerprint,
+    String ruleId,
+    String ruleName,
+    String severity,
+    AlertStatus status,
+    String transition,
+    boolean notifies,
+    String idempotencyKey,
+    long startsAt,
+    long endsAt,
+    long at,
+    double value,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    List<String> channels) {
+
+  public AlertTransition {
+    labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+    annotations = annotations == null ? new TreeMap<>() : new TreeMap<>(annotations);
+    channels = channels == null ? List.of() : List.copyOf(channels);
+  }
+}

@@ -1,0 +1,25 @@
+package io.vigil.common.alerts;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One evaluation result for a rule on a group, the input of the alert lifecycle.
+ *
+ * @param fingerprint stable id of (rule, group labels); the lifecycle's key
+ * @param timestamp event time the signal refers to (epoch millis)
+ * @param labels group labels: alertname, tenant, source, metric, tags...
+ */
+public record Signal(
+    String fingerprint,
+    String ruleId,
+    long ruleVersion,
+    SignalType type,
+    long timestamp,
+    double value,
+    Map<String, String> labels) {
+
+  public Signal {
+    labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+  }
+}

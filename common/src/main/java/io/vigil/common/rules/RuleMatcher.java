@@ -1,0 +1,123 @@
+package io.vigil.common.rules;
+
+import io.vigil.common.alerts.Fingerprint;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns metric points and anomalies into {@link RuleEvent}s for every rule that selects them.
+ * Linear in the number of rules; an index by metric is the next step when rule counts grow.
+ */
+public final class RuleMatcher {
+  private RuleMatcher() {}
+
+  /** Events of a metric point for threshold, flapping and absence rules. */
+  public static List<RuleEvent> forPoint(Collection<AlertRule> rules, MetricPoint p) {
+    List<RuleEvent> out = new ArrayList<>(2);
+    for (AlertRule r : rules) {
+      if (!r.appliesToTenant(p.tenant()) || !r.scope().matches(p.source(), p.metric(), p.tags())) {
+        continue;
+      }
+      Condition c = r.condition();
+      Map<String, String> series = seriesLabels(p.tenant(), p.source(), p.metric(), p.tags());
+      switch (c.kind()) {
+        case THRESHOLD -> {
+          boolean hit = c.breached(p.value());
+          Route route = r.forMs() > 0 ? Route.THRESHOLD_FOR : Route.SINGLE_HIT;
+          out.add(event(r, route, series, p.timestamp(), p.value(), hit, "", r.forMs(), 1));
+        }
+        case FLAPPING ->
+            out.add(
+                event(
+                    r,
+                    Route.FLAPPING,
+                    series,
+                    p.timestamp(),
+                    p.value(),
+                    c.breached(p.value()),
+                    "",
+                    c.windowMs(),
+                    c.count()));
+        case ABSENCE -> {
+          Map<String, String> labels =
+              "source".equals(c.groupBy()) ? sourceLabels(p.tenant(), p.source()) : series;
+          out.add(
+              event(r, Route.ABSENCE, labels, p.timestamp(), p.value(), true, "", c.windowMs(), 1));
+        }
+        default -> {}
+      }
+    }
+    return out;
+  }
+
+  /** Events of an anomaly for anomaly and sequence rules. */
+  public static List<RuleEvent> forAnomaly(Collection<AlertRule> rules, Anomaly a) {
+    List<RuleEvent> out = new ArrayList<>(2);
+    for (AlertRule r : rules) {
+      Condition c = r.condition();
+      if (!r.appliesToTenant(a.tenant()) || a.severity().compareTo(c.minSeverity()) < 0) {
+        continue;
+      }
+      if (c.kind() == ConditionKind.ANOMALY
+          && r.scope().matches(a.source(), a.metric(), a.tags())) {
+        Map<String, String> series = seriesLabels(a.tenant(), a.source(), a.metric(), a.tags());
+        Route route = c.count() > 1 ? Route.ANOMALY_COUNT : Route.SINGLE_HIT;
+        out.add(
+            event(r, route, series, a.timestamp(), a.score(), true, "", c.windowMs(), c.count()));
+      } else if (c.kind() == ConditionKind.SEQUENCE) {
+        String tag =
+            c.first().matches(a.source(), a.metric(), a.tags())
+                ? "A"
+                : c.then().matches(a.source(), a.metric(), a.tags()) ? "B" : null;
+        String service = "source".equals(c.groupBy()) ? a.source() : a.tags().get(c.groupBy());
+        if (tag == null || service == null) {
+          continue;
+        }
+        Map<String, String> labels = new TreeMap<>();
+        labels.put("tenant", a.tenant());
+        labels.put(c.groupBy(), service);
+        out.add(
+            event(r, Route.SEQUENCE, labels, a.timestamp(), a.score(), true, tag, c.windowMs(), 2));
+      }
+    }
+    return out;
+  }
+
+  private static RuleEvent event(
+      AlertRule r,
+      Route route,
+      Map<String, String> labels,
+      long ts,
+      double value,
+      boolean hit,
+      String tag,
+      long windowMs,
+      int count) {
+    String fp = Fingerprint.of(r.id(), labels);
+    String groupKey = r.id() + "@" + r.version() + "|" + fp;
+    return new RuleEvent(
+        groupKey, fp, r.id(), r.version(), route, ts, value, hit, tag, windowMs, count, labels);
+  }
+
+  /** The labels of a series: tenant, source, metric and its tags. */
+  public static Map<String, String> seriesLabels(
+      String tenant, String source, String metric, Map<String, String> tags) {
+    Map<String, String> l = new TreeMap<>(tags);
+    l.put("tenant", tenant);
+    l.put("source", source);
+    l.put("metric", metric);
+    return l;
+  }
+
+  private static Map<String, String> sourceLabels(String tenant, String source) {
+    Map<String, String> l = new TreeMap<>();
+    l.put("tenant", tenant);
+    l.put("source", source);
+    return l;
+  }
+}

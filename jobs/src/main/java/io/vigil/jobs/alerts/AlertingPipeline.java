@@ -1,0 +1,215 @@
+package io.vigil.jobs.alerts;
+
+import io.vigil.common.alerts.AlertTransition;
+import io.vigil.common.alerts.Signal;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.common.rules.Route;
+import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.alerts.cep.AnomalyCountPattern;
+import io.vigil.jobs.alerts.cep.FlappingPattern;
+import io.vigil.jobs.alerts.cep.RuleMatchFunction;
+import io.vigil.jobs.alerts.cep.SequencePattern;
+import io.vigil.jobs.alerts.cep.SingleHitPattern;
+import io.vigil.jobs.alerts.cep.ThresholdForPattern;
+import io.vigil.jobs.alerts.functions.AbsenceFunction;
+import io.vigil.jobs.alerts.functions.AlertLifecycleFunction;
+import io.vigil.jobs.alerts.functions.ControlPlaneState;
+import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
+import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
+import io.vigil.jobs.alerts.functions.RuleRouterFunction;
+import io.vigil.jobs.alerts.notify.NotificationResult;
+import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
+import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.alerts.source.ControlPlaneSource;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Wires alerting: rules broadcast from PostgreSQL, per-kind evaluators (CEP patterns and the
+ * deadman), the alert lifecycle, the alerts topic and table, and asynchronous notifications. See
+ * DESIGN.md beside this class.
+ */
+public final class AlertingPipeline {
+  static final OutputTag<RuleEvent> LATE =
+      new OutputTag<>("late-rule-events", TypeInformation.of(RuleEvent.class)) {};
+  private static final TypeInformation<Signal> SIGNAL = TypeInformation.of(Signal.class);
+
+  private AlertingPipeline() {}
+
+  /** Production wiring: control plane polled from PostgreSQL, Kafka and JDBC sinks. */
+  public static AlertingOutputs build(
+      StreamExecutionEnvironment env,
+      DataStream<MetricPoint> points,
+      DataStream<Anomaly> anomalies,
+      AlertingConfig config) {
+    var poller = new ControlPlanePoller(config.pgUrl(), config.pgUser(), config.pgPassword());
+    return build(
+        env,
+        points,
+        anomalies,
+        config,
+        ControlPlaneSource.polling(poller, config.controlPollInterval()),
+        AlertingSinks.production(config));
+  }
+
+  /** Wiring with an injected control-plane source and sinks. */
+  public static AlertingOutputs build(
+      StreamExecutionEnvironment env,
+      DataStream<MetricPoint> points,
+      DataStream<Anomaly> anomalies,
+      AlertingConfig config,
+      Source<ControlSnapshot, ?, ?> controlSource,
+      AlertingSinks sinks) {
+    BroadcastStream<ControlSnapshot> control =
+        env.fromSource(controlSource, ControlPlaneSource.watermarks(), "Alerting control plane")
+            .uid(AlertingUids.CONTROL_SOURCE)
+            .setParallelism(1)
+            .broadcast(ControlPlaneState.DESCRIPTOR);
+    long maxWindow = config.maxPatternWindow().toMillis();
+    SingleOutputStreamOperator<Signal> fromPoints =
+        points
+            .connect(control)
+            .process(new RuleRouterFunction<MetricPoint>(maxWindow), SIGNAL)
+            .uid(AlertingUids.POINT_ROUTER)
+            .name("Route points to rules");
+    SingleOutputStreamOperator<Signal> fromAnomalies =
+        anomalies
+            .connect(control)
+            .process(new RuleRouterFunction<Anomaly>(maxWindow), SIGNAL)
+            .uid(AlertingUids.ANOMALY_ROUTER)
+            .name("Route anomalies to rules");
+
+    var max = config.maxPatternWindow();
+    var threshold =
+        cep(
+            routed(fromPoints, Route.THRESHOLD_FOR),
+            ThresholdForPattern.create(max),
+            AlertingUids.CEP_THRESHOLD_FOR,
+            "CEP threshold held for duration");
+    var single =
+        cep(
+            routed(fromPoints, Route.SINGLE_HIT).union(routed(fromAnomalies, Route.SINGLE_HIT)),
+            SingleHitPattern.create(),
+            AlertingUids.CEP_SINGLE_HIT,
+            "CEP single hit");
+    var count =
+        cep(
+            routed(fromAnomalies, Route.ANOMALY_COUNT),
+            AnomalyCountPattern.create(max),
+            AlertingUids.CEP_ANOMALY_COUNT,
+            "CEP k anomalies within window");
+    var sequence =
+        cep(
+            routed(fromAnomalies, Route.SEQUENCE),
+            SequencePattern.create(max),
+            AlertingUids.CEP_SEQUENCE,
+            "CEP anomaly A then B");
+    var flapping =
+        cep(
+            routed(fromPoints, Route.FLAPPING),
+            FlappingPattern.create(max),
+            AlertingUids.CEP_FLAPPING,
+            "CEP flapping");
+    DataStream<Signal> absence =
+        routed(fromPoints, Route.ABSENCE)
+            .keyBy(RuleEvent::groupKey)
+            .process(new AbsenceFunction(config.absenceRetention().toMillis()), SIGNAL)
+            .uid(AlertingUids.ABSENCE)
+            .name("Deadman (no data)");
+
+    DataStream<RuleEvent> late =
+        threshold
+            .getSideOutput(LATE)
+            .union(
+                single.getSideOutput(LATE),
+                count.getSideOutput(LATE),
+                sequence.getSideOutput(LATE),
+                flapping.getSideOutput(LATE))
+            .map(new LateEventCounterFunction())
+            .uid(AlertingUids.LATE_COUNTER)
+            .name("Count late rule events");
+
+    DataStream<AlertTransition> transitions =
+        fromPoints
+            .union(threshold, single, count, sequence, flapping, absence)
+            .keyBy(Signal::fingerprint)
+            .connect(control)
+            .process(
+                new AlertLifecycleFunction(
+                    config.tickInterval().toMillis(), config.staleAfter().toMillis()),
+                TypeInformation.of(AlertTransition.class))
+            .uid(AlertingUids.LIFECYCLE)
+            .name("Alert lifecycle");
+
+    DataStream<NotificationResult> results = notifications(transitions, config);
+    sink(transitions, results, sinks);
+    return new AlertingOutputs(transitions, results, late);
+  }
+
+  private static DataStream<RuleEvent> routed(
+      SingleOutputStreamOperator<Signal> router, Route route) {
+    return router.getSideOutput(RuleRouterFunction.ROUTES.get(route));
+  }
+
+  private static SingleOutputStreamOperator<Signal> cep(
+      DataStream<RuleEvent> events, Pattern<RuleEvent, ?> pattern, String uid, String name) {
+    return CEP.pattern(events.keyBy(RuleEvent::groupKey), pattern)
+        .inEventTime()
+        .sideOutputLateData(LATE)
+        .process(new RuleMatchFunction(), SIGNAL)
+        .uid(uid)
+        .name(name);
+  }
+
+  private static DataStream<NotificationResult> notifications(
+      DataStream<AlertTransition> transitions, AlertingConfig config) {
+    var requests =
+        transitions
+            .flatMap(new NotificationFanOutFunction())
+            .uid(AlertingUids.FAN_OUT)
+            .name("Notification per channel");
+    var opts = config.notifyOptions();
+    return AsyncDataStream.unorderedWait(
+            requests,
+            new NotifyAsyncFunction(config.channels(), opts),
+            opts.overallTimeout().toMillis(),
+            TimeUnit.MILLISECONDS,
+            config.notifyCapacity())
+        .uid(AlertingUids.NOTIFY)
+        .name("Notify (async)");
+  }
+
+  private static void sink(
+      DataStream<AlertTransition> transitions,
+      DataStream<NotificationResult> results,
+      AlertingSinks sinks) {
+    if (sinks.alertsKafka() != null) {
+      transitions
+          .sinkTo(sinks.alertsKafka())
+          .uid(AlertingUids.ALERTS_KAFKA_SINK)
+          .name("Alerts to Kafka");
+    }
+    if (sinks.alertsDb() != null) {
+      transitions
+          .sinkTo(sinks.alertsDb())
+          .uid(AlertingUids.ALERTS_JDBC_SINK)
+          .name("Alerts to PostgreSQL");
+    }
+    if (sinks.notificationResults() != null) {
+      results
+          .sinkTo(sinks.notificationResults())
+          .uid(AlertingUids.RESULTS_SINK)
+          .name("Notification results");
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.vigil.jobs.alerts;
+
+/** Stable operator uids of the alerting pipeline; frozen once released (savepoints map by uid). */
+public final class AlertingUids {
+  public static final String CONTROL_SOURCE = "alerting-control-plane-source";
+  public static final String POINT_ROUTER = "alerting-point-rule-router";
+  public static final String ANOMALY_ROUTER = "alerting-anomaly-rule-router";
+  public static final String CEP_THRESHOLD_FOR = "alerting-cep-threshold-for";
+  public static final String CEP_SINGLE_HIT = "alerting-cep-single-hit";
+  public static final String CEP_ANOMALY_COUNT = "alerting-cep-anomaly-count";
+  public static final String CEP_SEQUENCE = "alerting-cep-sequence";
+  public static final String CEP_FLAPPING = "alerting-cep-flapping";
+  public static final String ABSENCE = "alerting-absence";
+  public static final String LATE_COUNTER = "alerting-late-event-counter";
+  public static final String LIFECYCLE = "alerting-lifecycle";
+  public static final String FAN_OUT = "alerting-notification-fan-out";
+  public static final String NOTIFY = "alerting-notify-async";
+  public static final String ALERTS_KAFKA_SINK = "alerting-alerts-kafka-sink";
+  public static final String ALERTS_JDBC_SINK = "alerting-alerts-jdbc-sink";
+  public static final String RESULTS_SINK = "alerting-notification-results-sink";
+
+  private AlertingUids() {}
+}

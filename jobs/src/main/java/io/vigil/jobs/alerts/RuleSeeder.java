@@ -1,0 +1,96 @@
+package io.vigil.jobs.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.common.rules.Durations;
+import io.vigil.common.rules.RuleCodec;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Seeds {@code alert_rules} from a YAML file: a list of rules with name, tenant, scope, condition,
+ * severity, channels and the timings as durations ({@code for: 5m}). Rules are upserted by (tenant,
+ * name), so running the seed again updates them (and bumps their version) instead of duplicating.
+ */
+public final class RuleSeeder {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String UPSERT =
+      "INSERT INTO alert_rules (tenant, name, description, scope, conditions, severity, channels,"
+          + " active, for_seconds, repeat_interval_seconds, suppress_duration_seconds,"
+          + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds)"
+          + " VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (tenant, name) DO UPDATE SET description = EXCLUDED.description,"
+          + " scope = EXCLUDED.scope, conditions = EXCLUDED.conditions,"
+          + " severity = EXCLUDED.severity, channels = EXCLUDED.channels,"
+          + " active = EXCLUDED.active, for_seconds = EXCLUDED.for_seconds,"
+          + " repeat_interval_seconds = EXCLUDED.repeat_interval_seconds,"
+          + " suppress_duration_seconds = EXCLUDED.suppress_duration_seconds,"
+          + " max_alerts_per_hour = EXCLUDED.max_alerts_per_hour,"
+          + " auto_resolve_seconds = EXCLUDED.auto_resolve_seconds,"
+          + " escalation_delay_seconds = EXCLUDED.escalation_delay_seconds";
+
+  private RuleSeeder() {}
+
+  /** Parses and validates the YAML; the message names the rule and what to fix. */
+  public static List<JsonNode> parse(String yaml) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("rule seed is not valid YAML: " + e.getMessage(), e);
+    }
+    JsonNode rules = root.has("rules") ? root.get("rules") : root;
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode n : rules) {
+      if (!n.hasNonNull("name") || !n.hasNonNull("tenant")) {
+        throw new IllegalArgumentException("every seeded rule needs 'name' and 'tenant': " + n);
+      }
+      ObjectNode withId = ((ObjectNode) n).deepCopy();
+      withId.put("id", n.get("name").asText());
+      RuleCodec.fromJson(withId); // validates condition, severity and durations
+      out.add(n);
+    }
+    return out;
+  }
+
+  /** Upserts the rules of a YAML seed; returns how many. */
+  public static int seed(Connection db, String yaml) throws SQLException {
+    List<JsonNode> rules = parse(yaml);
+    try (PreparedStatement ps = db.prepareStatement(UPSERT)) {
+      for (JsonNode n : rules) {
+        ps.setString(1, n.get("tenant").asText());
+        ps.setString(2, n.get("name").asText());
+        ps.setString(3, n.path("description").asText(null));
+        ps.setString(4, n.has("scope") ? n.get("scope").toString() : "{}");
+        ps.setString(5, n.get("condition").toString());
+        ps.setString(6, n.path("severity").asText("medium"));
+        ps.setString(7, n.has("channels") ? n.get("channels").toString() : "[]");
+        ps.setBoolean(8, n.path("enabled").asBoolean(true));
+        ps.setInt(9, seconds(n, "for"));
+        ps.setInt(10, seconds(n, "repeat_interval"));
+        ps.setInt(11, seconds(n, "cooldown"));
+        ps.setInt(12, n.path("max_per_hour").asInt(0));
+        ps.setInt(13, n.has("auto_resolve") ? seconds(n, "auto_resolve") : 300);
+        ps.setInt(14, seconds(n, "escalation_delay"));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    return rules.size();
+  }
+
+  private static int seconds(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    long ms = v.isNumber() ? v.asLong() * 1000 : Durations.parseMillis(v.asText());
+    return (int) (ms / 1000);
+  }
+}

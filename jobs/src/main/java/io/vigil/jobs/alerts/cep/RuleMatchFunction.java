@@ -1,0 +1,36 @@
+package io.vigil.jobs.alerts.cep;
+
+import io.vigil.common.alerts.Signal;
+import io.vigil.common.alerts.SignalType;
+import io.vigil.common.rules.RuleEvent;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Turns a match of any rule pattern into a FIRE signal for the alert lifecycle. */
+public class RuleMatchFunction extends PatternProcessFunction<RuleEvent, Signal> {
+
+  @Override
+  public void processMatch(Map<String, List<RuleEvent>> match, Context ctx, Collector<Signal> out) {
+    RuleEvent last = null;
+    for (List<RuleEvent> events : match.values()) {
+      for (RuleEvent e : events) {
+        if (last == null || e.timestamp() >= last.timestamp()) {
+          last = e;
+        }
+      }
+    }
+    if (last != null) {
+      out.collect(
+          new Signal(
+              last.fingerprint(),
+              last.ruleId(),
+              last.ruleVersion(),
+              SignalType.FIRE,
+              last.timestamp(),
+              last.value(),
+              last.labels()));
+    }
+  }
+}

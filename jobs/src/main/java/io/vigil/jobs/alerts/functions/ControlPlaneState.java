@@ -1,0 +1,56 @@
+package io.vigil.jobs.alerts.functions;
+
+import io.vigil.common.alerts.ControlPlane;
+import io.vigil.jobs.alerts.ControlSnapshot;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * The broadcast state holding the latest control-plane snapshot as JSON strings, and a per-task
+ * cache of its parsed form that is rebuilt only when a new snapshot differs.
+ */
+public final class ControlPlaneState {
+  /** Broadcast state "control-plane": rules, silences and acks JSON by name. */
+  public static final MapStateDescriptor<String, String> DESCRIPTOR =
+      new MapStateDescriptor<>("control-plane", Types.STRING, Types.STRING);
+
+  private String rules;
+  private String silences;
+  private String acks;
+  private ControlPlane parsed = ControlPlane.EMPTY;
+
+  /** Stores a snapshot; unchanged parts are not rewritten. */
+  public static void store(BroadcastState<String, String> state, ControlSnapshot s)
+      throws Exception {
+    put(state, "rules", s.rulesJson());
+    put(state, "silences", s.silencesJson());
+    put(state, "acks", s.acksJson());
+  }
+
+  private static void put(BroadcastState<String, String> state, String k, String v)
+      throws Exception {
+    if (v != null && !v.equals(state.get(k))) {
+      state.put(k, v);
+    }
+  }
+
+  /** The parsed control plane of the current broadcast state. */
+  public ControlPlane get(ReadOnlyBroadcastState<String, String> state) throws Exception {
+    String r = state.get("rules");
+    String s = state.get("silences");
+    String a = state.get("acks");
+    if (!same(r, rules) || !same(s, silences) || !same(a, acks)) {
+      parsed = ControlPlane.parse(r, s, a);
+      rules = r;
+      silences = s;
+      acks = a;
+    }
+    return parsed;
+  }
+
+  private static boolean same(String x, String y) {
+    return x == y || (x != null && x.equals(y));
+  }
+}

@@ -1,0 +1,101 @@
+package io.vigil.jobs.alerts.functions;
+
+import io.vigil.common.alerts.Signal;
+import io.vigil.common.alerts.SignalType;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.common.rules.Route;
+import io.vigil.common.rules.RuleEvent;
+import io.vigil.common.rules.RuleMatcher;
+import io.vigil.jobs.alerts.ControlSnapshot;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Matches metric points or anomalies against the broadcast rules and routes each resulting {@link
+ * RuleEvent} to the side output of its evaluator. Threshold events also go out as HIT/CLEAR signals
+ * (main output): the lifecycle uses them for pending and for clearing.
+ *
+ * @param <T> {@link MetricPoint} or {@link Anomaly}
+ */
+public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSnapshot, Signal> {
+
+  /** Side outputs by route, named {@code rule-events-<route>}. */
+  public static final Map<Route, OutputTag<RuleEvent>> ROUTES = routes();
+
+  private final long maxWindowMs;
+  private transient ControlPlaneState control;
+  private transient Counter routed;
+  private transient Counter tooLong;
+
+  /** Events of rules whose window exceeds {@code maxWindowMs} (the CEP bound) are dropped. */
+  public RuleRouterFunction(long maxWindowMs) {
+    this.maxWindowMs = maxWindowMs;
+  }
+
+  private static Map<Route, OutputTag<RuleEvent>> routes() {
+    Map<Route, OutputTag<RuleEvent>> m = new EnumMap<>(Route.class);
+    for (Route r : Route.values()) {
+      m.put(r, new OutputTag<>("rule-events-" + r.name().toLowerCase(), typeInfo()) {});
+    }
+    return m;
+  }
+
+  private static org.apache.flink.api.common.typeinfo.TypeInformation<RuleEvent> typeInfo() {
+    return org.apache.flink.api.common.typeinfo.TypeInformation.of(RuleEvent.class);
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    control = new ControlPlaneState();
+    routed = getRuntimeContext().getMetricGroup().counter("ruleEventsRouted");
+    tooLong = getRuntimeContext().getMetricGroup().counter("ruleEventsWindowTooLong");
+  }
+
+  @Override
+  public void processElement(T value, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
+    var rules = control.get(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR)).rules().values();
+    if (rules.isEmpty()) {
+      return;
+    }
+    List<RuleEvent> events =
+        value instanceof MetricPoint p
+            ? RuleMatcher.forPoint(rules, p)
+            : RuleMatcher.forAnomaly(rules, (Anomaly) value);
+    for (RuleEvent e : events) {
+      if (e.windowMs() > maxWindowMs && e.route() != Route.ABSENCE) {
+        tooLong.inc();
+        continue;
+      }
+      ctx.output(ROUTES.get(e.route()), e);
+      routed.inc();
+      boolean threshold = e.route() == Route.THRESHOLD_FOR || e.route() == Route.SINGLE_HIT;
+      if (threshold && value instanceof MetricPoint) {
+        out.collect(signal(e));
+      }
+    }
+  }
+
+  private static Signal signal(RuleEvent e) {
+    return new Signal(
+        e.fingerprint(),
+        e.ruleId(),
+        e.ruleVersion(),
+        e.hit() ? SignalType.HIT : SignalType.CLEAR,
+        e.timestamp(),
+        e.value(),
+        e.labels());
+  }
+
+  @Override
+  public void processBroadcastElement(ControlSnapshot s, Context ctx, Collector<Signal> out)
+      throws Exception {
+    ControlPlaneState.store(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR), s);
+  }
+}

@@ -1,0 +1,71 @@
+package io.vigil.jobs.alerts.notify;
+
+import io.vigil.common.alerts.AlertTransition;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * Email over SMTP (Jakarta Mail). The Message-ID is derived from the idempotency key, so a
+ * redelivered notification is recognisable as the same message.
+ */
+public class EmailNotifier implements Notifier {
+  private final ChannelConfig channel;
+  private final Session session;
+
+  public EmailNotifier(ChannelConfig channel, Duration timeout) {
+    this.channel = channel;
+    URI smtp = URI.create(channel.url());
+    Properties p = new Properties();
+    p.put("mail.smtp.host", smtp.getHost());
+    p.put("mail.smtp.port", Integer.toString(smtp.getPort() > 0 ? smtp.getPort() : 25));
+    p.put("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
+    p.put("mail.smtp.timeout", Long.toString(timeout.toMillis()));
+    p.put("mail.smtp.writetimeout", Long.toString(timeout.toMillis()));
+    p.put("mail.smtp.auth", Boolean.toString(channel.user() != null));
+    p.put("mail.smtp.starttls.enable", Boolean.toString("smtps".equals(smtp.getScheme())));
+    this.session = Session.getInstance(p);
+  }
+
+  @Override
+  public Delivery send(AlertTransition a) throws Exception {
+    MimeMessage m =
+        new MimeMessage(session) {
+          @Override
+          protected void updateMessageID() throws jakarta.mail.MessagingException {
+            setHeader("Message-ID", "<" + a.idempotencyKey() + "@vigil>");
+          }
+        };
+    m.setFrom(new InternetAddress(channel.from()));
+    for (String to : channel.to()) {
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+    }
+    m.setSubject(
+        "[" + a.transition().toUpperCase() + "] " + a.ruleName() + " (" + a.severity() + ")");
+    m.setHeader("X-Vigil-Fingerprint", a.fingerprint());
+    m.setHeader("X-Vigil-Idempotency-Key", a.idempotencyKey());
+    m.setText(
+        a.annotations().getOrDefault("summary", a.ruleName())
+            + "\n\nstatus: "
+            + a.status().dbName()
+            + "\nstarted: "
+            + Instant.ofEpochMilli(a.startsAt())
+            + "\nlabels: "
+            + a.labels()
+            + "\nfingerprint: "
+            + a.fingerprint()
+            + "\n");
+    if (channel.user() != null) {
+      Transport.send(m, channel.user(), channel.secret());
+    } else {
+      Transport.send(m);
+    }
+    return new Delivery(true, false, 250, "smtp accepted");
+  }
+}

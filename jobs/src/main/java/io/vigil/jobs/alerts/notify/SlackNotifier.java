@@ -1,0 +1,43 @@
+package io.vigil.jobs.alerts.notify;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.common.alerts.AlertJsonCodec;
+import io.vigil.common.alerts.AlertStatus;
+import io.vigil.common.alerts.AlertTransition;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Slack incoming webhook: a text message with the alert name, status and summary. Slack has no
+ * idempotency key; the key is in the message so duplicates are at least recognisable.
+ */
+public class SlackNotifier implements Notifier {
+  private final ChannelConfig channel;
+  private final HttpPoster http;
+
+  public SlackNotifier(ChannelConfig channel, Duration timeout) {
+    this.channel = channel;
+    this.http = new HttpPoster(timeout);
+  }
+
+  @Override
+  public Delivery send(AlertTransition a) throws Exception {
+    String icon = a.status() == AlertStatus.RESOLVED ? ":white_check_mark:" : ":rotating_light:";
+    String text =
+        String.format(
+            "%s *[%s] %s* (%s)%n%s%n`%s` key %s",
+            icon,
+            a.transition().toUpperCase(),
+            a.ruleName(),
+            a.severity(),
+            a.annotations().getOrDefault("summary", ""),
+            a.fingerprint(),
+            a.idempotencyKey());
+    ObjectNode body = AlertJsonCodec.mapper().createObjectNode();
+    body.put("text", text);
+    return http.post(
+        channel.url(),
+        body.toString(),
+        Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
+  }
+}

@@ -1,0 +1,106 @@
+package io.vigil.jobs.alerts.source;
+
+import io.vigil.jobs.alerts.ControlSnapshot;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads rules ({@code alert_rules}), silences and maintenance windows, and acknowledgements ({@code
+ * alerts.acknowledged_at}) from PostgreSQL, one snapshot per call; PostgreSQL renders the JSON. On
+ * a database error the last good snapshot is repeated, so the job keeps its rules while the
+ * database is away.
+ */
+public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapshot> {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePoller.class);
+
+  static final String RULES_SQL =
+      "SELECT coalesce(json_agg(json_build_object("
+          + "'id', id::text, 'name', name, 'tenant', tenant, 'enabled', active,"
+          + " 'version', (extract(epoch from updated_at) * 1000)::bigint,"
+          + " 'scope', scope, 'condition', conditions, 'severity', severity, 'channels', channels,"
+          + " 'for', for_seconds * 1000, 'repeat_interval', repeat_interval_seconds * 1000,"
+          + " 'cooldown', suppress_duration_seconds * 1000, 'max_per_hour', max_alerts_per_hour,"
+          + " 'auto_resolve', auto_resolve_seconds * 1000,"
+          + " 'escalation_delay', escalation_delay_seconds * 1000) ORDER BY id), '[]')::text"
+          + " FROM alert_rules";
+  static final String SILENCES_SQL =
+      "SELECT coalesce(json_agg(s), '[]')::text FROM ("
+          + " SELECT id::text AS id, matchers || jsonb_build_object('tenant', tenant) AS matchers,"
+          + " (extract(epoch from starts_at) * 1000)::bigint AS starts_at,"
+          + " (extract(epoch from ends_at) * 1000)::bigint AS ends_at"
+          + " FROM alert_silences WHERE ends_at > now()"
+          + " UNION ALL"
+          + " SELECT id::text, jsonb_strip_nulls(jsonb_build_object('tenant', tenant, 'source', source)),"
+          + " (extract(epoch from starts_at) * 1000)::bigint,"
+          + " (extract(epoch from ends_at) * 1000)::bigint"
+          + " FROM maintenance_windows WHERE ends_at > now()) s";
+  static final String ACKS_SQL =
+      "SELECT coalesce(json_agg(json_build_object('fingerprint', fingerprint,"
+          + " 'acked_at', (extract(epoch from acknowledged_at) * 1000)::bigint)), '[]')::text"
+          + " FROM alerts WHERE acknowledged_at IS NOT NULL AND status <> 'resolved'"
+          + " AND acknowledged_at > now() - interval '7 days'";
+
+  private final String url;
+  private final String user;
+  private final String password;
+  private transient Connection connection;
+  private transient ControlSnapshot last;
+
+  public ControlPlanePoller(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  @Override
+  public void open(SourceReaderContext readerContext) {
+    last = new ControlSnapshot(0, "[]", "[]", "[]");
+  }
+
+  @Override
+  public ControlSnapshot map(Long index) {
+    try {
+      if (connection == null || connection.isClosed()) {
+        connection = DriverManager.getConnection(url, user, password);
+      }
+      last =
+          new ControlSnapshot(
+              System.currentTimeMillis(), one(RULES_SQL), one(SILENCES_SQL), one(ACKS_SQL));
+    } catch (SQLException e) {
+      LOG.warn("control-plane poll failed, keeping the last snapshot: {}", e.getMessage());
+      closeQuietly();
+    }
+    return last;
+  }
+
+  private String one(String sql) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException ignored) {
+      // closing a broken connection
+    }
+    connection = null;
+  }
+}

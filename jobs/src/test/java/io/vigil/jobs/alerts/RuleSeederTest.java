@@ -1,0 +1,45 @@
+package io.vigil.jobs.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RuleSeederTest {
+  @Test
+  void parsesAndValidatesASeedFile() {
+    var rules =
+        RuleSeeder.parse(
+            """
+            rules:
+              - name: cpu high
+                tenant: acme
+                scope: {metric: cpu, tags: {env: prod}}
+                condition: {kind: threshold, op: gt, value: 90}
+                severity: high
+                channels: [oncall-webhook, ops-email]
+                for: 5m
+                cooldown: 10m
+                auto_resolve: 2m
+              - name: checkout errors then latency
+                tenant: acme
+                condition:
+                  kind: sequence
+                  first: {metric: error_rate}
+                  then: {metric: latency_p99}
+                  window: 10m
+            """);
+    assertThat(rules).hasSize(2);
+    assertThat(rules.get(0).at("/condition/value").asDouble()).isEqualTo(90);
+  }
+
+  @Test
+  void rejectsAnInvalidRuleNamingIt() {
+    assertThatThrownBy(
+            () ->
+                RuleSeeder.parse(
+                    "- {name: bad, tenant: acme, condition: {kind: threshold, op: between}}"))
+        .hasMessageContaining("rule bad")
+        .hasMessageContaining("unknown operator");
+  }
+}
