@@ -50,6 +50,19 @@ public final class VigilOptions {
           .withDescription(
               "Topic of on-call feedback {anomaly_id, is_true_positive, series or tenant/source/metric/tags};"
                   + " empty disables it.");
+  public static final ConfigOption<String> ALERTS_TOPIC =
+      key("kafka.alerts-topic")
+          .stringType()
+          .defaultValue("vigil.alerts")
+          .withDescription(
+              "Topic every alert transition is published to (Alertmanager-like JSON).");
+  public static final ConfigOption<Boolean> ALERTING_ENABLED =
+      key("alerting.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Evaluate the alert rules of PostgreSQL alert_rules (polled, changes apply without restart);"
+                  + " not in bounded runs.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()
@@ -325,6 +338,8 @@ public final class VigilOptions {
           STARTING_OFFSETS,
           BOUNDED,
           FEEDBACK_TOPIC,
+          ALERTS_TOPIC,
+          ALERTING_ENABLED,
           TRANSACTIONAL_ID_PREFIX,
           LOGS_TOPIC,
           LOGS_DLQ_TOPIC,

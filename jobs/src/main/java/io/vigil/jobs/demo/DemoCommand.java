@@ -58,6 +58,7 @@ public final class DemoCommand {
         logs.records(),
         DemoLogScenario.BURST_SERVICE);
     MetricsAnomalyJob.prepareDatabase(config);
+    DemoAlerting.seedRules(config);
     LogAnomalyJob.prepareDatabase(config);
     try (Connection c = ModelRegistry.connect(config)) {
       for (String table :
@@ -77,11 +78,13 @@ public final class DemoCommand {
     Sink<io.vigil.common.model.ScoredPoint> points =
         influx.url().isEmpty() ? new DiscardingSink<>() : new InfluxDbSink(influx);
     Sink<Anomaly> anomalies = AnomalyPostgresSink.create(config);
-    MetricsAnomalyJob.buildPipeline(
-        env,
-        new MetricsAnomalyJob.Sources(DemoSource.create(scenario), null),
-        new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink(), null),
-        config);
+    MetricsAnomalyJob.Outputs outputs =
+        MetricsAnomalyJob.buildPipeline(
+            env,
+            new MetricsAnomalyJob.Sources(DemoSource.create(scenario), null),
+            new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink(), null),
+            config);
+    DemoAlerting.wire(env, outputs, config);
     LogAnomalyJob.buildPipeline(
         env,
         DemoLogSource.create(logs),
@@ -103,6 +106,7 @@ public final class DemoCommand {
     result.get();
     System.out.printf("Job finished in %.1f s.%n%n", (System.nanoTime() - t0) / 1e9);
     DemoReport.print(config, scenario);
+    DemoReport.printAlerts(config);
     DemoReport.printLogs(config, logs);
     if (!influx.url().isEmpty()) {
       System.out.printf(

@@ -116,6 +116,34 @@ final class DemoReport {
   }
 
   /** The log job's findings: anomalies, top templates and error groups per service. */
+  static void printAlerts(VigilConfig config) throws SQLException {
+    try (Connection c = ModelRegistry.connect(config);
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT starts_at, ends_at, status, severity, rule_name, labels->>'source',"
+                    + " labels->>'metric' FROM alerts WHERE tenant = 'demo' ORDER BY starts_at")) {
+      ResultSet rs = st.executeQuery();
+      System.out.printf("%nAlerts from the demo rules (alert_rules, evaluated with Flink CEP):%n");
+      int n = 0;
+      while (rs.next()) {
+        n++;
+        Timestamp end = rs.getTimestamp(2);
+        System.out.printf(
+            "  %-8s %-8s %s -> %s  %s  %s/%s%n",
+            rs.getString(3),
+            rs.getString(4),
+            TIME.format(rs.getTimestamp(1).toInstant()),
+            end == null ? "open " : TIME.format(end.toInstant()),
+            rs.getString(5),
+            rs.getString(6) == null ? "*" : rs.getString(6),
+            rs.getString(7) == null ? "*" : rs.getString(7));
+      }
+      if (n == 0) {
+        System.out.println("  none");
+      }
+    }
+  }
+
   static void printLogs(VigilConfig config, DemoLogScenario logs) throws SQLException {
     try (Connection c = ModelRegistry.connect(config)) {
       System.out.printf(

@@ -7,6 +7,8 @@ import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
+import io.vigil.jobs.alerts.AlertingConfig;
+import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.DetectorChoice;
 import io.vigil.jobs.config.VigilConfig;
@@ -88,7 +90,11 @@ public final class MetricsAnomalyJob {
     prepareDatabase(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(flinkConfiguration(config));
-    buildPipeline(env, Sources.from(config), Sinks.from(config), config);
+    Outputs outputs = buildPipeline(env, Sources.from(config), Sinks.from(config), config);
+    // Rules are polled forever, so a bounded (backfill) run evaluates none: it could not finish.
+    if (config.get(VigilOptions.ALERTING_ENABLED) && !config.get(VigilOptions.BOUNDED)) {
+      AlertingPipeline.build(env, outputs.points(), outputs.anomalies(), alertingConfig(config));
+    }
     env.execute("Vigil metrics anomaly detection");
   }
 
@@ -125,8 +131,40 @@ public final class MetricsAnomalyJob {
     return DetectorChoice.byName(config.get(VigilOptions.DETECTOR));
   }
 
+  /**
+   * What the pipeline produces for downstream stages such as alerting: event-timed points,
+   * anomalies.
+   */
+  public record Outputs(DataStream<MetricPoint> points, DataStream<Anomaly> anomalies) {}
+
+  /** The alerting settings of a configuration: connections from it, timings at their defaults. */
+  public static AlertingConfig alertingConfig(VigilConfig c) {
+    AlertingConfig d =
+        AlertingConfig.defaults(
+            c.get(VigilOptions.KAFKA_BOOTSTRAP),
+            c.get(VigilOptions.PG_URL),
+            c.get(VigilOptions.PG_USER),
+            c.get(VigilOptions.PG_PASSWORD));
+    return new AlertingConfig(
+        d.controlPollInterval(),
+        d.maxPatternWindow(),
+        d.tickInterval(),
+        d.staleAfter(),
+        d.absenceRetention(),
+        d.kafkaBootstrap(),
+        c.get(VigilOptions.ALERTS_TOPIC),
+        d.pgUrl(),
+        d.pgUser(),
+        d.pgPassword(),
+        d.channels(),
+        d.notifyTimeout(),
+        d.notifyMaxAttempts(),
+        d.notifyBackoff(),
+        d.notifyCapacity());
+  }
+
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
-  public static DataStream<Anomaly> buildPipeline(
+  public static Outputs buildPipeline(
       StreamExecutionEnvironment env, Sources sources, Sinks sinks, VigilConfig config) {
     MetricJsonCodec codec =
         new MetricJsonCodec(
@@ -141,7 +179,7 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.PARSE)
             .name("Parse metric JSON");
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
-    SingleOutputStreamOperator<ScoredPoint> scored =
+    DataStream<MetricPoint> timed =
         points
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<MetricPoint>forBoundedOutOfOrderness(
@@ -149,7 +187,9 @@ public final class MetricsAnomalyJob {
                     .withTimestampAssigner((p, t) -> p.timestamp())
                     .withIdleness(config.get(VigilOptions.IDLENESS)))
             .uid(MetricsJobUids.WATERMARKS)
-            .name("Event time")
+            .name("Event time");
+    SingleOutputStreamOperator<ScoredPoint> scored =
+        timed
             .keyBy(MetricPoint::series)
             .connect(feedback.keyBy(Feedback::series))
             .process(
@@ -188,7 +228,7 @@ public final class MetricsAnomalyJob {
         .sinkTo(sinks.anomalies())
         .uid(MetricsJobUids.ANOMALIES_SINK)
         .name("PostgreSQL anomalies");
-    return anomalies;
+    return new Outputs(timed, anomalies);
   }
 
   /** Parsed feedback; without a feedback source, an empty stream so the topology stays the same. */

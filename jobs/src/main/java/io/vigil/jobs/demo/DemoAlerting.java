@@ -1,0 +1,74 @@
+package io.vigil.jobs.demo;
+
+import io.vigil.jobs.alerts.AlertingPipeline;
+import io.vigil.jobs.alerts.AlertingSinks;
+import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
+import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The demo's alert rules: seeded into alert_rules, evaluated by the real alerting pipeline. */
+final class DemoAlerting {
+  static final String RULES =
+      """
+      rules:
+        - name: checkout latency above 400 ms for 2 minutes
+          tenant: demo
+          scope: {metric: latency_ms, source: checkout}
+          condition: {kind: threshold, op: gt, value: 400}
+          severity: high
+          for: 2m
+          auto_resolve: 5m
+        - name: critical anomaly
+          tenant: demo
+          condition: {kind: anomaly, min_severity: critical}
+          severity: critical
+          auto_resolve: 30m
+      """;
+
+  private DemoAlerting() {}
+
+  static void seedRules(VigilConfig config) throws SQLException {
+    try (Connection c = ModelRegistry.connect(config)) {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM alerts WHERE tenant = 'demo'")) {
+        st.executeUpdate();
+      }
+      io.vigil.jobs.alerts.RuleSeeder.seed(c, RULES);
+    }
+  }
+
+  /** Alerting over the demo's streams; the rules are read once, since the demo input is bounded. */
+  static void wire(
+      StreamExecutionEnvironment env, MetricsAnomalyJob.Outputs outputs, VigilConfig config) {
+    var alerting = MetricsAnomalyJob.alertingConfig(config);
+    var rulesOnce =
+        new DataGeneratorSource<>(
+            new ControlPlanePoller(
+                config.get(VigilOptions.PG_URL),
+                config.get(VigilOptions.PG_USER),
+                config.get(VigilOptions.PG_PASSWORD)),
+            1,
+            RateLimiterStrategy.noOp(),
+            TypeInformation.of(ControlSnapshot.class));
+    AlertingPipeline.build(
+        env,
+        outputs.points(),
+        outputs.anomalies(),
+        alerting,
+        rulesOnce,
+        new AlertingSinks(
+            null,
+            AlertsJdbcSink.create(alerting.pgUrl(), alerting.pgUser(), alerting.pgPassword()),
+            null));
+  }
+}
