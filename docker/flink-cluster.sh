@@ -261,6 +261,9 @@ appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = ERROR
+# Looking for the YARN CLI is part of start-up; its absence is logged with a stack trace.
+logger.cli.name = org.apache.flink.client.cli.CliFrontend
+logger.cli.level = ERROR
 EOF
 }
 
@@ -493,8 +496,9 @@ cmd_start_tm() {
 # Flink's CLI (what bin/flink runs) with this cluster's configuration: `flink run -d -c Main job.jar --args`.
 cmd_flink() {
   [[ -s $CONF_DIR/config.yaml ]] || die "no cluster configuration in $CONF_DIR: start the cluster first"
+  mkdir -p "$STATE_DIR/plugins"
   # shellcheck disable=SC2086 # VIGIL_FLINK_CLI_OPTS holds several JVM flags.
-  FLINK_CONF_DIR=$CONF_DIR exec "$(java_bin)" ${VIGIL_FLINK_CLI_OPTS:--Xmx512m} "${JAVA_DEFAULT_OPTS[@]}" \
+  FLINK_CONF_DIR=$CONF_DIR FLINK_PLUGINS_DIR=$STATE_DIR/plugins exec "$(java_bin)" ${VIGIL_FLINK_CLI_OPTS:--Xmx512m} "${JAVA_DEFAULT_OPTS[@]}" \
     -Dlog.file="$LOG_DIR/client.log" -Dlog4j.configurationFile="file:$CONF_DIR/log4j-cli.properties" \
     -Dlog4j2.configurationFile="file:$CONF_DIR/log4j-cli.properties" \
     -cp "$FLINK_LIB/*" org.apache.flink.client.cli.CliFrontend "$@"

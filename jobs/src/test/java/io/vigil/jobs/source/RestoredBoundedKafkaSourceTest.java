@@ -69,7 +69,11 @@ class RestoredBoundedKafkaSourceTest {
               if (method.getDeclaringClass() == Object.class) {
                 return method.getName().equals("hashCode") ? 0 : name;
               }
-              calls.add(name + "." + method.getName() + Arrays.toString(args == null ? new Object[0] : args));
+              calls.add(
+                  name
+                      + "."
+                      + method.getName()
+                      + Arrays.toString(args == null ? new Object[0] : args));
               return null;
             });
   }
