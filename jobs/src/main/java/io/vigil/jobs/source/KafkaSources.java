@@ -12,9 +12,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaSources {
   private KafkaSources() {}
 
-  /** Raw records of one topic; read-committed, offsets committed on checkpoints. */
+  /**
+   * Raw records of one topic; read-committed, offsets committed on checkpoints. Bounded sources
+   * also end after a restore from a savepoint (see {@link RestoredBoundedKafkaSource}).
+   */
   @SuppressWarnings("deprecation")
-  public static KafkaSource<RawRecord> raw(VigilConfig config, String topic, String groupId) {
+  public static RestoredBoundedKafkaSource<RawRecord> raw(
+      VigilConfig config, String topic, String groupId) {
     KafkaSourceBuilder<RawRecord> b =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(config.get(VigilOptions.KAFKA_BOOTSTRAP))
@@ -33,6 +37,6 @@ public final class KafkaSources {
     if (config.get(VigilOptions.BOUNDED)) {
       b.setBounded(OffsetsInitializer.latest());
     }
-    return b.build();
+    return new RestoredBoundedKafkaSource<>(b.build());
   }
 }

@@ -1,0 +1,331 @@
+package io.vigil.jobs.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.jobs.testing.LocalServices;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A standalone Flink session cluster run by {@code docker/flink-cluster.sh} (separate JobManager
+ * and TaskManager JVMs), driven the way an operator drives one: the script to start and kill
+ * processes, Flink's CLI to submit, the REST API to watch jobs and take savepoints.
+ */
+final class FlinkCluster implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+  private static final Pattern TM_ID = Pattern.compile("tm-(\\d+)-\\d+");
+
+  private final Path script;
+  private final Map<String, String> env;
+  private final boolean stopOnClose;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private FlinkCluster(Path script, Map<String, String> env, boolean stopOnClose) {
+    this.script = script;
+    this.env = env;
+    this.stopOnClose = stopOnClose;
+  }
+
+  /**
+   * Starts the cluster, or reuses one already running from the same state dir ({@code
+   * VIGIL_FLINK_DIR}); a cluster this call started is stopped by {@link #close()}.
+   */
+  static FlinkCluster start(int taskManagers) {
+    Path script = LocalServices.repositoryRoot().resolve("docker/flink-cluster.sh");
+    boolean wasRunning =
+        run(List.of("bash", script.toString(), "status"), Duration.ofMinutes(1)).ok();
+    Result r =
+        run(
+            List.of(
+                "bash", script.toString(), "start", "--taskmanagers", String.valueOf(taskManagers)),
+            Duration.ofMinutes(10));
+    if (!r.ok()) {
+      throw new IllegalStateException("flink-cluster.sh start failed:\n" + r.output());
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String line : r.stdout().split("\n")) {
+      if (line.startsWith("export ")) {
+        String kv = line.substring("export ".length());
+        int eq = kv.indexOf('=');
+        env.put(kv.substring(0, eq), kv.substring(eq + 1).replace("'", ""));
+      }
+    }
+    return new FlinkCluster(script, env, !wasRunning);
+  }
+
+  String rest() {
+    return env.get("VIGIL_FLINK_REST");
+  }
+
+  /** Where the cluster writes savepoints (a file:// URI). */
+  String savepointDir() {
+    return env.get("VIGIL_FLINK_SAVEPOINTS");
+  }
+
+  /**
+   * Submits a jar with {@code flink run -d} (Flink's CLI in its own JVM, like bin/flink) and
+   * returns the job id. {@code savepoint} may be null. {@code extraEnv} reaches the CLI process,
+   * which runs the job's main method: secrets travel there, not on the command line.
+   */
+  String submit(
+      Path jar,
+      String mainClass,
+      int parallelism,
+      String savepoint,
+      List<String> programArgs,
+      Map<String, String> extraEnv) {
+    List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "flink", "run", "-d"));
+    cmd.addAll(List.of("-p", String.valueOf(parallelism), "-c", mainClass));
+    if (savepoint != null) {
+      cmd.addAll(List.of("-s", savepoint));
+    }
+    cmd.add(jar.toString());
+    cmd.addAll(programArgs);
+    Result r = run(cmd, extraEnv, Duration.ofMinutes(5));
+    Matcher m = JOB_ID.matcher(r.stdout());
+    if (!r.ok() || !m.find()) {
+      throw new IllegalStateException("flink run failed (exit " + r.exit() + "):\n" + r.output());
+    }
+    return m.group(1);
+  }
+
+  void killTaskManager(int i) {
+    Result r =
+        run(
+            List.of("bash", script.toString(), "kill-tm", String.valueOf(i)),
+            Duration.ofMinutes(1));
+    if (!r.ok()) {
+      throw new IllegalStateException("kill-tm " + i + " failed:\n" + r.output());
+    }
+  }
+
+  /** Starts TaskManager i again and returns once it is registered. */
+  void startTaskManager(int i) {
+    Result r =
+        run(
+            List.of("bash", script.toString(), "start-tm", String.valueOf(i)),
+            Duration.ofMinutes(5));
+    if (!r.ok()) {
+      throw new IllegalStateException("start-tm " + i + " failed:\n" + r.output());
+    }
+  }
+
+  JsonNode job(String jobId) {
+    return get("/jobs/" + jobId);
+  }
+
+  String state(String jobId) {
+    return job(jobId).path("state").asText();
+  }
+
+  /** True when the job is RUNNING and every subtask of every vertex is RUNNING. */
+  boolean allTasksRunning(String jobId) {
+    JsonNode j = job(jobId);
+    if (!"RUNNING".equals(j.path("state").asText())) {
+      return false;
+    }
+    for (JsonNode v : j.path("vertices")) {
+      if (!"RUNNING".equals(v.path("status").asText())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Numbers of the TaskManagers (as in {@code kill-tm I}) running subtasks of the job. */
+  Set<Integer> taskManagersOf(String jobId) {
+    Set<Integer> out = new TreeSet<>();
+    for (JsonNode v : job(jobId).path("vertices")) {
+      JsonNode detail = get("/jobs/" + jobId + "/vertices/" + v.path("id").asText());
+      for (JsonNode st : detail.path("subtasks")) {
+        Matcher m = TM_ID.matcher(st.path("taskmanager-id").asText());
+        if ("RUNNING".equals(st.path("status").asText()) && m.matches()) {
+          out.add(Integer.parseInt(m.group(1)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The job's checkpoint statistics: counts.completed, counts.restored, latest.restored... */
+  JsonNode checkpoints(String jobId) {
+    return get("/jobs/" + jobId + "/checkpoints");
+  }
+
+  /** Polls the job until {@code done} holds, failing with the job's exceptions at the deadline. */
+  JsonNode await(String jobId, String what, Predicate<String> done, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      String state = state(jobId);
+      if (done.test(state)) {
+        return job(jobId);
+      }
+      if (Set.of("FAILED", "CANCELED").contains(state)) {
+        throw new AssertionError(
+            "job " + jobId + " " + state + " while waiting for " + what + exceptions(jobId));
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "no " + what + " of job " + jobId + " within " + timeout + exceptions(jobId));
+  }
+
+  String awaitTerminal(String jobId, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      String state = state(jobId);
+      if (Set.of("FINISHED", "FAILED", "CANCELED").contains(state)) {
+        return state;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "job " + jobId + " did not finish within " + timeout + exceptions(jobId));
+  }
+
+  String exceptions(String jobId) {
+    JsonNode entries =
+        get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode e : entries) {
+      String trace = e.path("stacktrace").asText();
+      sb.append("\n--- ").append(trace, 0, Math.min(trace.length(), 3000));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Stop-with-savepoint through the REST API (sources stop without draining); returns the
+   * savepoint's location once it completed.
+   */
+  String stopWithSavepoint(String jobId, Duration timeout) throws InterruptedException {
+    String body = "{\"targetDirectory\":\"" + savepointDir() + "\",\"drain\":false}";
+    String trigger = post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      JsonNode s = get("/jobs/" + jobId + "/savepoints/" + trigger);
+      if ("COMPLETED".equals(s.path("status").path("id").asText())) {
+        JsonNode op = s.path("operation");
+        if (op.has("failure-cause")) {
+          throw new AssertionError("savepoint failed: " + op.path("failure-cause"));
+        }
+        return op.path("location").asText();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("savepoint of " + jobId + " not done within " + timeout);
+  }
+
+  void cancel(String jobId) {
+    try {
+      http.send(
+          HttpRequest.newBuilder(URI.create(rest() + "/jobs/" + jobId + "?mode=cancel"))
+              .method("PATCH", HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      // best effort, at clean-up
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(rest() + path)).GET().build());
+  }
+
+  private JsonNode post(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(rest() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private JsonNode send(HttpRequest request) {
+    IOException last = null;
+    // The REST endpoint answers within milliseconds normally; a loaded machine gets three tries.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        HttpResponse<String> r =
+            http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() >= 300) {
+          throw new IllegalStateException(
+              request.uri() + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+      } catch (IOException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("REST call " + request.uri() + " failed", last);
+  }
+
+  @Override
+  public void close() {
+    if (stopOnClose) {
+      run(List.of("bash", script.toString(), "stop"), Duration.ofMinutes(2));
+    }
+  }
+
+  record Result(int exit, String stdout, String stderr) {
+    boolean ok() {
+      return exit == 0;
+    }
+
+    String output() {
+      return stdout + "\n" + stderr;
+    }
+  }
+
+  static Result run(List<String> cmd, Duration timeout) {
+    return run(cmd, Map.of(), timeout);
+  }
+
+  static Result run(List<String> cmd, Map<String, String> extraEnv, Duration timeout) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().putAll(extraEnv);
+      Path err = java.nio.file.Files.createTempFile("flink-cluster", ".err");
+      pb.redirectError(err.toFile());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(cmd + " did not end within " + timeout);
+      }
+      String stderr = java.nio.file.Files.readString(err);
+      java.nio.file.Files.deleteIfExists(err);
+      // progress lines of the script ([flink] ...) are worth seeing in the test output
+      stderr.lines().filter(l -> l.startsWith("[flink]")).forEach(System.out::println);
+      return new Result(p.exitValue(), out, stderr);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + cmd, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,353 @@
+package io.vigil.jobs.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.testing.LocalServices;
+import io.vigil.jobs.testing.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end: the shaded job jar submitted with Flink's CLI to a standalone cluster (one
+ * JobManager, two TaskManagers, separate JVMs, RocksDB, checkpoints on local disk) against the real
+ * Kafka, PostgreSQL and InfluxDB. One million points go in once; a failure-free run gives the
+ * reference, a run whose TaskManagers are SIGKILLed three times and a run stopped with a savepoint
+ * and resumed must write exactly the same anomaly rows, InfluxDB points and dead letters. Figures
+ * (run times, recovery times) are printed, never asserted. See docs/e2e.md.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MetricsJobClusterITCase {
+  private static final int SERIES = Integer.getInteger("vigil.e2e.series", 2000);
+  private static final int POINTS = Integer.getInteger("vigil.e2e.points", 500);
+  private static final int CHUNK = 50;
+  private static final int BAD_EVERY = 200;
+  private static final int KILLS = 3;
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+  private static final String MAIN = MetricsAnomalyJob.class.getName();
+
+  private static LocalServices services;
+  private static FlinkCluster cluster;
+  private static String prefix;
+  private static String topic;
+  private static MetricsWorkload workload;
+  private static List<MetricsWorkload.BadRecord> bad;
+  private static MetricsWorkload.Expected expected;
+  private static RunOutputs reference;
+  private static final Random RANDOM = new Random();
+  private static final List<String> FIGURES = new ArrayList<>();
+
+  @BeforeAll
+  static void produceInputAndRunWithoutFailures() throws Exception {
+    services = LocalServices.get();
+    long t0 = System.nanoTime();
+    cluster = FlinkCluster.start(2);
+    figure("cluster start (JobManager + 2 TaskManagers)", t0);
+    prefix = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    topic = prefix + ".metrics";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic);
+    long base =
+        (System.currentTimeMillis() / MetricsWorkload.MINUTE - 2 * 24 * 60)
+            * MetricsWorkload.MINUTE;
+    workload = new MetricsWorkload(SERIES, POINTS, CHUNK, base);
+    t0 = System.nanoTime();
+    bad = workload.produce(services.kafkaBootstrap(), topic, BAD_EVERY);
+    figure(
+        "produce " + workload.pointCount() + " points + " + bad.size() + " malformed records", t0);
+    VigilConfig defaults = VigilConfig.fromMap(Map.of(), Map.of());
+    expected = workload.expected(MetricsAnomalyJob.detector(defaults), 0.4);
+    assertThat(expected.anomalies())
+        .as("the detector finds the injected spikes")
+        .containsAll(expected.spikes());
+
+    String run = prefix + "_ref";
+    t0 = System.nanoTime();
+    String job = submit(run, null);
+    figure("reference run: submit (CLI JVM, migrations, job graph)", t0);
+    long t1 = System.nanoTime();
+    assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    figure("reference run: from submission to FINISHED", t1);
+    reference = outputs("reference", run);
+    checkAgainstInput(reference);
+  }
+
+  @AfterAll
+  static void report() {
+    System.out.println(
+        "==== Vigil end-to-end figures ("
+            + workload.pointCount()
+            + " points, "
+            + SERIES
+            + " series) ====");
+    FIGURES.forEach(f -> System.out.println("  " + f));
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void taskManagerKillsChangeNothingInTheOutputs() throws Exception {
+    String run = prefix + "_kill";
+    long t0 = System.nanoTime();
+    String job = submit(run, null);
+    long submitted = System.nanoTime();
+    awaitRunningWithCheckpoint(job, 1);
+    figure("killed run: submission to running with a first checkpoint", submitted);
+    int kills = 0;
+    for (int k = 1; k <= KILLS; k++) {
+      Thread.sleep(1_000 + RANDOM.nextInt(4_000));
+      List<Integer> hosts = new ArrayList<>(cluster.taskManagersOf(job));
+      assertThat(hosts)
+          .as(
+              "kill %d: the job must still run (input too small for this machine?) state=%s",
+              k, cluster.state(job))
+          .isNotEmpty();
+      int tm = hosts.get(RANDOM.nextInt(hosts.size()));
+      JsonNode before = cluster.checkpoints(job).path("counts");
+      long restoredBefore = before.path("restored").asLong();
+      long killedAt = System.nanoTime();
+      cluster.killTaskManager(tm);
+      kills++;
+      CompletableFuture<Void> restart =
+          CompletableFuture.runAsync(() -> cluster.startTaskManager(tm));
+      // recovered: restored from a checkpoint, every task running again, then a new checkpoint
+      cluster.await(
+          job,
+          "restore after kill " + k,
+          s ->
+              s.equals("FINISHED")
+                  || cluster.checkpoints(job).path("counts").path("restored").asLong()
+                          > restoredBefore
+                      && cluster.allTasksRunning(job),
+          Duration.ofMinutes(3));
+      double recovered = (System.nanoTime() - killedAt) / 1e9;
+      long completedNow = cluster.checkpoints(job).path("counts").path("completed").asLong();
+      cluster.await(
+          job,
+          "checkpoint after kill " + k,
+          s ->
+              s.equals("FINISHED")
+                  || cluster.checkpoints(job).path("counts").path("completed").asLong()
+                      > completedNow,
+          Duration.ofMinutes(3));
+      double checkpointed = (System.nanoTime() - killedAt) / 1e9;
+      JsonNode restored = cluster.checkpoints(job).path("latest").path("restored");
+      restart.join();
+      FIGURES.add(
+          String.format(
+              "kill %d: SIGKILL TaskManager %d -> all tasks running again after %.1f s, next checkpoint"
+                  + " after %.1f s (restored checkpoint %s), TaskManager back after %.1f s",
+              k,
+              tm,
+              recovered,
+              checkpointed,
+              restored.path("id").asText("?"),
+              (System.nanoTime() - killedAt) / 1e9));
+    }
+    assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    figure("killed run: from submission to FINISHED (" + kills + " kills)", t0);
+    long restarts = cluster.checkpoints(job).path("counts").path("restored").asLong();
+    FIGURES.add("killed run: restores from checkpoints " + restarts);
+    assertThat(restarts).isGreaterThanOrEqualTo(KILLS);
+
+    RunOutputs killed = outputs("killed", run);
+    checkAgainstInput(killed);
+    assertSameAsReference(killed);
+  }
+
+  @Test
+  @Order(2)
+  void stopWithSavepointAndResumeKeepsDetectorState() throws Exception {
+    String run = prefix + "_sp";
+    long t0 = System.nanoTime();
+    String job = submit(run, null);
+    awaitRunningWithCheckpoint(job, 1);
+    Thread.sleep(2_000 + RANDOM.nextInt(4_000));
+    assertThat(cluster.state(job))
+        .as("still running when the savepoint is taken")
+        .isEqualTo("RUNNING");
+    long t1 = System.nanoTime();
+    String savepoint = cluster.stopWithSavepoint(job, Duration.ofMinutes(3));
+    assertThat(cluster.awaitTerminal(job, Duration.ofMinutes(2))).isEqualTo("FINISHED");
+    figure("savepoint run: stop-with-savepoint until the job stopped", t1);
+    long pointsBefore =
+        RunOutputs.influx(services, run).values().stream().mapToLong(a -> a.count()).sum();
+    FIGURES.add(
+        "savepoint run: points written before the stop "
+            + pointsBefore
+            + ", savepoint "
+            + savepoint);
+    assertThat(pointsBefore).as("stopped mid-way").isLessThan(workload.pointCount());
+
+    long t2 = System.nanoTime();
+    String resumed = submit(run, savepoint);
+    JsonNode restoredFrom = null;
+    assertThat(cluster.awaitTerminal(resumed, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    restoredFrom = cluster.checkpoints(resumed).path("latest").path("restored");
+    figure("savepoint run: resubmitted from the savepoint to FINISHED", t2);
+    figure("savepoint run: total", t0);
+    assertThat(restoredFrom.path("is_savepoint").asBoolean())
+        .as("restored from the savepoint")
+        .isTrue();
+
+    RunOutputs resumedOutputs = outputs("savepoint", run);
+    checkAgainstInput(resumedOutputs);
+    assertSameAsReference(resumedOutputs);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private static String submit(String run, String savepoint) throws Exception {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-dlq-topic", run + ".dlq");
+    conf.put("kafka.group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("influxdb.url", services.influxUrl());
+    conf.put("influxdb.database", run);
+    // One partition per source subtask; within a partition points are at most CHUNK minutes out
+    // of order (arrays of CHUNK points per series, series after series).
+    conf.put("event-time.max-out-of-orderness", "2h");
+    // A restart must not make a partition look idle (points of an idle partition can turn late).
+    conf.put("event-time.idleness", "10m");
+    conf.put("job.checkpoint-interval", "1s");
+    conf.put("job.parallelism", "2");
+    List<String> args = new ArrayList<>();
+    conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+    Path jar = LocalServices.repositoryRoot().resolve("jobs/target/vigil-jobs.jar");
+    assertThat(Files.exists(jar)).as(jar + " (mvn package builds it)").isTrue();
+    return cluster.submit(
+        jar, MAIN, 2, savepoint, args, Map.of("VIGIL_PG_PASSWORD", services.pgPassword()));
+  }
+
+  private static void awaitRunningWithCheckpoint(String job, long checkpoints) throws Exception {
+    cluster.await(
+        job,
+        "running tasks and a completed checkpoint",
+        s ->
+            cluster.allTasksRunning(job)
+                && cluster.checkpoints(job).path("counts").path("completed").asLong()
+                    >= checkpoints,
+        Duration.ofMinutes(3));
+  }
+
+  private static RunOutputs outputs(String name, String run) throws Exception {
+    long t0 = System.nanoTime();
+    RunOutputs o = RunOutputs.read(name, run, services, run + ".dlq", bad.size());
+    figure(name + " run: reading its outputs", t0);
+    FIGURES.add(
+        String.format(
+            "%s run: %d anomaly rows, %d InfluxDB series / %d points, %d dead letters",
+            name,
+            o.anomalies().size(),
+            o.influx().size(),
+            o.influx().values().stream().mapToLong(RunOutputs.SeriesAggregate::count).sum(),
+            o.deadLetters().size()));
+    return o;
+  }
+
+  /** What the input alone dictates: the detector's scores and anomalies, one dead letter each. */
+  private static void checkAgainstInput(RunOutputs o) {
+    // anomaly rows: one per id; score anomalies exactly the detector's; one dropout per silence
+    assertThat(o.anomalies().stream().map(RunOutputs.AnomalyRow::id).distinct().count())
+        .isEqualTo(o.anomalies().size());
+    Set<String> scored =
+        o.anomalies().stream()
+            .filter(a -> !"dropout".equals(a.component()))
+            .map(RunOutputs.AnomalyRow::seriesAt)
+            .collect(Collectors.toSet());
+    assertThat(scored)
+        .as(o.name() + ": score anomalies")
+        .containsExactlyInAnyOrderElementsOf(expected.anomalies());
+    assertThat(o.anomalies().size() - scored.size())
+        .as(o.name() + ": score anomaly rows are unique per series and time")
+        .isEqualTo(o.anomalies().stream().filter(a -> "dropout".equals(a.component())).count());
+    assertThat(
+            o.anomalies().stream()
+                .filter(a -> "dropout".equals(a.component()))
+                .map(RunOutputs.AnomalyRow::series)
+                .collect(Collectors.toList()))
+        .as(o.name() + ": one dropout per silenced series")
+        .containsExactlyInAnyOrderElementsOf(expected.gaps());
+
+    // InfluxDB: every point once (count), with the detector's score (sum, and all of some series)
+    assertThat(o.influx().keySet()).containsExactlyInAnyOrderElementsOf(expected.scores().keySet());
+    for (Map.Entry<String, double[]> e : expected.scores().entrySet()) {
+      RunOutputs.SeriesAggregate a = o.influx().get(e.getKey());
+      double sum = 0;
+      for (double s : e.getValue()) {
+        sum += s;
+      }
+      assertThat(a.count())
+          .as(o.name() + ": points of " + e.getKey())
+          .isEqualTo(e.getValue().length);
+      assertThat(a.scoreSum())
+          .as(o.name() + ": score sum of " + e.getKey())
+          .isCloseTo(sum, within(1e-9 * (1 + sum)));
+    }
+    for (int s = 3; s < SERIES; s += 20 * 7) {
+      MetricPoint t = workload.template(s);
+      List<Double> expectedScores = new ArrayList<>();
+      for (double d : expected.scores().get(workload.points(s).get(0).series())) {
+        expectedScores.add(d);
+      }
+      assertThat(RunOutputs.scores(services, o.database(), t))
+          .as(o.name() + ": every score of spiked series " + s)
+          .containsExactlyElementsOf(expectedScores);
+    }
+
+    // dead letters: exactly the malformed records, each once
+    Set<String> wanted = new HashSet<>();
+    bad.forEach(b -> wanted.add(b.partition() + ":" + b.offset()));
+    List<String> got = o.deadLetters().stream().map(d -> d.partition() + ":" + d.offset()).toList();
+    assertThat(got)
+        .as(o.name() + ": dead letters")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(wanted);
+  }
+
+  /** Byte for byte the reference's rows, aggregates and dead letters. */
+  private static void assertSameAsReference(RunOutputs o) {
+    assertThat(o.anomalies())
+        .as(o.name() + " vs reference: anomaly rows")
+        .containsExactlyElementsOf(reference.anomalies());
+    assertThat(o.influx())
+        .as(o.name() + " vs reference: InfluxDB series")
+        .containsExactlyInAnyOrderEntriesOf(reference.influx());
+    assertThat(o.deadLetters())
+        .as(o.name() + " vs reference: dead letters")
+        .containsExactlyElementsOf(reference.deadLetters());
+  }
+
+  private static void figure(String what, long startNanos) {
+    FIGURES.add(String.format("%s: %.1f s", what, (System.nanoTime() - startNanos) / 1e9));
+  }
+}

@@ -1,0 +1,217 @@
+package io.vigil.jobs.e2e;
+
+import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.detect.DetectorFactory;
+import io.vigil.common.detect.SeriesDetector;
+import io.vigil.common.model.MetricPoint;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A deterministic metrics stream for the end-to-end tests: {@code series} series of {@code points}
+ * one-minute points each (level plus 2% noise), a spike injected into every 20th series, a one-hour
+ * silence into every 100th, and malformed records interleaved. Points travel as JSON arrays of
+ * {@code chunk} consecutive points of one series, keyed by series, so each series keeps its order
+ * within its partition and the event-time disorder within a partition is below {@code chunk}
+ * minutes.
+ */
+final class MetricsWorkload {
+  static final long MINUTE = 60_000;
+  static final int GAP_FROM = 300;
+  static final int GAP_TO = 360;
+
+  private final int series;
+  private final int points;
+  private final int chunk;
+  private final long base;
+
+  /** The Kafka coordinates of one malformed record, and the kind of damage. */
+  record BadRecord(int partition, long offset, String kind) {}
+
+  /** What the detector, run straight over the input, says every run must produce. */
+  record Expected(
+      Map<String, double[]> scores, Set<String> anomalies, Set<String> spikes, Set<String> gaps) {}
+
+  MetricsWorkload(int series, int points, int chunk, long base) {
+    this.series = series;
+    this.points = points;
+    this.chunk = chunk;
+    this.base = base;
+  }
+
+  int seriesCount() {
+    return series;
+  }
+
+  long pointCount() {
+    long n = 0;
+    for (int s = 0; s < series; s++) {
+      n += points - (hasGap(s) ? GAP_TO - GAP_FROM : 0);
+    }
+    return n;
+  }
+
+  static boolean hasGap(int s) {
+    return s % 100 == 7;
+  }
+
+  int spikeAt(int s) {
+    return s % 20 == 3 ? 100 + new Random(s * 31L).nextInt(points - 150) : -1;
+  }
+
+  MetricPoint template(int s) {
+    return new MetricPoint(
+        "tenant-" + (s % 5),
+        "svc-" + (s % 100),
+        "m" + (s / 100),
+        Map.of("host", "h" + (s % 7)),
+        0,
+        0);
+  }
+
+  /** The points of series s, in time order; the same on every call. */
+  List<MetricPoint> points(int s) {
+    MetricPoint t = template(s);
+    Random r = new Random(1000L + s);
+    double level = 20 + r.nextInt(200);
+    int spike = spikeAt(s);
+    List<MetricPoint> out = new ArrayList<>(points);
+    for (int i = 0; i < points; i++) {
+      double v = level + r.nextGaussian() * level * 0.02 + (i == spike ? level * 0.8 : 0);
+      if (hasGap(s) && i >= GAP_FROM && i < GAP_TO) {
+        continue;
+      }
+      out.add(new MetricPoint(t.tenant(), t.source(), t.metric(), t.tags(), base + i * MINUTE, v));
+    }
+    return out;
+  }
+
+  /**
+   * Sends the stream: chunk after chunk of time, every series' points of that chunk as one array,
+   * and a malformed record after every {@code badEvery} messages. Returns the malformed records'
+   * coordinates.
+   */
+  List<BadRecord> produce(String bootstrap, String topic, int badEvery) throws Exception {
+    List<List<MetricPoint>> all = new ArrayList<>(series);
+    for (int s = 0; s < series; s++) {
+      all.add(points(s));
+    }
+    List<BadRecord> bad = new ArrayList<>();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      int messages = 0;
+      for (int from = 0; from < points; from += chunk) {
+        long lo = base + from * MINUTE;
+        long hi = base + (from + chunk) * MINUTE;
+        for (int s = 0; s < series; s++) {
+          ByteArrayOutputStream json = new ByteArrayOutputStream(chunk * 128);
+          json.write('[');
+          for (MetricPoint p : all.get(s)) {
+            if (p.timestamp() >= lo && p.timestamp() < hi) {
+              if (json.size() > 1) {
+                json.write(',');
+              }
+              json.write(MetricJsonCodec.encode(p));
+            }
+          }
+          json.write(']');
+          if (json.size() > 2) {
+            byte[] key = all.get(s).get(0).series().getBytes(StandardCharsets.UTF_8);
+            producer.send(
+                new ProducerRecord<>(topic, key, json.toByteArray()),
+                (md, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  }
+                });
+          }
+          if (++messages % badEvery == 0) {
+            String kind = BAD_KINDS.get(bad.size() % BAD_KINDS.size());
+            byte[] key = ("bad-" + bad.size()).getBytes(StandardCharsets.UTF_8);
+            RecordMetadata md =
+                producer.send(new ProducerRecord<>(topic, key, badRecord(kind, lo))).get();
+            bad.add(new BadRecord(md.partition(), md.offset(), kind));
+          }
+        }
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return bad;
+  }
+
+  static final List<String> BAD_KINDS =
+      List.of("not-json", "missing-value", "nan", "string-value", "ancient", "empty", "bad-utf8");
+
+  private static byte[] badRecord(String kind, long ts) {
+    String pre = "{\"tenant\":\"bad\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":" + ts;
+    return switch (kind) {
+      case "not-json" -> "{not json".getBytes(StandardCharsets.UTF_8);
+      case "missing-value" -> (pre + "}").getBytes(StandardCharsets.UTF_8);
+      case "nan" -> (pre + ",\"value\":NaN}").getBytes(StandardCharsets.UTF_8);
+      case "string-value" -> (pre + ",\"value\":\"12\"}").getBytes(StandardCharsets.UTF_8);
+      case "ancient" ->
+          "{\"tenant\":\"bad\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":0,\"value\":1}"
+              .getBytes(StandardCharsets.UTF_8);
+      case "empty" -> new byte[0];
+      case "bad-utf8" -> new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'};
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  /** Runs the detector over every series in order, as the job does per key. */
+  Expected expected(DetectorFactory detector, double threshold) {
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    Set<String> anomalies = new HashSet<>();
+    Set<String> spikes = new HashSet<>();
+    Set<String> gaps = new HashSet<>();
+    for (int s = 0; s < series; s++) {
+      SeriesDetector d = detector.create();
+      List<MetricPoint> ps = points(s);
+      double[] sc = new double[ps.size()];
+      for (int i = 0; i < ps.size(); i++) {
+        MetricPoint p = ps.get(i);
+        sc[i] = d.update(p.timestamp(), p.value()).score();
+        if (sc[i] >= threshold) {
+          anomalies.add(p.series() + "@" + p.timestamp());
+        }
+      }
+      String key = ps.get(0).series();
+      scores.put(key, sc);
+      if (spikeAt(s) >= 0) {
+        spikes.add(key + "@" + (base + spikeAt(s) * MINUTE));
+      }
+      if (hasGap(s)) {
+        gaps.add(key);
+      }
+    }
+    return new Expected(scores, anomalies, spikes, gaps);
+  }
+}
