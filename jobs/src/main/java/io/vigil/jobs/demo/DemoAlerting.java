@@ -50,7 +50,25 @@ final class DemoAlerting {
   /** Alerting over the demo's streams; the rules are read once, since the demo input is bounded. */
   static void wire(
       StreamExecutionEnvironment env, MetricsAnomalyJob.Outputs outputs, VigilConfig config) {
-    var alerting = MetricsAnomalyJob.alertingConfig(config);
+    var a = MetricsAnomalyJob.alertingConfig(config);
+    // Five days of event time pass in seconds here: re-check open alerts every 100 ms, not 15 s.
+    var alerting =
+        new io.vigil.jobs.alerts.AlertingConfig(
+            a.controlPollInterval(),
+            a.maxPatternWindow(),
+            java.time.Duration.ofMillis(100),
+            a.staleAfter(),
+            a.absenceRetention(),
+            a.kafkaBootstrap(),
+            a.alertsTopic(),
+            a.pgUrl(),
+            a.pgUser(),
+            a.pgPassword(),
+            a.channels(),
+            a.notifyTimeout(),
+            a.notifyMaxAttempts(),
+            a.notifyBackoff(),
+            a.notifyCapacity());
     var rulesOnce =
         new DataGeneratorSource<>(
             new ControlPlanePoller(
