@@ -63,6 +63,14 @@ public final class VigilOptions {
           .withDescription(
               "Evaluate the alert rules of PostgreSQL alert_rules (polled, changes apply without restart);"
                   + " not in bounded runs.");
+  public static final ConfigOption<String> ALERTING_CHANNELS_FILE =
+      key("alerting.channels-file")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "YAML file of notification channels (webhook, slack, pagerduty, email); secrets by"
+                  + " environment variable name (secret_env, url_env). Empty: alerts are recorded"
+                  + " and published, not notified.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()
@@ -340,6 +348,7 @@ public final class VigilOptions {
           FEEDBACK_TOPIC,
           ALERTS_TOPIC,
           ALERTING_ENABLED,
+          ALERTING_CHANNELS_FILE,
           TRANSACTIONAL_ID_PREFIX,
           LOGS_TOPIC,
           LOGS_DLQ_TOPIC,

@@ -9,6 +9,8 @@ import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.jobs.alerts.AlertingConfig;
 import io.vigil.jobs.alerts.AlertingPipeline;
+import io.vigil.jobs.alerts.notify.ChannelConfig;
+import io.vigil.jobs.alerts.notify.ChannelsFile;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.DetectorChoice;
 import io.vigil.jobs.config.VigilConfig;
@@ -156,11 +158,21 @@ public final class MetricsAnomalyJob {
         d.pgUrl(),
         d.pgUser(),
         d.pgPassword(),
-        d.channels(),
+        channels(c),
         d.notifyTimeout(),
         d.notifyMaxAttempts(),
         d.notifyBackoff(),
         d.notifyCapacity());
+  }
+
+  private static java.util.Map<String, ChannelConfig> channels(VigilConfig c) {
+    String file = c.get(VigilOptions.ALERTING_CHANNELS_FILE);
+    java.util.Map<String, ChannelConfig> m = new java.util.LinkedHashMap<>();
+    if (!file.isEmpty()) {
+      ChannelsFile.load(java.nio.file.Path.of(file), System.getenv())
+          .forEach(ch -> m.put(ch.name(), ch));
+    }
+    return m;
   }
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
