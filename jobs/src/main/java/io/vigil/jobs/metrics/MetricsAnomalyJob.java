@@ -80,7 +80,8 @@ public final class MetricsAnomalyJob {
       String group = config.get(VigilOptions.GROUP_ID);
       return new Sources(
           KafkaSources.raw(config, config.get(VigilOptions.METRICS_TOPIC), group),
-          feedbackTopic.isEmpty()
+          // optional input: without the topic (and no right to create it) run without feedback
+          feedbackTopic.isEmpty() || !KafkaSources.ensureTopic(config, feedbackTopic)
               ? null
               : KafkaSources.raw(config, feedbackTopic, group + "-feedback"));
     }
