@@ -227,6 +227,9 @@ class MetricsJobClusterITCase {
     conf.put("kafka.group-id", run);
     conf.put("kafka.starting-offsets", "earliest");
     conf.put("kafka.bounded", "true");
+    // no feedback input: its bounded, empty source would finish at once, and the kill schedule
+    // waits until every task of the job runs
+    conf.put("kafka.feedback-topic", "");
     conf.put("kafka.transactional-id-prefix", run);
     conf.put("postgres.url", services.pgUrlWithSchema(run));
     conf.put("postgres.user", services.pgUser());
