@@ -95,6 +95,25 @@ public record AlertingConfig(
         notifyCapacity);
   }
 
+  public AlertingConfig withAlertsTopic(String topic) {
+    return new AlertingConfig(
+        controlPollInterval,
+        maxPatternWindow,
+        tickInterval,
+        staleAfter,
+        absenceRetention,
+        kafkaBootstrap,
+        topic,
+        pgUrl,
+        pgUser,
+        pgPassword,
+        channels,
+        notifyTimeout,
+        notifyMaxAttempts,
+        notifyBackoff,
+        notifyCapacity);
+  }
+
   public AlertingConfig withTimings(Duration poll, Duration tick, Duration backoff) {
     return new AlertingConfig(
         poll,

@@ -53,22 +53,7 @@ final class DemoAlerting {
     var a = MetricsAnomalyJob.alertingConfig(config);
     // Five days of event time pass in seconds here: re-check open alerts every 100 ms, not 15 s.
     var alerting =
-        new io.vigil.jobs.alerts.AlertingConfig(
-            a.controlPollInterval(),
-            a.maxPatternWindow(),
-            java.time.Duration.ofMillis(100),
-            a.staleAfter(),
-            a.absenceRetention(),
-            a.kafkaBootstrap(),
-            a.alertsTopic(),
-            a.pgUrl(),
-            a.pgUser(),
-            a.pgPassword(),
-            a.channels(),
-            a.notifyTimeout(),
-            a.notifyMaxAttempts(),
-            a.notifyBackoff(),
-            a.notifyCapacity());
+        a.withTimings(a.controlPollInterval(), java.time.Duration.ofMillis(100), a.notifyBackoff());
     var rulesOnce =
         new DataGeneratorSource<>(
             new ControlPlanePoller(

@@ -30,6 +30,8 @@ import io.vigil.jobs.sink.FeedbackPostgresSink;
 import io.vigil.jobs.sink.InfluxDbSink;
 import io.vigil.jobs.sink.InfluxSettings;
 import io.vigil.jobs.source.KafkaSources;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -140,40 +142,20 @@ public final class MetricsAnomalyJob {
    */
   public record Outputs(DataStream<MetricPoint> points, DataStream<Anomaly> anomalies) {}
 
-  /** The alerting settings of a configuration: connections from it, timings at their defaults. */
+  /**
+   * The alerting settings of a configuration: connections and channels from it, timings default.
+   */
   public static AlertingConfig alertingConfig(VigilConfig c) {
-    AlertingConfig d =
-        AlertingConfig.defaults(
+    String file = c.get(VigilOptions.ALERTING_CHANNELS_FILE);
+    List<ChannelConfig> channels =
+        file.isEmpty() ? List.of() : ChannelsFile.load(Path.of(file), System.getenv());
+    return AlertingConfig.defaults(
             c.get(VigilOptions.KAFKA_BOOTSTRAP),
             c.get(VigilOptions.PG_URL),
             c.get(VigilOptions.PG_USER),
-            c.get(VigilOptions.PG_PASSWORD));
-    return new AlertingConfig(
-        d.controlPollInterval(),
-        d.maxPatternWindow(),
-        d.tickInterval(),
-        d.staleAfter(),
-        d.absenceRetention(),
-        d.kafkaBootstrap(),
-        c.get(VigilOptions.ALERTS_TOPIC),
-        d.pgUrl(),
-        d.pgUser(),
-        d.pgPassword(),
-        channels(c),
-        d.notifyTimeout(),
-        d.notifyMaxAttempts(),
-        d.notifyBackoff(),
-        d.notifyCapacity());
-  }
-
-  private static java.util.Map<String, ChannelConfig> channels(VigilConfig c) {
-    String file = c.get(VigilOptions.ALERTING_CHANNELS_FILE);
-    java.util.Map<String, ChannelConfig> m = new java.util.LinkedHashMap<>();
-    if (!file.isEmpty()) {
-      ChannelsFile.load(java.nio.file.Path.of(file), System.getenv())
-          .forEach(ch -> m.put(ch.name(), ch));
-    }
-    return m;
+            c.get(VigilOptions.PG_PASSWORD))
+        .withAlertsTopic(c.get(VigilOptions.ALERTS_TOPIC))
+        .withChannels(channels.toArray(ChannelConfig[]::new));
   }
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
