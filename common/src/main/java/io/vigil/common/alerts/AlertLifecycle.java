@@ -133,6 +133,40 @@ public final class AlertLifecycle {
   }
 
   /**
+   * Event-time auto-resolve alone: resolves an open alert whose condition has been clear for the
+   * rule's auto-resolve time as of event time {@code t}. Driven by an event-time timer at {@link
+   * #autoResolveAt}, so the resolve happens when the watermark passes that instant, also at the end
+   * of a bounded input, whatever the wall clock does.
+   */
+  public static Result onEventTime(AlertState s, AlertRule rule, long now, long t) {
+    List<AlertTransition> out = new ArrayList<>();
+    if (s == null
+        || rule == null
+        || !rule.enabled()
+        || s.status() == AlertStatus.RESOLVED
+        || s.status() == AlertStatus.PENDING
+        || !clearedFor(s, rule, t)) {
+      return new Result(s, out);
+    }
+    return resolve(s, rule, now, s.clearedAt() + rule.autoResolveMs(), "condition cleared", out);
+  }
+
+  /**
+   * The event time at which {@code s} auto-resolves if nothing else happens, or {@code
+   * Long.MIN_VALUE} when it is not counting down.
+   */
+  public static long autoResolveAt(AlertState s, AlertRule rule) {
+    if (s == null
+        || rule == null
+        || s.clearedAt() <= 0
+        || s.status() == AlertStatus.RESOLVED
+        || s.status() == AlertStatus.PENDING) {
+      return Long.MIN_VALUE;
+    }
+    return s.clearedAt() + rule.autoResolveMs();
+  }
+
+  /**
    * Applies the wall-clock rules and event-time auto-resolve up to {@code watermark}; call it
    * periodically while a state exists.
    */

@@ -39,8 +39,9 @@ public final class DemoCommand {
     }
     rest.addAll(List.of("--postgres.migrate-on-start", "true"));
     VigilConfig config = Cli.configOrExit(rest.toArray(String[]::new));
-    long hour = 3_600_000L;
-    long start = (System.currentTimeMillis() / hour) * hour - days * 24 * hour;
+    // Whole UTC days ending at the last midnight: every run replays the same data.
+    long day = 24 * 3_600_000L;
+    long start = (System.currentTimeMillis() / day) * day - days * day;
     DemoScenario scenario = new DemoScenario(start, days);
 
     System.out.printf(

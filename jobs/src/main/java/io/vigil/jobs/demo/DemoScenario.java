@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * The demo's world: a few services reporting latency, throughput and error rate every minute with a
  * daily cycle and noise, and five injected incidents of the kinds on-call engineers meet (spike,
- * level shift, slow drift, stuck value, dropout). Deterministic for a given start time.
+ * level shift, slow drift, stuck value, dropout). The same values for every start at midnight UTC.
  */
 public final class DemoScenario implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -127,7 +127,7 @@ public final class DemoScenario implements Serializable {
   }
 
   private Double value(String service, String metric, long t, int series) {
-    SplittableRandom r = new SplittableRandom(t * 31 + series);
+    SplittableRandom r = new SplittableRandom((t - start) / MINUTE * 31 + series);
     double dayPhase = 2 * Math.PI * ((t % (24 * 60 * MINUTE)) / (double) (24 * 60 * MINUTE));
     double load = 1 + 0.5 * Math.sin(dayPhase - Math.PI / 2);
     double base =

@@ -29,9 +29,11 @@ import org.apache.flink.util.Collector;
  * and applied in event-time order: raw HIT/CLEAR signals (from the router, immediately) and FIRE
  * signals (from CEP, at the watermark) reach this operator in an order that depends on timing, and
  * a replay after recovery must split alerts into the same episodes as the first run. Deadman
- * signals are processing-time facts and apply at once. A processing-time tick applies
- * acknowledgements, silences, re-notification, escalation and auto-resolve up to the watermark.
- * Both states are cleared when the alert is gone, so nothing outlives its alert.
+ * signals are processing-time facts and apply at once. Auto-resolve is an event-time timer at the
+ * instant the condition has been clear long enough, so it happens when the watermark passes it
+ * (also at the end of a bounded input); a processing-time tick applies acknowledgements, silences,
+ * re-notification, escalation and staleness, and re-checks auto-resolve up to the watermark. Both
+ * states are cleared when the alert is gone, so nothing outlives its alert.
  */
 public class AlertLifecycleFunction
     extends KeyedBroadcastProcessFunction<String, Signal, ControlSnapshot, AlertTransition> {
@@ -90,6 +92,7 @@ public class AlertLifecycleFunction
     long now = timers.currentProcessingTime();
     emit(AlertLifecycle.onSignal(state.value(), rule, sig, now, cp.environment(staleAfterMs)), out);
     scheduleTick(now, timers);
+    scheduleAutoResolve(rule, timers);
   }
 
   @Override
@@ -104,6 +107,13 @@ public class AlertLifecycleFunction
         for (Signal s : due) {
           apply(s, cp, ctx.timerService(), out);
         }
+      }
+      AlertState s = state.value();
+      if (s != null) {
+        AlertRule rule = cp.rule(s.ruleId());
+        long now = ctx.timerService().currentProcessingTime();
+        emit(AlertLifecycle.onEventTime(s, rule, now, ts), out);
+        scheduleTick(now, ctx.timerService());
       }
       return;
     }
@@ -126,6 +136,19 @@ public class AlertLifecycleFunction
       state.update(r.state());
     }
     r.transitions().forEach(out::collect);
+  }
+
+  /**
+   * An event-time timer where the alert auto-resolves, so the watermark alone resolves it. Also
+   * when that instant is already behind the watermark: a timer registered while the watermark
+   * advances (buffered signals applied from {@link #onTimer}) still fires in that same advance,
+   * after the signals buffered before it.
+   */
+  private void scheduleAutoResolve(AlertRule rule, TimerService timers) throws Exception {
+    long at = AlertLifecycle.autoResolveAt(state.value(), rule);
+    if (at != Long.MIN_VALUE) {
+      timers.registerEventTimeTimer(at);
+    }
   }
 
   private void scheduleTick(long now, TimerService timers) throws Exception {

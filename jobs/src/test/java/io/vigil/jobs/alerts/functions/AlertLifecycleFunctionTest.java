@@ -127,4 +127,34 @@ class AlertLifecycleFunctionTest {
       assertThat(h.numProcessingTimeTimers()).isZero();
     }
   }
+
+  @Test
+  void theWatermarkAloneAutoResolvesWithoutAWallClockTick() throws Exception {
+    try (var h = harness()) {
+      h.setProcessingTime(1_000);
+      h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_010, 1), 1_010));
+      h.processWatermark(1_109);
+      assertThat(transitions(h)).containsExactly("firing");
+      h.processWatermark(1_110); // clear at 1_010 + auto-resolve 100; processing time stands still
+      assertThat(transitions(h)).containsExactly("firing", "resolved");
+      assertThat(h.extractOutputValues().get(1).endsAt()).isEqualTo(1_110);
+    }
+  }
+
+  @Test
+  void theEndOfABoundedInputResolvesInEventTimeOrder() throws Exception {
+    try (var h = harness()) {
+      h.setProcessingTime(1_000);
+      // Cleared at 1_010, hit again at 1_050 (before the auto-resolve at 1_110), cleared at 1_300:
+      // one episode, resolved at 1_400, even though the watermark jumps straight to the end.
+      h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_010, 1), 1_010));
+      h.processElement(new StreamRecord<>(sig(SignalType.HIT, 1_050, 1), 1_050));
+      h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_300, 1), 1_300));
+      h.processWatermark(Long.MAX_VALUE);
+      assertThat(transitions(h)).containsExactly("firing", "resolved");
+      assertThat(h.extractOutputValues().get(1).endsAt()).isEqualTo(1_400);
+    }
+  }
 }
