@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param repeatMs re-notification interval while firing and not acknowledged (0 = never)
  * @param cooldownMs suppress duration: a new firing within this time after a resolve is not
  *     notified again
- * @param maxPerHour notifications per hour for one alert (0 = unlimited)
+ * @param maxPerHour notifications per sliding hour for the rule, all its alerts together, and so
+ *     also for each alert (0 = unlimited)
  * @param autoResolveMs how long the condition must stay clear before the alert resolves
  * @param escalationMs time firing without acknowledgement before escalation (0 = never)
  */

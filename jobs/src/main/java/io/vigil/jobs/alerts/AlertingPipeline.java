@@ -17,6 +17,7 @@ import io.vigil.jobs.alerts.functions.AlertLifecycleFunction;
 import io.vigil.jobs.alerts.functions.ControlPlaneState;
 import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
+import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
 import io.vigil.jobs.alerts.functions.RuleRouterFunction;
 import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
@@ -149,7 +150,12 @@ public final class AlertingPipeline {
                     config.tickInterval().toMillis(), config.staleAfter().toMillis()),
                 TypeInformation.of(AlertTransition.class))
             .uid(AlertingUids.LIFECYCLE)
-            .name("Alert lifecycle");
+            .name("Alert lifecycle")
+            .keyBy(AlertTransition::ruleId)
+            .connect(control)
+            .process(new RuleRateLimitFunction(), TypeInformation.of(AlertTransition.class))
+            .uid(AlertingUids.RATE_LIMIT)
+            .name("Max notifications per rule per hour");
 
     DataStream<NotificationResult> results = notifications(transitions, config);
     sink(transitions, results, sinks);

@@ -13,6 +13,7 @@ public final class AlertingUids {
   public static final String ABSENCE = "alerting-absence";
   public static final String LATE_COUNTER = "alerting-late-event-counter";
   public static final String LIFECYCLE = "alerting-lifecycle";
+  public static final String RATE_LIMIT = "alerting-rule-rate-limit";
   public static final String FAN_OUT = "alerting-notification-fan-out";
   public static final String NOTIFY = "alerting-notify-async";
   public static final String ALERTS_KAFKA_SINK = "alerting-alerts-kafka-sink";

@@ -6,11 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.common.rules.Durations;
 import io.vigil.common.rules.RuleCodec;
+import io.vigil.jobs.config.Cli;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.db.ModelRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,6 +91,45 @@ public final class RuleSeeder {
       ps.executeBatch();
     }
     return rules.size();
+  }
+
+  /**
+   * {@code vigil rules FILE [--config vigil.yaml] [--key value ...]}: upserts the rules of a YAML
+   * seed into the configured database (migrating it first when {@code postgres.migrate-on-start}).
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      System.err.println(
+          "usage: vigil rules RULES.yaml [--config vigil.yaml] [--postgres.url ... overrides]");
+      System.exit(2);
+    }
+    Path file = Path.of(args[0]);
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      System.err.println("vigil rules: cannot read " + file + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    List<JsonNode> rules;
+    try {
+      rules = parse(yaml);
+    } catch (IllegalArgumentException e) {
+      System.err.println("vigil rules: " + file + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    VigilConfig config = Cli.configOrExit(Arrays.copyOfRange(args, 1, args.length));
+    if (config.get(VigilOptions.PG_MIGRATE)) {
+      Migrations.migrate(config);
+    }
+    try (Connection c = ModelRegistry.connect(config)) {
+      int n = seed(c, yaml);
+      System.out.printf(
+          "vigil rules: %d rule(s) upserted into alert_rules (%s)%n",
+          n, String.join(", ", rules.stream().map(r -> r.get("name").asText()).toList()));
+    }
   }
 
   private static int seconds(JsonNode n, String field) {
