@@ -43,9 +43,23 @@ public final class MetricJsonCodec implements Serializable {
   public record Result(List<MetricPoint> points, List<String> errors) {}
 
   /** Bounds a message must respect; anything outside is rejected with a reason. */
-  public record Limits(int maxMessageBytes, long minTimestampMillis, long maxTimestampMillis)
+  public record Limits(
+      int maxMessageBytes,
+      long minTimestampMillis,
+      long maxTimestampMillis,
+      java.util.Set<String> tenants)
       implements Serializable {
-    /** 1 MiB messages, timestamps from 2000-01-01 to 2100-01-01. */
+    /** {@code tenants}: the tenants accepted; empty accepts every tenant. */
+    public Limits {
+      tenants = tenants == null ? java.util.Set.of() : java.util.Set.copyOf(tenants);
+    }
+
+    /** Every tenant accepted. */
+    public Limits(int maxMessageBytes, long minTimestampMillis, long maxTimestampMillis) {
+      this(maxMessageBytes, minTimestampMillis, maxTimestampMillis, java.util.Set.of());
+    }
+
+    /** 1 MiB messages, timestamps from 2000-01-01 to 2100-01-01, every tenant. */
     public static Limits defaults() {
       return new Limits(1 << 20, 946_684_800_000L, 4_102_444_800_000L);
     }
@@ -115,6 +129,9 @@ public final class MetricJsonCodec implements Serializable {
       throw new BadRecord("expected a JSON object, got " + n.getNodeType().name().toLowerCase());
     }
     String tenant = name(n, "tenant");
+    if (!limits.tenants().isEmpty() && !limits.tenants().contains(tenant)) {
+      throw new BadRecord("unknown tenant '" + abbreviate(tenant) + "'");
+    }
     String source = name(n, "source");
     String metric = name(n, "metric");
     long ts = timestamp(n.get("timestamp"));

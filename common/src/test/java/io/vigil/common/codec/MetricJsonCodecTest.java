@@ -109,4 +109,22 @@ class MetricJsonCodecTest {
     MetricPoint p = new MetricPoint("t", "s", "m", Map.of("k", "v"), 1700000000123L, -0.25);
     assertThat(codec.decode(MetricJsonCodec.encode(p)).points()).containsExactly(p);
   }
+
+  @Test
+  void anAllowListOfTenantsRejectsEveryOtherTenantWithAReason() {
+    var strict =
+        new MetricJsonCodec(
+            new MetricJsonCodec.Limits(
+                2048, 946_684_800_000L, 4_102_444_800_000L, java.util.Set.of("acme")));
+    String point =
+        "{\"tenant\":\"%s\",\"source\":\"s\",\"metric\":\"m\",\"timestamp\":1700000000000,\"value\":1}";
+    var ok = strict.decode(String.format(point, "acme").getBytes(StandardCharsets.UTF_8));
+    var other = strict.decode(String.format(point, "mallory").getBytes(StandardCharsets.UTF_8));
+    assertThat(ok.points()).hasSize(1);
+    assertThat(other.points()).isEmpty();
+    assertThat(other.errors()).containsExactly("unknown tenant 'mallory'");
+    assertThat(decode(String.format(point, "mallory")).points())
+        .as("no list: any tenant")
+        .hasSize(1);
+  }
 }

@@ -261,6 +261,13 @@ public final class VigilOptions {
           .stringType()
           .defaultValue("2100-01-01T00:00:00Z")
           .withDescription("Later timestamps are rejected as absurd.");
+  public static final ConfigOption<String> TENANTS =
+      key("input.tenants")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Comma-separated tenants accepted; records of any other tenant go to the dead-letter"
+                  + " topic. Empty accepts every tenant.");
 
   // Detection
   public static final ConfigOption<String> DETECTOR =
@@ -383,6 +390,7 @@ public final class VigilOptions {
           MAX_MESSAGE_BYTES,
           MIN_TIMESTAMP,
           MAX_TIMESTAMP,
+          TENANTS,
           DETECTOR,
           THRESHOLD,
           SEVERITY_MEDIUM,

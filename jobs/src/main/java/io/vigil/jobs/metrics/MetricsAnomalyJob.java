@@ -158,6 +158,17 @@ public final class MetricsAnomalyJob {
         .withChannels(channels.toArray(ChannelConfig[]::new));
   }
 
+  /** {@code input.tenants} as a set; empty accepts every tenant. */
+  static java.util.Set<String> tenants(VigilConfig config) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String t : config.get(VigilOptions.TENANTS).split(",")) {
+      if (!t.isBlank()) {
+        out.add(t.trim());
+      }
+    }
+    return out;
+  }
+
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
   public static Outputs buildPipeline(
       StreamExecutionEnvironment env, Sources sources, Sinks sinks, VigilConfig config) {
@@ -166,7 +177,8 @@ public final class MetricsAnomalyJob {
             new MetricJsonCodec.Limits(
                 config.get(VigilOptions.MAX_MESSAGE_BYTES),
                 config.epochMillis(VigilOptions.MIN_TIMESTAMP),
-                config.epochMillis(VigilOptions.MAX_TIMESTAMP)));
+                config.epochMillis(VigilOptions.MAX_TIMESTAMP),
+                tenants(config)));
     SingleOutputStreamOperator<MetricPoint> points =
         env.fromSource(sources.metrics(), WatermarkStrategy.noWatermarks(), "Metric records")
             .uid(MetricsJobUids.SOURCE)
