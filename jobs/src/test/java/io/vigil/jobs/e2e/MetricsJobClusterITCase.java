@@ -32,17 +32,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * End to end: the shaded job jar submitted with Flink's CLI to a standalone cluster (one
  * JobManager, two TaskManagers, separate JVMs, RocksDB, checkpoints on local disk) against the real
- * Kafka, PostgreSQL and InfluxDB. One million points go in once; a failure-free run gives the
- * reference, a run whose TaskManagers are SIGKILLed three times and a run stopped with a savepoint
- * and resumed must write exactly the same anomaly rows, InfluxDB points and dead letters. Figures
- * (run times, recovery times) are printed, never asserted. See docs/e2e.md.
+ * Kafka, PostgreSQL and InfluxDB. One million points go in once to a clean topic and once, with
+ * 100,000 malformed records mixed in, to the hostile topic the other runs read; a failure-free run
+ * gives the reference; a run whose TaskManagers are SIGKILLed three times, a run stopped with a
+ * savepoint and resumed, and a run through 60 s outages of PostgreSQL and InfluxDB and a Kafka
+ * broker restart must write exactly the same anomaly rows, InfluxDB points and dead letters.
+ * Figures (run times, recovery times, throughput with and without the bad records) are printed,
+ * never asserted. See docs/e2e.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsJobClusterITCase {
   private static final int SERIES = Integer.getInteger("vigil.e2e.series", 2000);
   private static final int POINTS = Integer.getInteger("vigil.e2e.points", 500);
   private static final int CHUNK = 50;
-  private static final int BAD_EVERY = 200;
+  private static final int BAD_PER_MESSAGE = Integer.getInteger("vigil.e2e.bad-per-message", 5);
+  private static final Duration OUTAGE = Duration.ofSeconds(60);
   private static final int KILLS = 3;
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
   private static final String MAIN = MetricsAnomalyJob.class.getName();
@@ -51,6 +55,7 @@ class MetricsJobClusterITCase {
   private static FlinkCluster cluster;
   private static String prefix;
   private static String topic;
+  private static String cleanTopic;
   private static MetricsWorkload workload;
   private static List<MetricsWorkload.BadRecord> bad;
   private static MetricsWorkload.Expected expected;
@@ -66,30 +71,68 @@ class MetricsJobClusterITCase {
     figure("cluster start (JobManager + 2 TaskManagers)", t0);
     prefix = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     topic = prefix + ".metrics";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic);
+    cleanTopic = prefix + ".clean";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, cleanTopic);
     long base =
         (System.currentTimeMillis() / MetricsWorkload.MINUTE - 2 * 24 * 60)
             * MetricsWorkload.MINUTE;
     workload = new MetricsWorkload(SERIES, POINTS, CHUNK, base);
     t0 = System.nanoTime();
-    bad = workload.produce(services.kafkaBootstrap(), topic, BAD_EVERY);
+    bad = workload.produce(services.kafkaBootstrap(), cleanTopic, topic, BAD_PER_MESSAGE);
     figure(
-        "produce " + workload.pointCount() + " points + " + bad.size() + " malformed records", t0);
+        "produce "
+            + workload.pointCount()
+            + " points twice (clean topic; hostile topic with "
+            + bad.size()
+            + " malformed records mixed in)",
+        t0);
+    assertThat(bad).hasSize(workload.messageCount() * BAD_PER_MESSAGE);
     VigilConfig defaults = VigilConfig.fromMap(Map.of(), Map.of());
     expected = workload.expected(MetricsAnomalyJob.detector(defaults), 0.4);
     assertThat(expected.anomalies())
         .as("the detector finds the injected spikes")
         .containsAll(expected.spikes());
 
+    // Throughput baseline: the same points without the malformed records.
+    String clean = prefix + "_clean";
+    double cleanSeconds = timedRun(clean, cleanTopic, "clean run");
+    RunOutputs cleanOutputs = outputs("clean", clean, 0);
+    checkAgainstInput(cleanOutputs, List.of());
+
     String run = prefix + "_ref";
-    t0 = System.nanoTime();
-    String job = submit(run, null);
-    figure("reference run: submit (CLI JVM, migrations, job graph)", t0);
+    double hostileSeconds = timedRun(run, topic, "reference run (hostile input)");
+    FIGURES.add(
+        String.format(
+            "hostile input: %d malformed records among %d points: %.0f vs %.0f points/s clean"
+                + " (running to FINISHED), ratio %.2f",
+            bad.size(),
+            workload.pointCount(),
+            workload.pointCount() / hostileSeconds,
+            workload.pointCount() / cleanSeconds,
+            hostileSeconds / cleanSeconds));
+    reference = outputs("reference", run, bad.size());
+    checkAgainstInput(reference, bad);
+    assertThat(reference.anomalies())
+        .as("the malformed records change nothing in the anomalies")
+        .containsExactlyElementsOf(cleanOutputs.anomalies());
+    assertThat(reference.influx()).containsExactlyInAnyOrderEntriesOf(cleanOutputs.influx());
+  }
+
+  /** Runs the job over a topic without failures; returns seconds from all tasks running to end. */
+  private static double timedRun(String run, String input, String name) throws Exception {
+    long t0 = System.nanoTime();
+    String job = submit(run, null, input);
+    figure(name + ": submit (CLI JVM, migrations, job graph)", t0);
     long t1 = System.nanoTime();
+    cluster.await(
+        job,
+        "all tasks running",
+        s -> s.equals("FINISHED") || cluster.allTasksRunning(job),
+        Duration.ofMinutes(3));
+    long running = System.nanoTime();
     assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
-    figure("reference run: from submission to FINISHED", t1);
-    reference = outputs("reference", run);
-    checkAgainstInput(reference);
+    figure(name + ": from submission to FINISHED", t1);
+    return (System.nanoTime() - running) / 1e9;
   }
 
   @AfterAll
@@ -111,7 +154,7 @@ class MetricsJobClusterITCase {
   void taskManagerKillsChangeNothingInTheOutputs() throws Exception {
     String run = prefix + "_kill";
     long t0 = System.nanoTime();
-    String job = submit(run, null);
+    String job = submit(run, null, topic);
     long submitted = System.nanoTime();
     awaitRunningWithCheckpoint(job, 1);
     figure("killed run: submission to running with a first checkpoint", submitted);
@@ -173,7 +216,7 @@ class MetricsJobClusterITCase {
     assertThat(restarts).isGreaterThanOrEqualTo(KILLS);
 
     RunOutputs killed = outputs("killed", run);
-    checkAgainstInput(killed);
+    checkAgainstInput(killed, bad);
     assertSameAsReference(killed);
   }
 
@@ -182,7 +225,7 @@ class MetricsJobClusterITCase {
   void stopWithSavepointAndResumeKeepsDetectorState() throws Exception {
     String run = prefix + "_sp";
     long t0 = System.nanoTime();
-    String job = submit(run, null);
+    String job = submit(run, null, topic);
     awaitRunningWithCheckpoint(job, 1);
     Thread.sleep(2_000 + RANDOM.nextInt(4_000));
     assertThat(cluster.state(job))
@@ -202,7 +245,7 @@ class MetricsJobClusterITCase {
     assertThat(pointsBefore).as("stopped mid-way").isLessThan(workload.pointCount());
 
     long t2 = System.nanoTime();
-    String resumed = submit(run, savepoint);
+    String resumed = submit(run, savepoint, topic);
     JsonNode restoredFrom = null;
     assertThat(cluster.awaitTerminal(resumed, RUN_TIMEOUT)).isEqualTo("FINISHED");
     restoredFrom = cluster.checkpoints(resumed).path("latest").path("restored");
@@ -213,16 +256,68 @@ class MetricsJobClusterITCase {
         .isTrue();
 
     RunOutputs resumedOutputs = outputs("savepoint", run);
-    checkAgainstInput(resumedOutputs);
+    checkAgainstInput(resumedOutputs, bad);
     assertSameAsReference(resumedOutputs);
+  }
+
+  @Test
+  @Order(3)
+  void databaseOutagesAndABrokerRestartChangeNothingInTheOutputs() throws Exception {
+    String run = prefix + "_outage";
+    long t0 = System.nanoTime();
+    String job = submit(run, null, topic);
+    awaitRunningWithCheckpoint(job, 1);
+    for (String service : List.of("postgres", "influxdb", "kafka")) {
+      assertThat(cluster.state(job))
+          .as("still running before the %s outage (input too small for this machine?)", service)
+          .isEqualTo("RUNNING");
+      long restoredBefore = restored(job);
+      long down = System.nanoTime();
+      services.control("stop", service);
+      if (!service.equals("kafka")) {
+        Thread.sleep(OUTAGE.toMillis()); // the outage itself; the broker is only restarted
+      }
+      services.control("start", service);
+      long up = System.nanoTime();
+      long completedAtUp = cluster.checkpoints(job).path("counts").path("completed").asLong();
+      // recovered: every task running and a checkpoint completed after the server came back
+      cluster.await(
+          job,
+          "recovery after the " + service + " outage",
+          s ->
+              s.equals("FINISHED")
+                  || cluster.allTasksRunning(job)
+                      && cluster.checkpoints(job).path("counts").path("completed").asLong()
+                          > completedAtUp,
+          Duration.ofMinutes(3));
+      FIGURES.add(
+          String.format(
+              "outage of %s: down %.1f s, job restarts meanwhile %d, running with a new checkpoint"
+                  + " %.1f s after it was back",
+              service,
+              (up - down) / 1e9,
+              restored(job) - restoredBefore,
+              (System.nanoTime() - up) / 1e9));
+    }
+    assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    figure("outage run: from submission to FINISHED", t0);
+
+    RunOutputs after = outputs("outage", run);
+    checkAgainstInput(after, bad);
+    assertSameAsReference(after);
+  }
+
+  private static long restored(String job) {
+    return cluster.checkpoints(job).path("counts").path("restored").asLong();
   }
 
   // ------------------------------------------------------------------------------------------
 
-  private static String submit(String run, String savepoint) throws Exception {
+  private static String submit(String run, String savepoint, String input) throws Exception {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
-    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-topic", input);
+    conf.put("input.tenants", "tenant-0,tenant-1,tenant-2,tenant-3,tenant-4");
     conf.put("kafka.metrics-dlq-topic", run + ".dlq");
     conf.put("kafka.group-id", run);
     conf.put("kafka.starting-offsets", "earliest");
@@ -263,8 +358,12 @@ class MetricsJobClusterITCase {
   }
 
   private static RunOutputs outputs(String name, String run) throws Exception {
+    return outputs(name, run, bad.size());
+  }
+
+  private static RunOutputs outputs(String name, String run, int deadLetters) throws Exception {
     long t0 = System.nanoTime();
-    RunOutputs o = RunOutputs.read(name, run, services, run + ".dlq", bad.size());
+    RunOutputs o = RunOutputs.read(name, run, services, run + ".dlq", deadLetters);
     figure(name + " run: reading its outputs", t0);
     FIGURES.add(
         String.format(
@@ -278,7 +377,7 @@ class MetricsJobClusterITCase {
   }
 
   /** What the input alone dictates: the detector's scores and anomalies, one dead letter each. */
-  private static void checkAgainstInput(RunOutputs o) {
+  private static void checkAgainstInput(RunOutputs o, List<MetricsWorkload.BadRecord> bad) {
     // anomaly rows: one per id; score anomalies exactly the detector's; one dropout per silence
     assertThat(o.anomalies().stream().map(RunOutputs.AnomalyRow::id).distinct().count())
         .isEqualTo(o.anomalies().size());
@@ -330,6 +429,7 @@ class MetricsJobClusterITCase {
     // dead letters: exactly the malformed records, each once
     Set<String> wanted = new HashSet<>();
     bad.forEach(b -> wanted.add(b.partition() + ":" + b.offset()));
+    assertThat(wanted).as("distinct coordinates").hasSize(bad.size());
     List<String> got = o.deadLetters().stream().map(d -> d.partition() + ":" + d.offset()).toList();
     assertThat(got)
         .as(o.name() + ": dead letters")

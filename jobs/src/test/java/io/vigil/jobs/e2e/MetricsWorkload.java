@@ -7,6 +7,7 @@ import io.vigil.common.model.MetricPoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +15,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -54,6 +55,11 @@ final class MetricsWorkload {
 
   int seriesCount() {
     return series;
+  }
+
+  /** Messages per topic: one array per series and chunk of time. */
+  int messageCount() {
+    return series * ((points + chunk - 1) / chunk);
   }
 
   long pointCount() {
@@ -100,19 +106,28 @@ final class MetricsWorkload {
   }
 
   /**
-   * Sends the stream: chunk after chunk of time, every series' points of that chunk as one array,
-   * and a malformed record after every {@code badEvery} messages. Returns the malformed records'
-   * coordinates.
+   * Sends the stream twice: chunk after chunk of time, every series' points of that chunk as one
+   * array, to {@code cleanTopic} and to {@code hostileTopic}, and {@code badPerMessage} malformed
+   * records after every message of the hostile topic only. Returns the malformed records'
+   * coordinates (each makes exactly one dead letter).
    */
-  List<BadRecord> produce(String bootstrap, String topic, int badEvery) throws Exception {
+  List<BadRecord> produce(
+      String bootstrap, String cleanTopic, String hostileTopic, int badPerMessage)
+      throws Exception {
     List<List<MetricPoint>> all = new ArrayList<>(series);
     for (int s = 0; s < series; s++) {
       all.add(points(s));
     }
-    List<BadRecord> bad = new ArrayList<>();
+    List<BadRecord> bad = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Exception> failure = new AtomicReference<>();
+    Callback check =
+        (md, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        };
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      int messages = 0;
+      int sent = 0;
       for (int from = 0; from < points; from += chunk) {
         long lo = base + from * MINUTE;
         long hi = base + (from + chunk) * MINUTE;
@@ -130,20 +145,23 @@ final class MetricsWorkload {
           json.write(']');
           if (json.size() > 2) {
             byte[] key = all.get(s).get(0).series().getBytes(StandardCharsets.UTF_8);
+            byte[] value = json.toByteArray();
+            producer.send(new ProducerRecord<>(cleanTopic, key, value), check);
+            producer.send(new ProducerRecord<>(hostileTopic, key, value), check);
+          }
+          for (int b = 0; b < badPerMessage; b++) {
+            int n = sent++;
+            String kind = badKind(n);
+            byte[] key = ("bad-" + n).getBytes(StandardCharsets.UTF_8);
             producer.send(
-                new ProducerRecord<>(topic, key, json.toByteArray()),
+                new ProducerRecord<>(hostileTopic, key, badRecord(kind, lo, n)),
                 (md, e) -> {
                   if (e != null) {
                     failure.compareAndSet(null, e);
+                  } else {
+                    bad.add(new BadRecord(md.partition(), md.offset(), kind));
                   }
                 });
-          }
-          if (++messages % badEvery == 0) {
-            String kind = BAD_KINDS.get(bad.size() % BAD_KINDS.size());
-            byte[] key = ("bad-" + bad.size()).getBytes(StandardCharsets.UTF_8);
-            RecordMetadata md =
-                producer.send(new ProducerRecord<>(topic, key, badRecord(kind, lo))).get();
-            bad.add(new BadRecord(md.partition(), md.offset(), kind));
           }
         }
       }
@@ -152,26 +170,59 @@ final class MetricsWorkload {
     if (failure.get() != null) {
       throw failure.get();
     }
-    return bad;
+    return new ArrayList<>(bad);
   }
 
+  /** Every kind of damage the job must survive; one huge (900 KB) record in a thousand. */
   static final List<String> BAD_KINDS =
-      List.of("not-json", "missing-value", "nan", "string-value", "ancient", "empty", "bad-utf8");
+      List.of(
+          "not-json",
+          "missing-value",
+          "nan",
+          "infinity",
+          "string-value",
+          "object-value",
+          "ancient",
+          "far-future",
+          "unknown-tenant",
+          "empty",
+          "bad-utf8",
+          "deeply-nested",
+          "top-level-number");
 
-  private static byte[] badRecord(String kind, long ts) {
-    String pre = "{\"tenant\":\"bad\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":" + ts;
-    return switch (kind) {
-      case "not-json" -> "{not json".getBytes(StandardCharsets.UTF_8);
-      case "missing-value" -> (pre + "}").getBytes(StandardCharsets.UTF_8);
-      case "nan" -> (pre + ",\"value\":NaN}").getBytes(StandardCharsets.UTF_8);
-      case "string-value" -> (pre + ",\"value\":\"12\"}").getBytes(StandardCharsets.UTF_8);
-      case "ancient" ->
-          "{\"tenant\":\"bad\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":0,\"value\":1}"
-              .getBytes(StandardCharsets.UTF_8);
-      case "empty" -> new byte[0];
-      case "bad-utf8" -> new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'};
-      default -> throw new IllegalArgumentException(kind);
-    };
+  static String badKind(int n) {
+    return n % 1000 == 999 ? "huge" : BAD_KINDS.get(n % BAD_KINDS.size());
+  }
+
+  private static byte[] badRecord(String kind, long ts, int n) {
+    String pre = "{\"tenant\":\"tenant-1\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":" + ts;
+    String text =
+        switch (kind) {
+          case "not-json" -> "{not json " + n;
+          case "missing-value" -> pre + "}";
+          case "nan" -> pre + ",\"value\":NaN}";
+          case "infinity" -> pre + ",\"value\":1e999}";
+          case "string-value" -> pre + ",\"value\":\"12\"}";
+          case "object-value" -> pre + ",\"value\":{\"v\":1}}";
+          case "ancient" ->
+              "{\"tenant\":\"tenant-1\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":0,\"value\":1}";
+          case "far-future" ->
+              "{\"tenant\":\"tenant-1\",\"source\":\"x\",\"metric\":\"m\","
+                  + "\"timestamp\":\"2999-01-01T00:00:00Z\",\"value\":1}";
+          case "unknown-tenant" ->
+              "{\"tenant\":\"mallory\",\"source\":\"x\",\"metric\":\"m\",\"timestamp\":"
+                  + ts
+                  + ",\"value\":1}";
+          case "empty" -> "";
+          case "bad-utf8" -> null;
+          case "deeply-nested" -> "[".repeat(5000) + "]".repeat(5000);
+          case "top-level-number" -> "42";
+          case "huge" -> pre + ",\"value\":1,\"metric\":\"" + "x".repeat(900 * 1024) + "\"}";
+          default -> throw new IllegalArgumentException(kind);
+        };
+    return text == null
+        ? new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}
+        : text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
@@ -181,6 +232,7 @@ final class MetricsWorkload {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(p);

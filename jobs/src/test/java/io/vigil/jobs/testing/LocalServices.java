@@ -76,6 +76,30 @@ public final class LocalServices {
     return vars;
   }
 
+  /**
+   * Runs {@code docker/services.sh stop|start SERVICE} (kafka, postgres or influxdb): the server
+   * comes back on the same port with the same data, as after an outage or a host restart.
+   */
+  public void control(String command, String service) {
+    Path script = repositoryRoot().resolve("docker/services.sh");
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", script.toString(), command, service)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException(
+            "docker/services.sh " + command + " " + service + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String unquote(String v) {
     if (v.length() >= 2
         && ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith("\"") && v.endsWith("\"")))) {
