@@ -47,19 +47,25 @@ public final class AlertingPipeline {
 
   private AlertingPipeline() {}
 
-  /** Production wiring: control plane polled from PostgreSQL, Kafka and JDBC sinks. */
+  /**
+   * Production wiring: control plane polled from PostgreSQL (read once when {@code bounded}, so a
+   * bounded job can finish), Kafka and JDBC sinks.
+   */
   public static AlertingOutputs build(
       StreamExecutionEnvironment env,
       DataStream<MetricPoint> points,
       DataStream<Anomaly> anomalies,
-      AlertingConfig config) {
+      AlertingConfig config,
+      boolean bounded) {
     var poller = new ControlPlanePoller(config.pgUrl(), config.pgUser(), config.pgPassword());
     return build(
         env,
         points,
         anomalies,
         config,
-        ControlPlaneSource.polling(poller, config.controlPollInterval()),
+        bounded
+            ? ControlPlaneSource.once(poller)
+            : ControlPlaneSource.polling(poller, config.controlPollInterval()),
         AlertingSinks.production(config));
   }
 

@@ -12,6 +12,7 @@ import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,19 +21,21 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Seeds {@code alert_rules} from a YAML file: a list of rules with name, tenant, scope, condition,
  * severity, channels and the timings as durations ({@code for: 5m}). Rules are upserted by (tenant,
- * name), so running the seed again updates them (and bumps their version) instead of duplicating.
+ * name), so running the seed again updates them (and bumps their version) instead of duplicating; a
+ * new rule's id is derived from its tenant and name ({@link #ruleId}).
  */
 public final class RuleSeeder {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String UPSERT =
-      "INSERT INTO alert_rules (tenant, name, description, scope, conditions, severity, channels,"
+      "INSERT INTO alert_rules (id, tenant, name, description, scope, conditions, severity, channels,"
           + " active, for_seconds, repeat_interval_seconds, suppress_duration_seconds,"
           + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds)"
-          + " VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
+          + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (tenant, name) DO UPDATE SET description = EXCLUDED.description,"
           + " scope = EXCLUDED.scope, conditions = EXCLUDED.conditions,"
           + " severity = EXCLUDED.severity, channels = EXCLUDED.channels,"
@@ -72,20 +75,21 @@ public final class RuleSeeder {
     List<JsonNode> rules = parse(yaml);
     try (PreparedStatement ps = db.prepareStatement(UPSERT)) {
       for (JsonNode n : rules) {
-        ps.setString(1, n.get("tenant").asText());
-        ps.setString(2, n.get("name").asText());
-        ps.setString(3, n.path("description").asText(null));
-        ps.setString(4, n.has("scope") ? n.get("scope").toString() : "{}");
-        ps.setString(5, n.get("condition").toString());
-        ps.setString(6, n.path("severity").asText("medium"));
-        ps.setString(7, n.has("channels") ? n.get("channels").toString() : "[]");
-        ps.setBoolean(8, n.path("enabled").asBoolean(true));
-        ps.setInt(9, seconds(n, "for"));
-        ps.setInt(10, seconds(n, "repeat_interval"));
-        ps.setInt(11, seconds(n, "cooldown"));
-        ps.setInt(12, n.path("max_per_hour").asInt(0));
-        ps.setInt(13, n.has("auto_resolve") ? seconds(n, "auto_resolve") : 300);
-        ps.setInt(14, seconds(n, "escalation_delay"));
+        ps.setObject(1, ruleId(n.get("tenant").asText(), n.get("name").asText()));
+        ps.setString(2, n.get("tenant").asText());
+        ps.setString(3, n.get("name").asText());
+        ps.setString(4, n.path("description").asText(null));
+        ps.setString(5, n.has("scope") ? n.get("scope").toString() : "{}");
+        ps.setString(6, n.get("condition").toString());
+        ps.setString(7, n.path("severity").asText("medium"));
+        ps.setString(8, n.has("channels") ? n.get("channels").toString() : "[]");
+        ps.setBoolean(9, n.path("enabled").asBoolean(true));
+        ps.setInt(10, seconds(n, "for"));
+        ps.setInt(11, seconds(n, "repeat_interval"));
+        ps.setInt(12, seconds(n, "cooldown"));
+        ps.setInt(13, n.path("max_per_hour").asInt(0));
+        ps.setInt(14, n.has("auto_resolve") ? seconds(n, "auto_resolve") : 300);
+        ps.setInt(15, seconds(n, "escalation_delay"));
         ps.addBatch();
       }
       ps.executeBatch();
@@ -130,6 +134,16 @@ public final class RuleSeeder {
           "vigil rules: %d rule(s) upserted into alert_rules (%s)%n",
           n, String.join(", ", rules.stream().map(r -> r.get("name").asText()).toList()));
     }
+  }
+
+  /**
+   * The id a seeded rule gets when it is first inserted: a name-based UUID of tenant and name, so
+   * the same seed file gives the same rule ids, and so the same alert fingerprints, in every
+   * database (staging and production, a restored backup, a test's schema).
+   */
+  public static UUID ruleId(String tenant, String name) {
+    return UUID.nameUUIDFromBytes(
+        ("vigil-alert-rule\u0000" + tenant + "\u0000" + name).getBytes(StandardCharsets.UTF_8));
   }
 
   private static int seconds(JsonNode n, String field) {

@@ -61,8 +61,8 @@ public final class VigilOptions {
           .booleanType()
           .defaultValue(true)
           .withDescription(
-              "Evaluate the alert rules of PostgreSQL alert_rules (polled, changes apply without restart);"
-                  + " not in bounded runs.");
+              "Evaluate the alert rules of PostgreSQL alert_rules (polled, changes apply without restart;"
+                  + " a bounded run reads them once at start).");
   public static final ConfigOption<String> ALERTING_CHANNELS_FILE =
       key("alerting.channels-file")
           .stringType()

@@ -2,9 +2,9 @@ package io.vigil.jobs.demo;
 
 import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.alerts.AlertingSinks;
-import io.vigil.jobs.alerts.ControlSnapshot;
 import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.alerts.source.ControlPlaneSource;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.db.ModelRegistry;
@@ -12,9 +12,6 @@ import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The demo's alert rules: seeded into alert_rules, evaluated by the real alerting pipeline. */
@@ -55,14 +52,11 @@ final class DemoAlerting {
     var alerting =
         a.withTimings(a.controlPollInterval(), java.time.Duration.ofMillis(100), a.notifyBackoff());
     var rulesOnce =
-        new DataGeneratorSource<>(
+        ControlPlaneSource.once(
             new ControlPlanePoller(
                 config.get(VigilOptions.PG_URL),
                 config.get(VigilOptions.PG_USER),
-                config.get(VigilOptions.PG_PASSWORD)),
-            1,
-            RateLimiterStrategy.noOp(),
-            TypeInformation.of(ControlSnapshot.class));
+                config.get(VigilOptions.PG_PASSWORD)));
     AlertingPipeline.build(
         env,
         outputs.points(),

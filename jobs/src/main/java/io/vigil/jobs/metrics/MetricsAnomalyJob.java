@@ -96,9 +96,14 @@ public final class MetricsAnomalyJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(flinkConfiguration(config));
     Outputs outputs = buildPipeline(env, Sources.from(config), Sinks.from(config), config);
-    // Rules are polled forever, so a bounded (backfill) run evaluates none: it could not finish.
-    if (config.get(VigilOptions.ALERTING_ENABLED) && !config.get(VigilOptions.BOUNDED)) {
-      AlertingPipeline.build(env, outputs.points(), outputs.anomalies(), alertingConfig(config));
+    // A bounded (backfill) run reads the rules once at start; an unbounded one polls them.
+    if (config.get(VigilOptions.ALERTING_ENABLED)) {
+      AlertingPipeline.build(
+          env,
+          outputs.points(),
+          outputs.anomalies(),
+          alertingConfig(config),
+          config.get(VigilOptions.BOUNDED));
     }
     env.execute("Vigil metrics anomaly detection");
   }

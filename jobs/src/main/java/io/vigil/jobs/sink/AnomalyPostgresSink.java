@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -48,19 +49,21 @@ public final class AnomalyPostgresSink {
   private AnomalyPostgresSink() {}
 
   /** Metric anomalies (kind {@code metric}). */
-  public static JdbcSink<Anomaly> create(VigilConfig config) {
-    return JdbcSink.<Anomaly>builder()
-        .withQueryStatement(UPSERT, (st, a) -> bind(st, a, 0))
-        .withExecutionOptions(executionOptions(config))
-        .buildAtLeastOnce(connection(config));
+  public static Sink<Anomaly> create(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<Anomaly>builder()
+            .withQueryStatement(UPSERT, (st, a) -> bind(st, a, 0))
+            .withExecutionOptions(executionOptions(config))
+            .buildAtLeastOnce(connection(config)));
   }
 
   /** Log anomalies (kind {@code log}) with their feature window. */
-  public static JdbcSink<LogAnomaly> forLogs(VigilConfig config) {
-    return JdbcSink.<LogAnomaly>builder()
-        .withQueryStatement(LOG_UPSERT, AnomalyPostgresSink::bindLog)
-        .withExecutionOptions(executionOptions(config))
-        .buildAtLeastOnce(connection(config));
+  public static Sink<LogAnomaly> forLogs(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<LogAnomaly>builder()
+            .withQueryStatement(LOG_UPSERT, AnomalyPostgresSink::bindLog)
+            .withExecutionOptions(executionOptions(config))
+            .buildAtLeastOnce(connection(config)));
   }
 
   /** Batching and retries shared by Vigil's JDBC sinks. */

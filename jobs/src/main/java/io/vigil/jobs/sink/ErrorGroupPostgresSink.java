@@ -5,6 +5,7 @@ import io.vigil.jobs.logs.functions.ErrorGroupRow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -29,11 +30,12 @@ public final class ErrorGroupPostgresSink {
 
   private ErrorGroupPostgresSink() {}
 
-  public static JdbcSink<ErrorGroupRow> create(VigilConfig config) {
-    return JdbcSink.<ErrorGroupRow>builder()
-        .withQueryStatement(UPSERT, ErrorGroupPostgresSink::bind)
-        .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
-        .buildAtLeastOnce(AnomalyPostgresSink.connection(config));
+  public static Sink<ErrorGroupRow> create(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<ErrorGroupRow>builder()
+            .withQueryStatement(UPSERT, ErrorGroupPostgresSink::bind)
+            .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 
   static void bind(PreparedStatement st, ErrorGroupRow r) throws SQLException {

@@ -5,6 +5,7 @@ import io.vigil.jobs.logs.functions.FeatureWindow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -19,11 +20,12 @@ public final class FeatureWindowPostgresSink {
 
   private FeatureWindowPostgresSink() {}
 
-  public static JdbcSink<FeatureWindow> create(VigilConfig config) {
-    return JdbcSink.<FeatureWindow>builder()
-        .withQueryStatement(UPSERT, FeatureWindowPostgresSink::bind)
-        .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
-        .buildAtLeastOnce(AnomalyPostgresSink.connection(config));
+  public static Sink<FeatureWindow> create(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<FeatureWindow>builder()
+            .withQueryStatement(UPSERT, FeatureWindowPostgresSink::bind)
+            .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 
   static void bind(PreparedStatement st, FeatureWindow w) throws SQLException {

@@ -6,6 +6,7 @@ import io.vigil.jobs.config.VigilOptions;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -23,16 +24,17 @@ public final class FeedbackPostgresSink {
 
   private FeedbackPostgresSink() {}
 
-  public static JdbcSink<Feedback> create(VigilConfig config) {
-    return JdbcSink.<Feedback>builder()
-        .withQueryStatement(UPSERT, FeedbackPostgresSink::bind)
-        .withExecutionOptions(
-            JdbcExecutionOptions.builder()
-                .withBatchSize(100)
-                .withBatchIntervalMs(1000)
-                .withMaxRetries(config.get(VigilOptions.PG_MAX_RETRIES))
-                .build())
-        .buildAtLeastOnce(AnomalyPostgresSink.connection(config));
+  public static Sink<Feedback> create(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<Feedback>builder()
+            .withQueryStatement(UPSERT, FeedbackPostgresSink::bind)
+            .withExecutionOptions(
+                JdbcExecutionOptions.builder()
+                    .withBatchSize(100)
+                    .withBatchIntervalMs(1000)
+                    .withMaxRetries(config.get(VigilOptions.PG_MAX_RETRIES))
+                    .build())
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 
   static void bind(PreparedStatement st, Feedback f) throws SQLException {

@@ -5,6 +5,7 @@ import io.vigil.jobs.logs.functions.TemplateRow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -22,11 +23,12 @@ public final class LogTemplatePostgresSink {
 
   private LogTemplatePostgresSink() {}
 
-  public static JdbcSink<TemplateRow> create(VigilConfig config) {
-    return JdbcSink.<TemplateRow>builder()
-        .withQueryStatement(UPSERT, LogTemplatePostgresSink::bind)
-        .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
-        .buildAtLeastOnce(AnomalyPostgresSink.connection(config));
+  public static Sink<TemplateRow> create(VigilConfig config) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<TemplateRow>builder()
+            .withQueryStatement(UPSERT, LogTemplatePostgresSink::bind)
+            .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 
   static void bind(PreparedStatement st, TemplateRow r) throws SQLException {

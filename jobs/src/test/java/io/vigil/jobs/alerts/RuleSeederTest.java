@@ -42,4 +42,15 @@ class RuleSeederTest {
         .hasMessageContaining("rule bad")
         .hasMessageContaining("unknown operator");
   }
+
+  @Test
+  void aRulesIdDependsOnItsTenantAndNameOnly() {
+    assertThat(RuleSeeder.ruleId("acme", "cpu high"))
+        .isEqualTo(RuleSeeder.ruleId("acme", "cpu high"));
+    assertThat(RuleSeeder.ruleId("acme", "cpu high"))
+        .isNotEqualTo(RuleSeeder.ruleId("acme", "cpu hig"))
+        .isNotEqualTo(RuleSeeder.ruleId("acme2", "cpu high"));
+    // the separator keeps ("ab", "c") and ("a", "bc") apart
+    assertThat(RuleSeeder.ruleId("ab", "c")).isNotEqualTo(RuleSeeder.ruleId("a", "bc"));
+  }
 }

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.alerts.RuleSeeder;
+import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -51,7 +58,29 @@ class MetricsJobClusterITCase {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
   private static final String MAIN = MetricsAnomalyJob.class.getName();
 
+  /** Two alert rules over the spiked tenant, both notifying a signed webhook. */
+  static final String RULES =
+      """
+      rules:
+        - name: spike
+          tenant: tenant-3
+          condition: {kind: anomaly, min_severity: high}
+          severity: critical
+          channels: [hook]
+          auto_resolve: 30m
+        - name: level above 215 for 3 minutes
+          tenant: tenant-3
+          condition: {kind: threshold, op: gt, value: 215}
+          for: 3m
+          severity: high
+          channels: [hook]
+          auto_resolve: 5m
+      """;
+
+  private static final String WEBHOOK_SECRET = "e2e-webhook-secret";
   private static LocalServices services;
+  private static HttpRecorder http;
+  private static Alerting referenceAlerts;
   private static FlinkCluster cluster;
   private static String prefix;
   private static String topic;
@@ -66,6 +95,7 @@ class MetricsJobClusterITCase {
   @BeforeAll
   static void produceInputAndRunWithoutFailures() throws Exception {
     services = LocalServices.get();
+    http = new HttpRecorder();
     long t0 = System.nanoTime();
     cluster = FlinkCluster.start(2);
     figure("cluster start (JobManager + 2 TaskManagers)", t0);
@@ -112,6 +142,10 @@ class MetricsJobClusterITCase {
             hostileSeconds / cleanSeconds));
     reference = outputs("reference", run, bad.size());
     checkAgainstInput(reference, bad);
+    referenceAlerts = alerting("reference", run);
+    assertThat(referenceAlerts.rows()).as("alerts fired").isNotEmpty();
+    assertThat(referenceAlerts.rows()).anyMatch(r -> r.contains("|resolved|"));
+    assertThat(referenceAlerts.deliveries()).as("webhook notifications").isNotEmpty();
     assertThat(reference.anomalies())
         .as("the malformed records change nothing in the anomalies")
         .containsExactlyElementsOf(cleanOutputs.anomalies());
@@ -137,6 +171,9 @@ class MetricsJobClusterITCase {
 
   @AfterAll
   static void report() {
+    if (http != null) {
+      http.close();
+    }
     System.out.println(
         "==== Vigil end-to-end figures ("
             + workload.pointCount()
@@ -218,6 +255,7 @@ class MetricsJobClusterITCase {
     RunOutputs killed = outputs("killed", run);
     checkAgainstInput(killed, bad);
     assertSameAsReference(killed);
+    assertSameAlertsAsReference(alerting("killed", run));
   }
 
   @Test
@@ -258,6 +296,7 @@ class MetricsJobClusterITCase {
     RunOutputs resumedOutputs = outputs("savepoint", run);
     checkAgainstInput(resumedOutputs, bad);
     assertSameAsReference(resumedOutputs);
+    assertSameAlertsAsReference(alerting("savepoint", run));
   }
 
   @Test
@@ -305,6 +344,85 @@ class MetricsJobClusterITCase {
     RunOutputs after = outputs("outage", run);
     checkAgainstInput(after, bad);
     assertSameAsReference(after);
+    assertSameAlertsAsReference(alerting("outage", run));
+  }
+
+  /** The run's schema migrated and the rules seeded before the job starts (it reads them once). */
+  private static void seedRules(String run) throws Exception {
+    VigilConfig c =
+        VigilConfig.fromMap(
+            Map.of(
+                "postgres.url", services.pgUrlWithSchema(run),
+                "postgres.user", services.pgUser(),
+                "postgres.password", services.pgPassword()),
+            Map.of());
+    Migrations.migrate(c);
+    try (Connection db = ModelRegistry.connect(c)) {
+      assertThat(RuleSeeder.seed(db, RULES)).isEqualTo(2);
+    }
+  }
+
+  /**
+   * What a run's alerting produced: the {@code alerts} rows (id, fingerprint, status, start, end,
+   * labels; the wall-clock columns differ between runs) and the webhook deliveries per idempotency
+   * key.
+   */
+  record Alerting(List<String> rows, Map<String, Long> deliveries) {}
+
+  private static Alerting alerting(String name, String run) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection db =
+            DriverManager.getConnection(
+                services.pgUrlWithSchema(run), services.pgUser(), services.pgPassword());
+        var st = db.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT id, fingerprint, status, starts_at, ends_at, labels::text FROM alerts"
+                    + " ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(
+            String.join(
+                "|",
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                String.valueOf(rs.getTimestamp(4).getTime()),
+                String.valueOf(rs.getTimestamp(5) == null ? 0 : rs.getTimestamp(5).getTime()),
+                rs.getString(6)));
+      }
+    }
+    Map<String, Long> deliveries = new TreeMap<>();
+    for (HttpRecorder.Request r : http.requests("/ok/" + run)) {
+      assertThat(r.path()).isEqualTo("/ok/" + run);
+      String key = r.header("idempotency-key");
+      assertThat(key).as(name + ": every notification has an idempotency key").isNotBlank();
+      deliveries.merge(key, 1L, Long::sum);
+    }
+    long resent = deliveries.values().stream().mapToLong(n -> n - 1).sum();
+    FIGURES.add(
+        String.format(
+            "%s run: %d alert rows (%d resolved), %d notifications delivered (%d keys, %d re-sent"
+                + " with the same key)",
+            name,
+            rows.size(),
+            rows.stream().filter(r -> r.contains("|resolved|")).count(),
+            deliveries.values().stream().mapToLong(Long::longValue).sum(),
+            deliveries.size(),
+            resent));
+    return new Alerting(rows, deliveries);
+  }
+
+  /**
+   * The same alert rows, and every notification the reference sent delivered at least once, under
+   * the same idempotency keys and no other: no transition was notified under a second key.
+   */
+  private static void assertSameAlertsAsReference(Alerting a) {
+    assertThat(a.rows())
+        .as("alerts rows vs reference")
+        .containsExactlyElementsOf(referenceAlerts.rows());
+    assertThat(a.deliveries().keySet())
+        .as("idempotency keys delivered vs reference")
+        .containsExactlyElementsOf(referenceAlerts.deliveries().keySet());
   }
 
   private static long restored(String job) {
@@ -315,6 +433,17 @@ class MetricsJobClusterITCase {
 
   private static String submit(String run, String savepoint, String input) throws Exception {
     Map<String, String> conf = new LinkedHashMap<>();
+    if (savepoint == null) {
+      seedRules(run); // a resumed job keeps the rules it read (broadcast state in the savepoint)
+    }
+    Path channels = Files.createTempFile(run, "-channels.yaml");
+    Files.writeString(
+        channels,
+        "channels:\n  - {name: hook, type: webhook, url: \""
+            + http.url("/ok/" + run)
+            + "\", secret_env: VIGIL_E2E_WEBHOOK_SECRET}\n");
+    conf.put("alerting.channels-file", channels.toString());
+    conf.put("kafka.alerts-topic", run + ".alerts");
     conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
     conf.put("kafka.metrics-topic", input);
     conf.put("input.tenants", "tenant-0,tenant-1,tenant-2,tenant-3,tenant-4");
@@ -343,7 +472,16 @@ class MetricsJobClusterITCase {
     Path jar = LocalServices.repositoryRoot().resolve("jobs/target/vigil-jobs.jar");
     assertThat(Files.exists(jar)).as(jar + " (mvn package builds it)").isTrue();
     return cluster.submit(
-        jar, MAIN, 2, savepoint, args, Map.of("VIGIL_PG_PASSWORD", services.pgPassword()));
+        jar,
+        MAIN,
+        2,
+        savepoint,
+        args,
+        Map.of(
+            "VIGIL_PG_PASSWORD",
+            services.pgPassword(),
+            "VIGIL_E2E_WEBHOOK_SECRET",
+            WEBHOOK_SECRET));
   }
 
   private static void awaitRunningWithCheckpoint(String job, long checkpoints) throws Exception {

@@ -2,7 +2,9 @@ package io.vigil.jobs.alerts.sink;
 
 import io.vigil.common.alerts.AlertJsonCodec;
 import io.vigil.common.alerts.AlertTransition;
+import io.vigil.jobs.sink.CloseSafeSink;
 import java.sql.Timestamp;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -27,35 +29,36 @@ public final class AlertsJdbcSink {
 
   private AlertsJdbcSink() {}
 
-  public static JdbcSink<AlertTransition> create(String url, String user, String password) {
-    return JdbcSink.<AlertTransition>builder()
-        .withQueryStatement(
-            UPSERT,
-            (ps, t) -> {
-              ps.setString(1, t.alertId());
-              ps.setString(2, t.fingerprint());
-              ps.setString(3, t.ruleId());
-              ps.setString(4, t.labels().getOrDefault("tenant", ""));
-              ps.setString(5, t.ruleName());
-              ps.setString(6, t.status().dbName());
-              ps.setString(7, t.severity());
-              ps.setString(8, AlertJsonCodec.json(t.labels()));
-              ps.setString(9, AlertJsonCodec.json(t.annotations()));
-              ps.setTimestamp(10, new Timestamp(t.startsAt()));
-              ps.setTimestamp(11, t.endsAt() > 0 ? new Timestamp(t.endsAt()) : null);
-              ps.setDouble(12, Double.isFinite(t.value()) ? t.value() : 0);
-              ps.setString(13, t.transition());
-              ps.setTimestamp(14, t.notifies() ? new Timestamp(t.at()) : null);
-              ps.setTimestamp(15, new Timestamp(t.at()));
-            })
-        .withExecutionOptions(
-            JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(200).build())
-        .buildAtLeastOnce(
-            new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(url)
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(user)
-                .withPassword(password)
-                .build());
+  public static Sink<AlertTransition> create(String url, String user, String password) {
+    return CloseSafeSink.wrap(
+        JdbcSink.<AlertTransition>builder()
+            .withQueryStatement(
+                UPSERT,
+                (ps, t) -> {
+                  ps.setString(1, t.alertId());
+                  ps.setString(2, t.fingerprint());
+                  ps.setString(3, t.ruleId());
+                  ps.setString(4, t.labels().getOrDefault("tenant", ""));
+                  ps.setString(5, t.ruleName());
+                  ps.setString(6, t.status().dbName());
+                  ps.setString(7, t.severity());
+                  ps.setString(8, AlertJsonCodec.json(t.labels()));
+                  ps.setString(9, AlertJsonCodec.json(t.annotations()));
+                  ps.setTimestamp(10, new Timestamp(t.startsAt()));
+                  ps.setTimestamp(11, t.endsAt() > 0 ? new Timestamp(t.endsAt()) : null);
+                  ps.setDouble(12, Double.isFinite(t.value()) ? t.value() : 0);
+                  ps.setString(13, t.transition());
+                  ps.setTimestamp(14, t.notifies() ? new Timestamp(t.at()) : null);
+                  ps.setTimestamp(15, new Timestamp(t.at()));
+                })
+            .withExecutionOptions(
+                JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(200).build())
+            .buildAtLeastOnce(
+                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                    .withUrl(url)
+                    .withDriverName("org.postgresql.Driver")
+                    .withUsername(user)
+                    .withPassword(password)
+                    .build()));
   }
 }

@@ -25,6 +25,17 @@ public final class ControlPlaneSource {
   }
 
   /**
+   * A source emitting one snapshot and finishing: for bounded runs (backfills, the demo, tests),
+   * which could not finish while a polling source runs. Rule changes during such a run are not
+   * seen; the snapshot is in the broadcast state of every checkpoint, so a restore keeps it.
+   */
+  public static DataGeneratorSource<ControlSnapshot> once(
+      GeneratorFunction<Long, ControlSnapshot> poller) {
+    return new DataGeneratorSource<>(
+        poller, 1, RateLimiterStrategy.noOp(), TypeInformation.of(ControlSnapshot.class));
+  }
+
+  /**
    * Snapshots are not events: their input must never move or hold back the event-time clock of the
    * operators it is connected to, so this input declares itself idle for good and is left out of
    * their watermark. (Emitting the maximum watermark instead is wrong: whenever the data input goes
