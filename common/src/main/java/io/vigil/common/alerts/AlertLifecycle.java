@@ -273,7 +273,7 @@ public final class AlertLifecycle {
     AlertTransition t = transition(r, rule, "resolved", wasNotified, now, endsAt);
     Map<String, String> ann = new TreeMap<>(t.annotations());
     ann.put("resolve_reason", why);
-    out.add(withAnnotations(t, ann));
+    out.add(t.with(ann, t.notifies()));
     // The resolved state stays for the cooldown, and (without one) until the next tick, so a
     // signal arriving meanwhile starts a fresh episode rather than reopening this one.
     return new Result(r, out);
@@ -355,25 +355,5 @@ public final class AlertLifecycle {
         sig.timestamp(),
         sig.value(),
         labels);
-  }
-
-  private static AlertTransition withAnnotations(AlertTransition t, Map<String, String> ann) {
-    return new AlertTransition(
-        t.alertId(),
-        t.fingerprint(),
-        t.ruleId(),
-        t.ruleName(),
-        t.severity(),
-        t.status(),
-        t.transition(),
-        t.notifies(),
-        t.idempotencyKey(),
-        t.startsAt(),
-        t.endsAt(),
-        t.at(),
-        t.value(),
-        t.labels(),
-        ann,
-        t.channels());
   }
 }

@@ -39,4 +39,25 @@ public record AlertTransition(
     annotations = annotations == null ? new TreeMap<>() : new TreeMap<>(annotations);
     channels = channels == null ? List.of() : List.copyOf(channels);
   }
+
+  /** This transition with other annotations and notify flag; everything else unchanged. */
+  public AlertTransition with(Map<String, String> newAnnotations, boolean newNotifies) {
+    return new AlertTransition(
+        alertId,
+        fingerprint,
+        ruleId,
+        ruleName,
+        severity,
+        status,
+        transition,
+        newNotifies,
+        idempotencyKey,
+        startsAt,
+        endsAt,
+        at,
+        value,
+        labels,
+        newAnnotations,
+        channels);
+  }
 }

@@ -93,23 +93,7 @@ public class RuleRateLimitFunction
   private static AlertTransition withhold(AlertTransition t, String why) {
     Map<String, String> ann = new TreeMap<>(t.annotations());
     ann.put("rate_limited", why);
-    return new AlertTransition(
-        t.alertId(),
-        t.fingerprint(),
-        t.ruleId(),
-        t.ruleName(),
-        t.severity(),
-        t.status(),
-        t.transition(),
-        false,
-        t.idempotencyKey(),
-        t.startsAt(),
-        t.endsAt(),
-        t.at(),
-        t.value(),
-        t.labels(),
-        ann,
-        t.channels());
+    return t.with(ann, false);
   }
 
   @Override
