@@ -212,6 +212,42 @@ class EnsembleDetectorTest {
     assertThat(max(run(without.create(), v), 3000, 3200)).isLessThan(0.1);
   }
 
+  @Test
+  void routineSpikesThatCrowdTogetherAreABurst() throws IOException {
+    // A 6-sigma spike every 100 points is routine; from point 4000 the same spikes, up and down,
+    // come every 3 points for 60 points: no spike is larger than usual and the mean does not move,
+    // only their density is new.
+    double[] v = noise(4400, 11);
+    for (int i = 100; i < 4000; i += 100) {
+      v[i] += 30;
+    }
+    for (int i = 4000; i < 4060; i += 3) {
+      v[i] += (i / 3) % 2 == 0 ? 30 : -30;
+    }
+    double[] s = new double[v.length];
+    String[] component = new String[v.length];
+    SeriesDetector d = factory.create();
+    for (int i = 0; i < v.length; i++) {
+      if (i == 3000) {
+        d = factory.restore(roundTrip(d));
+      }
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      s[i] = sc.score();
+      component[i] = sc.component();
+    }
+    int first = 4000;
+    while (first < 4060 && s[first] < 0.3) {
+      first++;
+    }
+    assertThat(first).isLessThan(4060);
+    assertThat(component[first]).isEqualTo("burst");
+    assertThat(max(s, 2500, 4000)).isLessThan(0.3);
+    EnsembleDetector.Factory without =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "11")));
+    assertThat(max(run(without.create(), v), 4000, 4100)).isLessThan(0.3);
+  }
+
   static DataInputStream roundTrip(SeriesDetector d) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     d.writeTo(new DataOutputStream(bytes));
