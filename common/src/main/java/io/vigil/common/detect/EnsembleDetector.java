@@ -22,6 +22,10 @@ import org.apache.commons.math3.special.Gamma;
 public final class EnsembleDetector implements SeriesDetector {
 
   static final byte FORMAT = 2;
+
+  /** The state format before the burst component: read, with the burst part starting fresh. */
+  static final byte FORMAT_1 = 1;
+
   static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty", "burst"};
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
@@ -284,7 +288,7 @@ public final class EnsembleDetector implements SeriesDetector {
 
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_1) {
       throw new IOException("unknown ensemble state format " + format);
     }
     EnsembleDetector d = new EnsembleDetector(p);
@@ -294,11 +298,13 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    d.calibrator.readFrom(in);
+    d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : COMPONENTS.length);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
-    d.burstBits = in.readLong();
-    d.burstRate = in.readFloat();
+    if (format != FORMAT_1) {
+      d.burstBits = in.readLong();
+      d.burstRate = in.readFloat();
+    }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
         d.seen[i] = in.readLong();

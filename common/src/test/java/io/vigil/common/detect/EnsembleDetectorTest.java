@@ -93,6 +93,45 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void formatOneStateFromBeforeTheBurstComponentIsRestored() throws IOException {
+    // Format 1 lacked the burst register and rate (12 bytes after hold and offset) and the burst
+    // calibrator slot (8 bytes after the five others); its other fields are unchanged.
+    double[] v = noise(3000, 12);
+    v[2600] += 70;
+    EnsembleDetector.Factory old =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "11")));
+    SeriesDetector original = old.create();
+    for (int i = 0; i < 1500; i++) {
+      original.update(T0 + i * MINUTE, v[i]);
+    }
+    ByteArrayOutputStream now = new ByteArrayOutputStream();
+    original.writeTo(new DataOutputStream(now));
+    byte[] b = now.toByteArray();
+    int calibrator = 1 + 24 + 5 * 8;
+    int burstSlot = calibrator + 5 * 8;
+    int burst = burstSlot + 8 + 8 + 4;
+    ByteArrayOutputStream formatOne = new ByteArrayOutputStream();
+    formatOne.write(EnsembleDetector.FORMAT_1);
+    formatOne.write(b, 1, burstSlot - 1);
+    formatOne.write(b, burstSlot + 8, 12);
+    formatOne.write(b, burst + 12, b.length - burst - 12);
+    byte[] one = formatOne.toByteArray();
+    assertThat(one.length).isEqualTo(b.length - 20);
+
+    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(one)));
+    SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(one)));
+    double[] s = new double[v.length];
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+      s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
+    }
+    assertThat(s[2600]).isGreaterThan(0.5);
+    assertThat(size(upgraded)).isEqualTo(b.length);
+  }
+
+  @Test
   void restoreRejectsUnknownFormat() {
     byte[] bad = {99, 0, 0};
     org.assertj.core.api.Assertions.assertThatThrownBy(
