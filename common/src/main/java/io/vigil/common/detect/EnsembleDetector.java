@@ -4,12 +4,14 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Map;
+import org.apache.commons.math3.special.Gamma;
 
 /**
  * Vigil's default detector: online components (level, seasonal residual, rate of change,
- * level-shift CUSUM, context novelty) each turned into a surprise {@code -ln p} from its tail
- * probability, self-calibrated against the surprises the same series usually produces, combined by
- * the Bonferroni-corrected minimum p, and post-processed so that one incident yields one detection.
+ * level-shift CUSUM, context novelty, bursts of extremes) each turned into a surprise {@code -ln p}
+ * from its tail probability, self-calibrated against the surprises the same series usually
+ * produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one incident
+ * yields one detection.
  *
  * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
  * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
@@ -19,13 +21,18 @@ import java.util.Map;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 1;
-  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty"};
+  static final byte FORMAT = 2;
+
+  /** The state format before the burst component: read, with the burst part starting fresh. */
+  static final byte FORMAT_1 = 1;
+
+  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty", "burst"};
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
   private static final int RATE = 2;
   private static final int SHIFT = 3;
   private static final int NOVELTY = 4;
+  private static final int BURST = 5;
 
   /**
    * Novelty contexts: the last {@code CONTEXT} values, each quantized into {@code LEVELS} levels
@@ -37,6 +44,13 @@ public final class EnsembleDetector implements SeriesDetector {
   static final int LEVELS = 1 << BITS;
   static final int CONTEXT = 3;
   private static final int CONTEXT_MASK = (1 << (BITS * CONTEXT)) - 1;
+
+  /**
+   * Floor of the learned rate of extreme points, so a series that never had one is not divided by
+   * 0.
+   */
+  private static final double MIN_BURST_RATE = 1e-4;
+
   private static final double LN_COMPONENTS = Math.log(COMPONENTS.length);
 
   private final Params p;
@@ -54,6 +68,8 @@ public final class EnsembleDetector implements SeriesDetector {
   private final long[] seen = new long[(CONTEXT_MASK + 1) / 64];
   private int context;
   private float noveltyRate = 1f;
+  private long burstBits;
+  private float burstRate;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -61,6 +77,7 @@ public final class EnsembleDetector implements SeriesDetector {
     this.holdDecay = Math.pow(0.5, 1.0 / p.suppressHalfLife());
     this.calibrator = new TailCalibrator(COMPONENTS.length, p.tailThreshold());
     this.season = p.seasonal() ? new SeasonalBaseline() : null;
+    this.burstRate = (float) TailScore.twoSidedTail(p.burstZ());
   }
 
   @Override
@@ -99,6 +116,8 @@ public final class EnsembleDetector implements SeriesDetector {
     u[SHIFT] = Math.max(0.0, 2.0 * p.cusumK() * Math.max(cusumUp, cusumDown) - Math.log(2.0));
 
     u[NOVELTY] = (p.componentMask() & (1 << NOVELTY)) == 0 ? 0.0 : novelty(zResidual, n);
+    u[BURST] =
+        (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(Math.abs(zResidual) > p.burstZ(), n);
 
     int top = 0;
     double best = 0.0;
@@ -148,6 +167,32 @@ public final class EnsembleDetector implements SeriesDetector {
     double a = Math.max(p.noveltyAlpha(), 1.0 / n);
     noveltyRate += (float) (a * ((novel ? 1.0 : 0.0) - noveltyRate));
     noveltyRate = Math.max(noveltyRate, 1e-6f);
+    return u;
+  }
+
+  /**
+   * Bursts of extremes: how many of the last {@code burstWindow} points (a 64-bit shift register,
+   * one bit per point) lay beyond {@code burstZ} sigmas of the residual, against the series' own
+   * long-run rate of such points (an EWMA). Under that rate the count is about Poisson, so an
+   * extreme point that brings the count to {@code k} has surprise {@code -ln P(Poisson(rate *
+   * window) >= k)} (the regularized lower incomplete gamma function, Commons Math). A series whose
+   * spikes are routine learns their rate; one where they suddenly crowd together (a flapping
+   * service, a load balancer that starts to fail) is news even when no single spike is larger than
+   * usual.
+   */
+  private double burst(boolean extreme, long n) {
+    double x = extreme ? 1.0 : 0.0;
+    int w = p.burstWindow();
+    burstBits = (burstBits << 1) | (extreme ? 1L : 0L);
+    double k = Long.bitCount(w >= 64 ? burstBits : burstBits & ((1L << w) - 1));
+    double mu = Math.max(burstRate, MIN_BURST_RATE) * p.burstWindow();
+    double u = 0.0;
+    if (extreme && k > mu) {
+      double tail = Gamma.regularizedGammaP(k, mu);
+      u = tail > 0.0 ? -Math.log(tail) : p.maxSurprise();
+    }
+    double a = Math.max(p.burstRateAlpha(), 1.0 / n);
+    burstRate += (float) (a * (x - burstRate));
     return u;
   }
 
@@ -226,6 +271,8 @@ public final class EnsembleDetector implements SeriesDetector {
     calibrator.writeTo(out);
     out.writeDouble(hold);
     out.writeFloat(offset);
+    out.writeLong(burstBits);
+    out.writeFloat(burstRate);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -241,7 +288,7 @@ public final class EnsembleDetector implements SeriesDetector {
 
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_1) {
       throw new IOException("unknown ensemble state format " + format);
     }
     EnsembleDetector d = new EnsembleDetector(p);
@@ -251,9 +298,13 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    d.calibrator.readFrom(in);
+    d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : COMPONENTS.length);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
+    if (format != FORMAT_1) {
+      d.burstBits = in.readLong();
+      d.burstRate = in.readFloat();
+    }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
         d.seen[i] = in.readLong();
@@ -298,7 +349,10 @@ public final class EnsembleDetector implements SeriesDetector {
       double minSigma,
       double relativeSigmaFloor,
       double noveltyScale,
-      double noveltyAlpha)
+      double noveltyAlpha,
+      double burstZ,
+      int burstWindow,
+      double burstRateAlpha)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -316,7 +370,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* maxSurprise */ 200.0,
           /* suppressHalfLife */ 100.0,
           /* suppressDamp */ 0.0,
-          /* componentMask */ 11,
+          /* componentMask */ 43,
           /* seasonal */ true,
           /* seasonalProfileAlpha */ 0.2,
           /* seasonalVarianceAlpha */ 0.005,
@@ -329,7 +383,10 @@ public final class EnsembleDetector implements SeriesDetector {
           /* minSigma */ 1e-9,
           /* relativeSigmaFloor */ 1e-4,
           /* noveltyScale */ 0.35,
-          /* noveltyAlpha */ 0.005);
+          /* noveltyAlpha */ 0.005,
+          /* burstZ */ 2.5,
+          /* burstWindow */ 56,
+          /* burstRateAlpha */ 0.0035);
     }
 
     public Params {
@@ -356,6 +413,9 @@ public final class EnsembleDetector implements SeriesDetector {
       check(relativeSigmaFloor >= 0, "relativeSigmaFloor must not be negative");
       check(noveltyScale > 0, "noveltyScale must be positive (levels per sigma)");
       check(noveltyAlpha > 0 && noveltyAlpha <= 1, "noveltyAlpha must be in (0, 1]");
+      check(burstZ > 0, "burstZ must be positive (sigmas)");
+      check(burstWindow >= 1 && burstWindow <= 64, "burstWindow must be in [1, 64] points");
+      check(burstRateAlpha > 0 && burstRateAlpha <= 1, "burstRateAlpha must be in (0, 1]");
     }
 
     private static void check(boolean ok, String message) {

@@ -56,7 +56,12 @@ final class TailCalibrator {
   }
 
   void readFrom(DataInput in) throws IOException {
-    for (int i = 0; i < rate.length; i++) {
+    readFrom(in, rate.length);
+  }
+
+  /** Reads the first {@code components} components (an older state); the others stay nominal. */
+  void readFrom(DataInput in, int components) throws IOException {
+    for (int i = 0; i < components; i++) {
       rate[i] = in.readFloat();
       excess[i] = in.readFloat();
     }

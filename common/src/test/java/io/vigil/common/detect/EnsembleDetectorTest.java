@@ -93,6 +93,45 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void formatOneStateFromBeforeTheBurstComponentIsRestored() throws IOException {
+    // Format 1 lacked the burst register and rate (12 bytes after hold and offset) and the burst
+    // calibrator slot (8 bytes after the five others); its other fields are unchanged.
+    double[] v = noise(3000, 12);
+    v[2600] += 70;
+    EnsembleDetector.Factory old =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "11")));
+    SeriesDetector original = old.create();
+    for (int i = 0; i < 1500; i++) {
+      original.update(T0 + i * MINUTE, v[i]);
+    }
+    ByteArrayOutputStream now = new ByteArrayOutputStream();
+    original.writeTo(new DataOutputStream(now));
+    byte[] b = now.toByteArray();
+    int calibrator = 1 + 24 + 5 * 8;
+    int burstSlot = calibrator + 5 * 8;
+    int burst = burstSlot + 8 + 8 + 4;
+    ByteArrayOutputStream formatOne = new ByteArrayOutputStream();
+    formatOne.write(EnsembleDetector.FORMAT_1);
+    formatOne.write(b, 1, burstSlot - 1);
+    formatOne.write(b, burstSlot + 8, 12);
+    formatOne.write(b, burst + 12, b.length - burst - 12);
+    byte[] one = formatOne.toByteArray();
+    assertThat(one.length).isEqualTo(b.length - 20);
+
+    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(one)));
+    SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(one)));
+    double[] s = new double[v.length];
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+      s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
+    }
+    assertThat(s[2600]).isGreaterThan(0.5);
+    assertThat(size(upgraded)).isEqualTo(b.length);
+  }
+
+  @Test
   void restoreRejectsUnknownFormat() {
     byte[] bad = {99, 0, 0};
     org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -210,6 +249,42 @@ class EnsembleDetectorTest {
         new EnsembleDetector.Factory(
             factory.params().with(java.util.Map.of("componentMask", "11")));
     assertThat(max(run(without.create(), v), 3000, 3200)).isLessThan(0.1);
+  }
+
+  @Test
+  void routineSpikesThatCrowdTogetherAreABurst() throws IOException {
+    // A 6-sigma spike every 100 points is routine; from point 4000 the same spikes, up and down,
+    // come every 3 points for 60 points: no spike is larger than usual and the mean does not move,
+    // only their density is new.
+    double[] v = noise(4400, 11);
+    for (int i = 100; i < 4000; i += 100) {
+      v[i] += 30;
+    }
+    for (int i = 4000; i < 4060; i += 3) {
+      v[i] += (i / 3) % 2 == 0 ? 30 : -30;
+    }
+    double[] s = new double[v.length];
+    String[] component = new String[v.length];
+    SeriesDetector d = factory.create();
+    for (int i = 0; i < v.length; i++) {
+      if (i == 3000) {
+        d = factory.restore(roundTrip(d));
+      }
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      s[i] = sc.score();
+      component[i] = sc.component();
+    }
+    int first = 4000;
+    while (first < 4060 && s[first] < 0.3) {
+      first++;
+    }
+    assertThat(first).isLessThan(4060);
+    assertThat(component[first]).isEqualTo("burst");
+    assertThat(max(s, 2500, 4000)).isLessThan(0.3);
+    EnsembleDetector.Factory without =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "11")));
+    assertThat(max(run(without.create(), v), 4000, 4100)).isLessThan(0.3);
   }
 
   static DataInputStream roundTrip(SeriesDetector d) throws IOException {
