@@ -76,7 +76,8 @@ public final class AlertLifecycle {
         }
         if (s.status() == AlertStatus.PENDING) {
           AlertState r = s.resolved(now);
-          out.add(transition(r, rule, "inactive", false, now));
+          // ends at the clear's event time, so a replay writes the same row
+          out.add(transition(r, rule, "inactive", false, now, sig.timestamp()));
           yield new Result(null, out);
         }
         long cleared =

@@ -133,6 +133,9 @@ class AlertLifecycleTest {
     signal(r, SignalType.CLEAR, 1_010, 20);
     assertThat(state).isNull();
     assertThat(seen()).containsExactly("pending", "inactive");
+    assertThat(out.get(1).endsAt())
+        .as("the clear's event time, not the wall clock")
+        .isEqualTo(1_010);
   }
 
   @Test
