@@ -16,6 +16,7 @@ mvn -q -pl common dependency:build-classpath -Dmdep.includeScope=runtime \
 CP="common/target/classes:$(cat common/target/runtime.classpath)"
 
 rm -rf "$RESULTS"
+mkdir -p "$(dirname "$RESULTS")"
 java -cp "$CP" io.vigil.common.backtest.BacktestCommand \
   --data "$NAB_ROOT/data" --out "$RESULTS" --name "$NAME" \
   --labels "$NAB_ROOT/labels/combined_windows.json" ${CONFIG:+--config "$CONFIG"} \
