@@ -6,7 +6,6 @@ import io.vigil.common.detect.DetectorFactory;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -46,7 +45,7 @@ public final class ModelRegistry {
 
   /** A plain JDBC connection for start-up work. */
   public static Connection connect(VigilConfig config) throws SQLException {
-    return DriverManager.getConnection(
+    return Postgres.connect(
         config.get(VigilOptions.PG_URL),
         config.get(VigilOptions.PG_USER),
         config.get(VigilOptions.PG_PASSWORD));

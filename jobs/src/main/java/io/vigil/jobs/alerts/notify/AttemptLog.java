@@ -2,7 +2,6 @@ package io.vigil.jobs.alerts.notify;
 
 import io.vigil.common.alerts.AlertTransition;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,7 +72,7 @@ public class AttemptLog implements AutoCloseable {
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(url, user, password);
+      connection = io.vigil.jobs.db.Postgres.connect(url, user, password);
     }
     return connection;
   }

@@ -1,8 +1,8 @@
 package io.vigil.jobs.alerts.source;
 
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.db.Postgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,13 +50,30 @@ public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapsh
   private final String url;
   private final String user;
   private final String password;
+  private final boolean failFast;
   private transient Connection connection;
   private transient ControlSnapshot last;
 
+  /** A poller that keeps the last snapshot while the database is away. */
   public ControlPlanePoller(String url, String user, String password) {
+    this(url, user, password, false);
+  }
+
+  /**
+   * {@code failFast}: a database error fails the source (and so the job, which restarts and reads
+   * again) instead of repeating the last snapshot; for a single read, where the last snapshot is
+   * the empty one and the run would silently evaluate no rules.
+   */
+  public ControlPlanePoller(String url, String user, String password, boolean failFast) {
     this.url = url;
     this.user = user;
     this.password = password;
+    this.failFast = failFast;
+  }
+
+  /** This poller, failing fast. */
+  public ControlPlanePoller failingFast() {
+    return new ControlPlanePoller(url, user, password, true);
   }
 
   @Override
@@ -68,14 +85,17 @@ public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapsh
   public ControlSnapshot map(Long index) {
     try {
       if (connection == null || connection.isClosed()) {
-        connection = DriverManager.getConnection(url, user, password);
+        connection = Postgres.connect(url, user, password);
       }
       last =
           new ControlSnapshot(
               System.currentTimeMillis(), one(RULES_SQL), one(SILENCES_SQL), one(ACKS_SQL));
     } catch (SQLException e) {
-      LOG.warn("control-plane poll failed, keeping the last snapshot: {}", e.getMessage());
       closeQuietly();
+      if (failFast) {
+        throw new IllegalStateException("could not read the alert rules: " + e.getMessage(), e);
+      }
+      LOG.warn("control-plane poll failed, keeping the last snapshot: {}", e.getMessage());
     }
     return last;
   }

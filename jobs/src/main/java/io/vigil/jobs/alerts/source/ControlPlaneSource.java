@@ -29,10 +29,12 @@ public final class ControlPlaneSource {
    * which could not finish while a polling source runs. Rule changes during such a run are not
    * seen; the snapshot is in the broadcast state of every checkpoint, so a restore keeps it.
    */
-  public static DataGeneratorSource<ControlSnapshot> once(
-      GeneratorFunction<Long, ControlSnapshot> poller) {
+  public static DataGeneratorSource<ControlSnapshot> once(ControlPlanePoller poller) {
     return new DataGeneratorSource<>(
-        poller, 1, RateLimiterStrategy.noOp(), TypeInformation.of(ControlSnapshot.class));
+        poller.failingFast(),
+        1,
+        RateLimiterStrategy.noOp(),
+        TypeInformation.of(ControlSnapshot.class));
   }
 
   /**
