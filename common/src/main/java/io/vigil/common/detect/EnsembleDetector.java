@@ -408,7 +408,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* levelAlpha */ 0.01,
           /* scaleAlpha */ 0.0035,
           /* clip */ 4.0,
-          /* cusumK */ 0.5,
+          /* cusumK */ 0.4,
           /* tailThreshold */ 7.0,
           /* calibrationAlpha */ 0.002,
           /* excessAlpha */ 0.1,
@@ -432,7 +432,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* noveltyAlpha */ 0.005,
           /* burstZ */ 2.5,
           /* burstWindow */ 56,
-          /* burstRateAlpha */ 0.0035,
+          /* burstRateAlpha */ 0.0025,
           /* burstPhiAlpha */ 0.1,
           /* burstMaxPhi */ 0.9);
     }
