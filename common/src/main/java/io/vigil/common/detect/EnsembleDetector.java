@@ -21,10 +21,16 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 2;
+  static final byte FORMAT = 3;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
+
+  /**
+   * The state format before the burst residual was decorrelated: read, with the autocorrelation
+   * estimate starting fresh.
+   */
+  static final byte FORMAT_2 = 2;
 
   static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty", "burst"};
   private static final int LEVEL = 0;
@@ -70,6 +76,9 @@ public final class EnsembleDetector implements SeriesDetector {
   private float noveltyRate = 1f;
   private long burstBits;
   private float burstRate;
+  private float burstLagCov;
+  private float burstVar = 1f;
+  private float burstPrevZ;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -116,8 +125,7 @@ public final class EnsembleDetector implements SeriesDetector {
     u[SHIFT] = Math.max(0.0, 2.0 * p.cusumK() * Math.max(cusumUp, cusumDown) - Math.log(2.0));
 
     u[NOVELTY] = (p.componentMask() & (1 << NOVELTY)) == 0 ? 0.0 : novelty(zResidual, n);
-    u[BURST] =
-        (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(Math.abs(zResidual) > p.burstZ(), n);
+    u[BURST] = (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(burstExtreme(zResidual, n), n);
 
     int top = 0;
     double best = 0.0;
@@ -194,6 +202,34 @@ public final class EnsembleDetector implements SeriesDetector {
     double a = Math.max(p.burstRateAlpha(), 1.0 / n);
     burstRate += (float) (a * (x - burstRate));
     return u;
+  }
+
+  /**
+   * Whether this point counts as an extreme for the burst component. The count's Poisson tail
+   * assumes extremes arrive independently; in an autocorrelated series (a random walk, a queue
+   * depth, a temperature) the residual against the slow level wanders away for dozens of points and
+   * each excursion would be a run of extremes. So the residual is first decorrelated: {@code e = (z
+   * - phi z') / sqrt(1 - phi^2)}, a one-step AR(1) prediction error, with {@code phi} the lag-1
+   * autocorrelation of the (clipped) residual learned by an EWMA ({@code burstPhiAlpha}) from
+   * ordinary points only, so the extremes of a crowd do not teach the detector to expect them;
+   * {@code phi} is kept in {@code [0, burstMaxPhi]} because near 1 the division amplifies the
+   * estimation error. On independent noise {@code phi} stays near 0 and nothing changes. {@code
+   * burstPhiAlpha} 0 counts the raw residual (the format-2 behaviour).
+   */
+  private boolean burstExtreme(double z, long n) {
+    if (p.burstPhiAlpha() == 0.0) {
+      return Math.abs(z) > p.burstZ();
+    }
+    double zc = Math.max(-p.clip(), Math.min(p.clip(), z));
+    double phi = Math.max(0.0, Math.min(p.burstMaxPhi(), burstLagCov / Math.max(burstVar, 1e-9)));
+    double e = (z - phi * burstPrevZ) / Math.sqrt(1.0 - phi * phi);
+    if (Math.abs(z) <= p.burstZ()) {
+      double a = Math.max(p.burstPhiAlpha(), 1.0 / n);
+      burstLagCov += (float) (a * (zc * burstPrevZ - burstLagCov));
+      burstVar += (float) (a * (zc * zc - burstVar));
+    }
+    burstPrevZ = (float) zc;
+    return Math.abs(e) > p.burstZ();
   }
 
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
@@ -273,6 +309,9 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeFloat(offset);
     out.writeLong(burstBits);
     out.writeFloat(burstRate);
+    out.writeFloat(burstLagCov);
+    out.writeFloat(burstVar);
+    out.writeFloat(burstPrevZ);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -288,7 +327,7 @@ public final class EnsembleDetector implements SeriesDetector {
 
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT && format != FORMAT_1) {
+    if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
       throw new IOException("unknown ensemble state format " + format);
     }
     EnsembleDetector d = new EnsembleDetector(p);
@@ -304,6 +343,11 @@ public final class EnsembleDetector implements SeriesDetector {
     if (format != FORMAT_1) {
       d.burstBits = in.readLong();
       d.burstRate = in.readFloat();
+    }
+    if (format == FORMAT) {
+      d.burstLagCov = in.readFloat();
+      d.burstVar = in.readFloat();
+      d.burstPrevZ = in.readFloat();
     }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
@@ -352,7 +396,9 @@ public final class EnsembleDetector implements SeriesDetector {
       double noveltyAlpha,
       double burstZ,
       int burstWindow,
-      double burstRateAlpha)
+      double burstRateAlpha,
+      double burstPhiAlpha,
+      double burstMaxPhi)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -362,7 +408,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* levelAlpha */ 0.01,
           /* scaleAlpha */ 0.0035,
           /* clip */ 4.0,
-          /* cusumK */ 0.5,
+          /* cusumK */ 0.4,
           /* tailThreshold */ 7.0,
           /* calibrationAlpha */ 0.002,
           /* excessAlpha */ 0.1,
@@ -386,7 +432,9 @@ public final class EnsembleDetector implements SeriesDetector {
           /* noveltyAlpha */ 0.005,
           /* burstZ */ 2.5,
           /* burstWindow */ 56,
-          /* burstRateAlpha */ 0.0035);
+          /* burstRateAlpha */ 0.0025,
+          /* burstPhiAlpha */ 0.1,
+          /* burstMaxPhi */ 0.9);
     }
 
     public Params {
@@ -416,6 +464,8 @@ public final class EnsembleDetector implements SeriesDetector {
       check(burstZ > 0, "burstZ must be positive (sigmas)");
       check(burstWindow >= 1 && burstWindow <= 64, "burstWindow must be in [1, 64] points");
       check(burstRateAlpha > 0 && burstRateAlpha <= 1, "burstRateAlpha must be in (0, 1]");
+      check(burstPhiAlpha >= 0 && burstPhiAlpha <= 1, "burstPhiAlpha must be in [0, 1]");
+      check(burstMaxPhi >= 0 && burstMaxPhi < 1, "burstMaxPhi must be in [0, 1)");
     }
 
     private static void check(boolean ok, String message) {
