@@ -32,8 +32,9 @@ import org.apache.flink.util.Collector;
  * signals are processing-time facts and apply at once. Auto-resolve is an event-time timer at the
  * instant the condition has been clear long enough, so it happens when the watermark passes it
  * (also at the end of a bounded input); a processing-time tick applies acknowledgements, silences,
- * re-notification, escalation and staleness, and re-checks auto-resolve up to the watermark. Both
- * states are cleared when the alert is gone, so nothing outlives its alert.
+ * re-notification, escalation and staleness (counted in processing time while the job runs, not
+ * across a stop), and re-checks auto-resolve up to the watermark. Both states are cleared when the
+ * alert is gone, so nothing outlives its alert.
  */
 public class AlertLifecycleFunction
     extends KeyedBroadcastProcessFunction<String, Signal, ControlSnapshot, AlertTransition> {
@@ -50,6 +51,13 @@ public class AlertLifecycleFunction
   private transient ControlPlaneState control;
   private transient Counter staleSignals;
 
+  /**
+   * Processing time when this task first saw an element or timer: an open alert goes stale ("no
+   * data") after {@code staleAfterMs} without a signal while the job runs, so the time the job was
+   * stopped (a savepoint restored hours later, an upgrade) does not count.
+   */
+  private transient long runningSince;
+
   public AlertLifecycleFunction(long tickMs, long staleAfterMs) {
     this.tickMs = tickMs;
     this.staleAfterMs = staleAfterMs;
@@ -61,6 +69,7 @@ public class AlertLifecycleFunction
     buffer = getRuntimeContext().getMapState(BUFFER);
     control = new ControlPlaneState();
     staleSignals = getRuntimeContext().getMetricGroup().counter("staleRuleVersionSignals");
+    runningSince = Long.MIN_VALUE;
   }
 
   @Override
@@ -70,6 +79,7 @@ public class AlertLifecycleFunction
     AlertRule rule = cp.rule(sig.ruleId());
     boolean deadman = rule != null && rule.condition().kind() == ConditionKind.ABSENCE;
     TimerService timers = ctx.timerService();
+    runningSince(timers);
     if (deadman || sig.timestamp() <= timers.currentWatermark()) {
       apply(sig, cp, timers, out);
       return;
@@ -123,9 +133,12 @@ public class AlertLifecycleFunction
     }
     long now = ctx.timerService().currentProcessingTime();
     long watermark = ctx.timerService().currentWatermark();
-    emit(
-        AlertLifecycle.onTick(s, cp.rule(s.ruleId()), now, watermark, cp.environment(staleAfterMs)),
-        out);
+    AlertLifecycle.Environment env = cp.environment(staleAfterMs);
+    long beforeThisRun = runningSince(ctx.timerService()) - s.touchedAt();
+    if (beforeThisRun > 0) {
+      env = staleLater(env, beforeThisRun);
+    }
+    emit(AlertLifecycle.onTick(s, cp.rule(s.ruleId()), now, watermark, env), out);
     scheduleTick(now, ctx.timerService());
   }
 
@@ -149,6 +162,33 @@ public class AlertLifecycleFunction
     if (at != Long.MIN_VALUE) {
       timers.registerEventTimeTimer(at);
     }
+  }
+
+  private long runningSince(TimerService timers) {
+    if (runningSince == Long.MIN_VALUE) {
+      runningSince = timers.currentProcessingTime();
+    }
+    return runningSince;
+  }
+
+  /** The environment with the stale time extended by the time before this run started. */
+  private static AlertLifecycle.Environment staleLater(AlertLifecycle.Environment env, long by) {
+    return new AlertLifecycle.Environment() {
+      @Override
+      public boolean silenced(java.util.Map<String, String> labels, long now) {
+        return env.silenced(labels, now);
+      }
+
+      @Override
+      public long acknowledgedAt(String fingerprint) {
+        return env.acknowledgedAt(fingerprint);
+      }
+
+      @Override
+      public long staleAfterMs() {
+        return env.staleAfterMs() + by;
+      }
+    };
   }
 
   private void scheduleTick(long now, TimerService timers) throws Exception {

@@ -157,4 +157,40 @@ class AlertLifecycleFunctionTest {
       assertThat(h.extractOutputValues().get(1).endsAt()).isEqualTo(1_400);
     }
   }
+
+  @Test
+  void anAlertRestoredAfterALongStopIsNotStaleUntilItWasSilentWhileRunning() throws Exception {
+    // Stale ("no data") counts processing time since the last signal: across a stop (savepoint,
+    // upgrade, restore hours later) it must count only the time the job ran again, or every open
+    // alert resolves on the first tick after the restore and re-opens as a new episode.
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.setProcessingTime(1_000);
+      h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processWatermark(1_000);
+      h.setProcessingTime(1_010);
+      assertThat(transitions(h)).containsExactly("firing");
+      snapshot = h.snapshot(1, 1_010);
+    }
+    try (var h =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                new AlertLifecycleFunction(10, 10_000), List.of(ControlPlaneState.DESCRIPTOR)),
+            Signal::fingerprint,
+            Types.STRING,
+            1,
+            1,
+            0)) {
+      h.setup();
+      h.initializeState(snapshot);
+      h.open();
+      h.setProcessingTime(1_000_000); // restored long after the stop: the tick fires at once
+      h.setProcessingTime(1_000_000 + 9_990);
+      assertThat(transitions(h)).as("not stale within 10 s of running").isEmpty();
+      h.setProcessingTime(1_000_000 + 10_010);
+      assertThat(transitions(h)).containsExactly("resolved"); // silent 10 s while running
+      assertThat(h.extractOutputValues().get(0).annotations())
+          .containsEntry("resolve_reason", "no data");
+    }
+  }
 }
