@@ -16,6 +16,7 @@ import io.vigil.jobs.config.DetectorChoice;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.IdleWatermarks;
 import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
@@ -243,7 +244,11 @@ public final class MetricsAnomalyJob {
     return new Outputs(timed, anomalies);
   }
 
-  /** Parsed feedback; without a feedback source, an empty stream so the topology stays the same. */
+  /**
+   * Parsed feedback; without a feedback source, an empty stream so the topology stays the same.
+   * Either way the input is idle for event time ({@link IdleWatermarks}): feedback must never hold
+   * back the points' watermark.
+   */
   private static SingleOutputStreamOperator<Feedback> feedback(
       StreamExecutionEnvironment env, Sources sources, DataStream<MetricPoint> points) {
     DataStream<RawRecord> raw =
@@ -255,8 +260,10 @@ public final class MetricsAnomalyJob {
                 .map(p -> new RawRecord("", 0, 0, 0, new byte[0]))
                 .uid(MetricsJobUids.FEEDBACK_SOURCE + "-none")
                 .returns(RawRecord.class)
-            : env.fromSource(
-                    sources.feedback(), WatermarkStrategy.noWatermarks(), "Feedback records")
+                .assignTimestampsAndWatermarks(IdleWatermarks.<RawRecord>strategy())
+                .uid(MetricsJobUids.FEEDBACK_SOURCE + "-idle")
+                .name("No feedback: idle for event time")
+            : env.fromSource(sources.feedback(), IdleWatermarks.strategy(), "Feedback records")
                 .uid(MetricsJobUids.FEEDBACK_SOURCE);
     return raw.process(new ParseFeedbackFunction(MetricsJobTags.DEAD_LETTERS))
         .uid(MetricsJobUids.PARSE_FEEDBACK)

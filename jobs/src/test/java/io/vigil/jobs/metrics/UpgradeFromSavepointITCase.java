@@ -90,8 +90,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       and the old run's anomaly ids are the ones the current build gives the same points.
  * </ul>
  *
- * <p>Both runs get an empty feedback input that finishes at once ({@link #emptyFeedback}): without
- * it the job's event time never advances in an unbounded run and no alert would be applied.
+ * <p>Both runs get an empty, unbounded Kafka feedback input, as in production ({@link
+ * #emptyFeedback}): before {@code IdleWatermarks} it held the job's event time at Long.MIN_VALUE in
+ * every unbounded run, and the uninterrupted reference run then applied no alert.
  *
  * <p>The savepoint is always restored long after it was taken, so the open alerts' last signals are
  * hours or months old in processing time: this also checks that a stop does not count towards an
@@ -303,15 +304,12 @@ class UpgradeFromSavepointITCase {
   }
 
   /**
-   * An empty feedback input that finishes at once. Without a feedback input (or with an unbounded
-   * one) the job's event time stands still in an unbounded run: score-series' second input comes
-   * from a source without watermarks, so its watermark stays at Long.MIN_VALUE, and with it that of
-   * the anomalies and of the alert lifecycle, which then applies no signal. A finished input sends
-   * the maximum watermark and no longer holds the others back.
+   * An empty feedback topic read as production does, unbounded. (The old build's savepoint holds a
+   * bounded split of it, so the restored run's feedback reader stops at once; the reference run's
+   * reads forever.) The job must advance event time all the same.
    */
   static Source<RawRecord, ?, ?> emptyFeedback(LocalServices services, Run run) {
     Map<String, String> conf = settings(services, run);
-    conf.put("kafka.bounded", "true");
     return KafkaSources.raw(
         VigilConfig.fromMap(conf, Map.of()), run.feedback(), run.name() + "-fb");
   }

@@ -1,9 +1,8 @@
 package io.vigil.jobs.alerts.source;
 
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.core.IdleWatermarks;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -44,15 +43,6 @@ public final class ControlPlaneSource {
    * idle, an operator would forward that maximum and every later event would be late.)
    */
   public static WatermarkStrategy<ControlSnapshot> watermarks() {
-    return ctx ->
-        new WatermarkGenerator<>() {
-          @Override
-          public void onEvent(ControlSnapshot e, long ts, WatermarkOutput out) {}
-
-          @Override
-          public void onPeriodicEmit(WatermarkOutput out) {
-            out.markIdle();
-          }
-        };
+    return IdleWatermarks.strategy();
   }
 }
