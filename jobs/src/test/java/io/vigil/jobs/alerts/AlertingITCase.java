@@ -23,6 +23,7 @@ import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.alerts.testing.JsonRecordSchema;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
+import io.vigil.jobs.testing.TestMiniCluster;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -48,7 +49,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -73,13 +73,7 @@ class AlertingITCase {
   private static final String PD_KEY = "it-routing-key";
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-  @RegisterExtension
-  static final MiniClusterExtension CLUSTER =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
 
   private String run;
   private String kafka;

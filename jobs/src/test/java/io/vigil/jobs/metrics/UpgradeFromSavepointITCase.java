@@ -16,6 +16,7 @@ import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.source.KafkaSources;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
+import io.vigil.jobs.testing.TestMiniCluster;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -120,13 +120,7 @@ class UpgradeFromSavepointITCase {
   /** The detector of the runs: its state format is the same in every build tested so far. */
   private static final String DETECTOR = "robust-ewma";
 
-  @RegisterExtension
-  static final MiniClusterExtension CLUSTER =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
 
   // ------------------------------------------------------------------------------------------
   // The input: the same records, in the same order and partitions, in every run.
