@@ -167,6 +167,29 @@ final class FlinkCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * One JVM metric of every registered TaskManager (e.g. Status.JVM.Memory.Metaspace.Used). The
+   * REST API fetches metrics lazily: the first answers can be empty, so this polls up to 30 s.
+   */
+  Map<String, String> taskManagerMetric(String metric) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Map<String, String> out = new java.util.TreeMap<>();
+    while (true) {
+      int taskManagers = 0;
+      for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+        taskManagers++;
+        String id = tm.path("id").asText();
+        for (JsonNode m : get("/taskmanagers/" + id + "/metrics?get=" + metric)) {
+          out.put(id, m.path("value").asText());
+        }
+      }
+      if (out.size() == taskManagers || System.nanoTime() > end) {
+        return out;
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
   /** The job's checkpoint statistics: counts.completed, counts.restored, latest.restored... */
   JsonNode checkpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints");

@@ -10,6 +10,7 @@ import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.logs.LogAnomalyJob;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
@@ -43,7 +44,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * 100,000 malformed records mixed in, to the hostile topic the other runs read; a failure-free run
  * gives the reference; a run whose TaskManagers are SIGKILLed three times, a run stopped with a
  * savepoint and resumed, and a run through 60 s outages of PostgreSQL and InfluxDB and a Kafka
- * broker restart must write exactly the same anomaly rows, InfluxDB points and dead letters.
+ * broker restart must write exactly the same anomaly rows, InfluxDB points and dead letters. The
+ * log job runs beside the metrics job in those three runs (same cluster, same database, same
+ * failures) over a log topic with malformed records mixed in, and must write exactly the templates,
+ * error groups, feature windows, log anomalies and dead letters of its own failure-free run.
  * Figures (run times, recovery times, throughput with and without the bad records) are printed,
  * never asserted. See docs/e2e.md.
  */
@@ -57,6 +61,9 @@ class MetricsJobClusterITCase {
   private static final int KILLS = 3;
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
   private static final String MAIN = MetricsAnomalyJob.class.getName();
+  private static final int LOG_SERVICES = Integer.getInteger("vigil.e2e.log-services", 20);
+  private static final int LOG_MINUTES = Integer.getInteger("vigil.e2e.log-minutes", 480);
+  private static final int LOG_BAD_EVERY = 5;
 
   /**
    * Two alert rules over the spiked tenant, both notifying a signed webhook. The threshold rule is
@@ -94,6 +101,11 @@ class MetricsJobClusterITCase {
   private static List<MetricsWorkload.BadRecord> bad;
   private static MetricsWorkload.Expected expected;
   private static RunOutputs reference;
+  private static String logsTopic;
+  private static LogsWorkload logs;
+  private static List<MetricsWorkload.BadRecord> logsBad;
+  private static LogsWorkload.Expected logsExpected;
+  private static LogRunOutputs logsReference;
   private static final Random RANDOM = new Random();
   private static final List<String> FIGURES = new ArrayList<>();
 
@@ -107,7 +119,8 @@ class MetricsJobClusterITCase {
     prefix = "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     topic = prefix + ".metrics";
     cleanTopic = prefix + ".clean";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, cleanTopic);
+    logsTopic = prefix + ".logs";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, cleanTopic, logsTopic);
     long base =
         (System.currentTimeMillis() / MetricsWorkload.MINUTE - 2 * 24 * 60)
             * MetricsWorkload.MINUTE;
@@ -122,6 +135,20 @@ class MetricsJobClusterITCase {
             + " malformed records mixed in)",
         t0);
     assertThat(bad).hasSize(workload.messageCount() * BAD_PER_MESSAGE);
+    logs = new LogsWorkload(LOG_SERVICES, LOG_MINUTES, base);
+    t0 = System.nanoTime();
+    logsBad = logs.produce(services.kafkaBootstrap(), logsTopic, LOG_BAD_EVERY);
+    figure(
+        "produce "
+            + logs.lineCount()
+            + " log lines of "
+            + LOG_SERVICES
+            + " services with "
+            + logsBad.size()
+            + " malformed records mixed in",
+        t0);
+    assertThat(logsBad).hasSize(LOG_SERVICES * LOG_MINUTES / LOG_BAD_EVERY);
+    logsExpected = logs.expected();
     VigilConfig defaults = VigilConfig.fromMap(Map.of(), Map.of());
     expected = workload.expected(MetricsAnomalyJob.detector(defaults), 0.4);
     assertThat(expected.anomalies())
@@ -155,6 +182,14 @@ class MetricsJobClusterITCase {
         .as("the malformed records change nothing in the anomalies")
         .containsExactlyElementsOf(cleanOutputs.anomalies());
     assertThat(reference.influx()).containsExactlyInAnyOrderEntriesOf(cleanOutputs.influx());
+
+    // the log job's reference: alone, without failures, into the same database
+    t0 = System.nanoTime();
+    String logJob = submitLogs(run, null);
+    assertThat(cluster.awaitTerminal(logJob, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    figure("log reference run: from submission to FINISHED", t0);
+    logsReference = logOutputs("reference", run);
+    checkLogsAgainstInput(logsReference);
   }
 
   /** Runs the job over a topic without failures; returns seconds from all tasks running to end. */
@@ -175,7 +210,7 @@ class MetricsJobClusterITCase {
   }
 
   @AfterAll
-  static void report() {
+  static void report() throws InterruptedException {
     if (http != null) {
       http.close();
     }
@@ -185,6 +220,18 @@ class MetricsJobClusterITCase {
             + " points, "
             + SERIES
             + " series) ====");
+    if (cluster != null) {
+      // each job submission or failover loads the jar's classes anew: a class loader leak shows
+      // here
+      cluster
+          .taskManagerMetric("Status.JVM.Memory.Metaspace.Used")
+          .forEach(
+              (tm, bytes) ->
+                  FIGURES.add(
+                      String.format(
+                          "TaskManager %s at the end: metaspace used %.0f MB",
+                          tm, Double.parseDouble(bytes) / 1e6)));
+    }
     FIGURES.forEach(f -> System.out.println("  " + f));
     if (cluster != null) {
       cluster.close();
@@ -197,9 +244,11 @@ class MetricsJobClusterITCase {
     String run = prefix + "_kill";
     long t0 = System.nanoTime();
     String job = submit(run, null, topic);
+    String logJob = submitLogs(run, null);
     long submitted = System.nanoTime();
     awaitRunningWithCheckpoint(job, 1);
-    figure("killed run: submission to running with a first checkpoint", submitted);
+    awaitRunningWithCheckpoint(logJob, 1);
+    figure("killed run: submission of both jobs to running with a first checkpoint", submitted);
     int kills = 0;
     for (int k = 1; k <= KILLS; k++) {
       Thread.sleep(1_000 + RANDOM.nextInt(4_000));
@@ -212,6 +261,14 @@ class MetricsJobClusterITCase {
       int tm = hosts.get(RANDOM.nextInt(hosts.size()));
       JsonNode before = cluster.checkpoints(job).path("counts");
       long restoredBefore = before.path("restored").asLong();
+      if (k == 1) {
+        assertThat(cluster.state(logJob))
+            .as("the log job must still run at the first kill (log input too small?)")
+            .isEqualTo("RUNNING");
+      }
+      boolean hitsLogs = cluster.taskManagersOf(logJob).contains(tm);
+      long logsRestoredBefore = restored(logJob);
+      long logsCompletedBefore = completed(logJob);
       long killedAt = System.nanoTime();
       cluster.killTaskManager(tm);
       kills++;
@@ -227,8 +284,14 @@ class MetricsJobClusterITCase {
                           > restoredBefore
                       && cluster.allTasksRunning(job),
           Duration.ofMinutes(3));
+      if (hitsLogs) {
+        awaitRecovered(logJob, "log job: restore after kill " + k, logsRestoredBefore, -1);
+      }
       double recovered = (System.nanoTime() - killedAt) / 1e9;
       long completedNow = cluster.checkpoints(job).path("counts").path("completed").asLong();
+      if (hitsLogs) {
+        awaitRecovered(logJob, "log job: checkpoint after kill " + k, -1, logsCompletedBefore);
+      }
       cluster.await(
           job,
           "checkpoint after kill " + k,
@@ -242,10 +305,11 @@ class MetricsJobClusterITCase {
       restart.join();
       FIGURES.add(
           String.format(
-              "kill %d: SIGKILL TaskManager %d -> all tasks running again after %.1f s, next checkpoint"
-                  + " after %.1f s (restored checkpoint %s), TaskManager back after %.1f s",
+              "kill %d: SIGKILL TaskManager %d (%s) -> all tasks running again after %.1f s, next"
+                  + " checkpoint after %.1f s (restored checkpoint %s), TaskManager back after %.1f s",
               k,
               tm,
+              hitsLogs ? "both jobs" : "metrics job only",
               recovered,
               checkpointed,
               restored.path("id").asText("?"),
@@ -256,11 +320,15 @@ class MetricsJobClusterITCase {
     long restarts = cluster.checkpoints(job).path("counts").path("restored").asLong();
     FIGURES.add("killed run: restores from checkpoints " + restarts);
     assertThat(restarts).isGreaterThanOrEqualTo(KILLS);
+    assertThat(cluster.awaitTerminal(logJob, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    FIGURES.add("killed run: log job restores from checkpoints " + restored(logJob));
+    assertThat(restored(logJob)).as("the kills hit the log job").isPositive();
 
     RunOutputs killed = outputs("killed", run);
     checkAgainstInput(killed, bad);
     assertSameAsReference(killed);
     assertSameAlertsAsReference(alerting("killed", run));
+    assertSameLogsAsReference(logOutputs("killed", run));
   }
 
   @Test
@@ -269,15 +337,22 @@ class MetricsJobClusterITCase {
     String run = prefix + "_sp";
     long t0 = System.nanoTime();
     String job = submit(run, null, topic);
+    String logJob = submitLogs(run, null);
     awaitRunningWithCheckpoint(job, 1);
+    awaitRunningWithCheckpoint(logJob, 1);
     Thread.sleep(2_000 + RANDOM.nextInt(4_000));
     assertThat(cluster.state(job))
         .as("still running when the savepoint is taken")
+        .isEqualTo("RUNNING");
+    assertThat(cluster.state(logJob))
+        .as("the log job still running when the savepoint is taken (log input too small?)")
         .isEqualTo("RUNNING");
     long t1 = System.nanoTime();
     String savepoint = cluster.stopWithSavepoint(job, Duration.ofMinutes(3));
     assertThat(cluster.awaitTerminal(job, Duration.ofMinutes(2))).isEqualTo("FINISHED");
     figure("savepoint run: stop-with-savepoint until the job stopped", t1);
+    String logSavepoint = cluster.stopWithSavepoint(logJob, Duration.ofMinutes(3));
+    assertThat(cluster.awaitTerminal(logJob, Duration.ofMinutes(2))).isEqualTo("FINISHED");
     long pointsBefore =
         RunOutputs.influx(services, run).values().stream().mapToLong(a -> a.count()).sum();
     FIGURES.add(
@@ -289,8 +364,19 @@ class MetricsJobClusterITCase {
 
     long t2 = System.nanoTime();
     String resumed = submit(run, savepoint, topic);
+    String resumedLogs = submitLogs(run, logSavepoint);
     JsonNode restoredFrom = null;
     assertThat(cluster.awaitTerminal(resumed, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    assertThat(cluster.awaitTerminal(resumedLogs, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    assertThat(
+            cluster
+                .checkpoints(resumedLogs)
+                .path("latest")
+                .path("restored")
+                .path("is_savepoint")
+                .asBoolean())
+        .as("the log job restored from its savepoint")
+        .isTrue();
     restoredFrom = cluster.checkpoints(resumed).path("latest").path("restored");
     figure("savepoint run: resubmitted from the savepoint to FINISHED", t2);
     figure("savepoint run: total", t0);
@@ -302,6 +388,7 @@ class MetricsJobClusterITCase {
     checkAgainstInput(resumedOutputs, bad);
     assertSameAsReference(resumedOutputs);
     assertSameAlertsAsReference(alerting("savepoint", run));
+    assertSameLogsAsReference(logOutputs("savepoint", run));
   }
 
   @Test
@@ -310,7 +397,9 @@ class MetricsJobClusterITCase {
     String run = prefix + "_outage";
     long t0 = System.nanoTime();
     String job = submit(run, null, topic);
+    String logJob = submitLogs(run, null);
     awaitRunningWithCheckpoint(job, 1);
+    awaitRunningWithCheckpoint(logJob, 1);
     for (String service : List.of("postgres", "influxdb", "kafka")) {
       assertThat(cluster.state(job))
           .as("still running before the %s outage (input too small for this machine?)", service)
@@ -324,6 +413,7 @@ class MetricsJobClusterITCase {
       services.control("start", service);
       long up = System.nanoTime();
       long completedAtUp = cluster.checkpoints(job).path("counts").path("completed").asLong();
+      long logsCompletedAtUp = completed(logJob);
       // recovered: every task running and a checkpoint completed after the server came back
       cluster.await(
           job,
@@ -334,6 +424,8 @@ class MetricsJobClusterITCase {
                       && cluster.checkpoints(job).path("counts").path("completed").asLong()
                           > completedAtUp,
           Duration.ofMinutes(3));
+      awaitRecovered(
+          logJob, "log job: recovery after the " + service + " outage", -1, logsCompletedAtUp);
       FIGURES.add(
           String.format(
               "outage of %s: down %.1f s, job restarts meanwhile %d, running with a new checkpoint"
@@ -345,11 +437,14 @@ class MetricsJobClusterITCase {
     }
     assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
     figure("outage run: from submission to FINISHED", t0);
+    assertThat(cluster.awaitTerminal(logJob, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    FIGURES.add("outage run: log job restores from checkpoints " + restored(logJob));
 
     RunOutputs after = outputs("outage", run);
     checkAgainstInput(after, bad);
     assertSameAsReference(after);
     assertSameAlertsAsReference(alerting("outage", run));
+    assertSameLogsAsReference(logOutputs("outage", run));
   }
 
   /** The run's schema migrated and the rules seeded before the job starts (it reads them once). */
@@ -434,6 +529,137 @@ class MetricsJobClusterITCase {
     return cluster.checkpoints(job).path("counts").path("restored").asLong();
   }
 
+  private static long completed(String job) {
+    return cluster.checkpoints(job).path("counts").path("completed").asLong();
+  }
+
+  /**
+   * Waits until the job has FINISHED, or runs every task after more than {@code restoredBefore}
+   * restores and more than {@code completedBefore} completed checkpoints (-1: any).
+   */
+  private static void awaitRecovered(
+      String job, String what, long restoredBefore, long completedBefore) throws Exception {
+    cluster.await(
+        job,
+        what,
+        s ->
+            s.equals("FINISHED")
+                || restored(job) > restoredBefore
+                    && completed(job) > completedBefore
+                    && cluster.allTasksRunning(job),
+        Duration.ofMinutes(3));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The log job
+
+  private static String submitLogs(String run, String savepoint) throws Exception {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.logs-topic", logsTopic);
+    conf.put("kafka.logs-dlq-topic", run + ".logs.dlq");
+    conf.put("kafka.logs-group-id", run + "-logs");
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("kafka.transactional-id-prefix", run + "-logs");
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("logs.raw-format", LogsWorkload.RAW_FORMAT);
+    conf.put("event-time.max-out-of-orderness", "2h");
+    conf.put("event-time.idleness", "10m");
+    conf.put("job.checkpoint-interval", "1s");
+    conf.put("job.parallelism", "2");
+    List<String> args = new ArrayList<>();
+    conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+    return cluster.submit(
+        jar(),
+        LogAnomalyJob.class.getName(),
+        2,
+        savepoint,
+        args,
+        Map.of("VIGIL_PG_PASSWORD", services.pgPassword()));
+  }
+
+  private static LogRunOutputs logOutputs(String name, String run) throws Exception {
+    LogRunOutputs o = LogRunOutputs.read(name, run, services, run + ".logs.dlq", logsBad.size());
+    FIGURES.add(
+        String.format(
+            "%s run, logs: %d templates, %d error groups, %d feature windows, %d log anomalies,"
+                + " %d dead letters",
+            name,
+            o.templates().size(),
+            o.errorGroups().size(),
+            o.featureWindows().size(),
+            o.anomalies().size(),
+            o.deadLetters().size()));
+    return o;
+  }
+
+  /**
+   * What the log input alone dictates: a miner fed each service's lines gives the live templates
+   * and their counts, every minute of every service has its window with its line count, every error
+   * burst is found, and every malformed record is one dead letter.
+   */
+  private static void checkLogsAgainstInput(LogRunOutputs o) throws Exception {
+    assertThat(o.liveTemplateCounts())
+        .as(o.name() + ": live templates and their line counts")
+        .isEqualTo(logsExpected.templates());
+    assertThat(o.eventsPerMinute(logs.base()))
+        .as(o.name() + ": lines per feature window")
+        .isEqualTo(logsExpected.perMinute());
+    List<String> found = o.anomalyMinutes(logs.base());
+    for (String burst : logs.bursts()) {
+      String scope = burst.substring(0, burst.indexOf('@'));
+      int from = Integer.parseInt(burst.substring(burst.indexOf('@') + 1));
+      assertThat(found)
+          .as(o.name() + ": the error burst of " + burst)
+          .anyMatch(
+              f -> {
+                int m = Integer.parseInt(f.substring(f.indexOf('@') + 1));
+                return f.startsWith(scope + "@")
+                    && m >= from
+                    && m < from + LogsWorkload.BURST_MINUTES;
+              });
+    }
+    assertThat(o.errorGroups())
+        .as(o.name() + ": an error group for every burst")
+        .filteredOn(g -> g.contains(LogsWorkload.BURST_ERROR))
+        .hasSize(logs.bursts().size());
+    Set<String> wanted = new HashSet<>();
+    logsBad.forEach(b -> wanted.add(b.partition() + ":" + b.offset()));
+    assertThat(wanted).hasSize(logsBad.size());
+    assertThat(o.deadLetters().stream().map(d -> d.partition() + ":" + d.offset()).toList())
+        .as(o.name() + ": log dead letters")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(wanted);
+  }
+
+  private static void assertSameLogsAsReference(LogRunOutputs o) throws Exception {
+    checkLogsAgainstInput(o);
+    assertThat(o.templates())
+        .as(o.name() + " vs reference: log_templates")
+        .containsExactlyElementsOf(logsReference.templates());
+    assertThat(o.errorGroups())
+        .as(o.name() + " vs reference: error_groups")
+        .containsExactlyElementsOf(logsReference.errorGroups());
+    assertThat(o.featureWindows())
+        .as(o.name() + " vs reference: feature_windows")
+        .containsExactlyElementsOf(logsReference.featureWindows());
+    assertThat(o.anomalies())
+        .as(o.name() + " vs reference: log anomalies")
+        .containsExactlyElementsOf(logsReference.anomalies());
+    assertThat(o.deadLetters())
+        .as(o.name() + " vs reference: log dead letters")
+        .containsExactlyElementsOf(logsReference.deadLetters());
+  }
+
+  private static Path jar() {
+    Path jar = LocalServices.repositoryRoot().resolve("jobs/target/vigil-jobs.jar");
+    assertThat(Files.exists(jar)).as(jar + " (mvn package builds it)").isTrue();
+    return jar;
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private static String submit(String run, String savepoint, String input) throws Exception {
@@ -474,10 +700,8 @@ class MetricsJobClusterITCase {
     conf.put("job.parallelism", "2");
     List<String> args = new ArrayList<>();
     conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
-    Path jar = LocalServices.repositoryRoot().resolve("jobs/target/vigil-jobs.jar");
-    assertThat(Files.exists(jar)).as(jar + " (mvn package builds it)").isTrue();
     return cluster.submit(
-        jar,
+        jar(),
         MAIN,
         2,
         savepoint,

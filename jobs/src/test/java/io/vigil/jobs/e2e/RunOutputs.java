@@ -73,7 +73,8 @@ record RunOutputs(
         ResultSet rs =
             st.executeQuery(
                 "SELECT id::text, series, detected_at, value, score, severity, explanation::text,"
-                    + " model_id::text, explanation->>'component' FROM anomalies ORDER BY id")) {
+                    + " model_id::text, explanation->>'component' FROM anomalies"
+                    + " WHERE kind = 'metric' ORDER BY id")) {
       while (rs.next()) {
         double v = rs.getDouble(4);
         out.add(

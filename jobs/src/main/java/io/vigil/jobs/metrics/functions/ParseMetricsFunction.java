@@ -4,6 +4,7 @@ import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.db.JdbcDrivers;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -29,6 +30,8 @@ public final class ParseMetricsFunction extends ProcessFunction<RawRecord, Metri
 
   @Override
   public void open(OpenContext openContext) {
+    // every slot of the job runs a parse subtask: the hook reaches every TaskManager it runs on
+    JdbcDrivers.deregisterOnRelease(getRuntimeContext());
     var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
     parsed = group.counter("pointsParsed");
     rejected = group.counter("deadLetters");
