@@ -238,7 +238,9 @@ public final class EnsembleDetector implements SeriesDetector {
     String component = COMPONENTS[top];
     if (raw > hold) {
       out = TailScore.fromSurprise(raw);
-      hold = raw;
+      // A detection (beyond the calibration threshold) must be beaten by a margin: the next
+      // points of a ramp, each a little more surprising than the last, are the same incident.
+      hold = raw > p.tailThreshold() ? raw + p.suppressMargin() : raw;
     } else {
       out = TailScore.fromSurprise(raw) * p.suppressDamp();
       component = "suppressed";
@@ -398,7 +400,8 @@ public final class EnsembleDetector implements SeriesDetector {
       int burstWindow,
       double burstRateAlpha,
       double burstPhiAlpha,
-      double burstMaxPhi)
+      double burstMaxPhi,
+      double suppressMargin)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -434,7 +437,8 @@ public final class EnsembleDetector implements SeriesDetector {
           /* burstWindow */ 56,
           /* burstRateAlpha */ 0.0025,
           /* burstPhiAlpha */ 0.1,
-          /* burstMaxPhi */ 0.9);
+          /* burstMaxPhi */ 0.9,
+          /* suppressMargin */ 2.0);
     }
 
     public Params {
@@ -466,6 +470,7 @@ public final class EnsembleDetector implements SeriesDetector {
       check(burstRateAlpha > 0 && burstRateAlpha <= 1, "burstRateAlpha must be in (0, 1]");
       check(burstPhiAlpha >= 0 && burstPhiAlpha <= 1, "burstPhiAlpha must be in [0, 1]");
       check(burstMaxPhi >= 0 && burstMaxPhi < 1, "burstMaxPhi must be in [0, 1)");
+      check(suppressMargin >= 0, "suppressMargin must not be negative (nats)");
     }
 
     private static void check(boolean ok, String message) {

@@ -54,6 +54,42 @@ class EnsembleDetectorTest {
     assertThat(max(s, 500, 2500)).isLessThan(s[2500] / 2);
   }
 
+  private static int count(double[] s, int from, int to, double level) {
+    int c = 0;
+    for (int i = from; i < to; i++) {
+      c += s[i] >= level ? 1 : 0;
+    }
+    return c;
+  }
+
+  @Test
+  void aRampOfSlightlyWorseningPointsIsOneDetectionButAMuchWorsePointStillFires() {
+    EnsembleDetector.Factory noMargin =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults().with(java.util.Map.of("suppressMargin", "0")));
+    int ramps = 0;
+    int rampsWithoutMargin = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      double[] v = noise(3000, 100 + seed);
+      for (int i = 0; i < 6; i++) {
+        v[2500 + i] = 100 + 5 * (4.5 + 0.1 * i);
+      }
+      double[] s = run(factory.create(), v);
+      assertThat(s[2500]).isGreaterThan(0.3);
+      ramps += count(s, 2500, 2506, 0.3);
+      rampsWithoutMargin += count(run(noMargin.create(), v), 2500, 2506, 0.3);
+    }
+    assertThat(ramps).isEqualTo(5);
+    assertThat(rampsWithoutMargin).isGreaterThan(ramps);
+
+    double[] v = noise(3000, 7);
+    v[2500] = 100 + 5 * 4.5;
+    v[2502] = 100 + 5 * 9;
+    double[] s = run(factory.create(), v);
+    assertThat(s[2500]).isGreaterThan(0.3);
+    assertThat(s[2502]).isGreaterThan(s[2500]);
+  }
+
   @Test
   void warmupScoresZero() {
     double[] s = run(factory.create(), noise(200, 2));
