@@ -8,10 +8,10 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * Vigil's default detector: online components (level, seasonal residual, rate of change,
- * level-shift CUSUM, context novelty, bursts of extremes) each turned into a surprise {@code -ln p}
- * from its tail probability, self-calibrated against the surprises the same series usually
- * produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one incident
- * yields one detection.
+ * level-shift CUSUM, context novelty, bursts of extremes, records) each turned into a surprise
+ * {@code -ln p} from its tail probability, self-calibrated against the surprises the same series
+ * usually produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one
+ * incident yields one detection.
  *
  * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
  * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
