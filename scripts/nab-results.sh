@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds common, backtests the default ensemble over NAB, scores it with the reference scorer and
+# Builds common (compile only, never installs: ~/.m2 is shared), backtests the default ensemble over NAB, scores it with the reference scorer and
 # regenerates docs/nab-results.md.
 # usage: scripts/nab-results.sh [NAB_ROOT=/work/shared/bench/nab] [RESULTS_DIR=target/nab-results]
 #   NAB_ROOT holds data/<category>/<file>.csv, labels/combined_windows.json and nab_score.py.
@@ -10,8 +10,8 @@ NAB_ROOT="${1:-/work/shared/bench/nab}"
 RESULTS="${2:-target/nab-results}"
 NAME=vigil
 
-mvn -q -pl common install -DskipTests
-mvn -q -pl common dependency:build-classpath -Dmdep.includeScope=runtime \
+mvn -q -o -pl common compile
+mvn -q -o -pl common dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$PWD/common/target/runtime.classpath"
 CP="common/target/classes:$(cat common/target/runtime.classpath)"
 

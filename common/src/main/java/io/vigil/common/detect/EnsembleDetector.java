@@ -8,10 +8,10 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * Vigil's default detector: online components (level, seasonal residual, rate of change,
- * level-shift CUSUM, context novelty, bursts of extremes) each turned into a surprise {@code -ln p}
- * from its tail probability, self-calibrated against the surprises the same series usually
- * produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one incident
- * yields one detection.
+ * level-shift CUSUM, context novelty, bursts of extremes, records) each turned into a surprise
+ * {@code -ln p} from its tail probability, self-calibrated against the surprises the same series
+ * usually produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one
+ * incident yields one detection.
  *
  * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
  * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 3;
+  static final byte FORMAT = 4;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
@@ -32,13 +32,22 @@ public final class EnsembleDetector implements SeriesDetector {
    */
   static final byte FORMAT_2 = 2;
 
-  static final String[] COMPONENTS = {"level", "seasonal", "rate", "shift", "novelty", "burst"};
+  /**
+   * The state format before the record component and the per-component suppression margin: read,
+   * with the records starting at the next value and no margin held.
+   */
+  static final byte FORMAT_3 = 3;
+
+  static final String[] COMPONENTS = {
+    "level", "seasonal", "rate", "shift", "novelty", "burst", "record"
+  };
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
   private static final int RATE = 2;
   private static final int SHIFT = 3;
   private static final int NOVELTY = 4;
   private static final int BURST = 5;
+  private static final int RECORD = 6;
 
   /**
    * Novelty contexts: the last {@code CONTEXT} values, each quantized into {@code LEVELS} levels
@@ -58,6 +67,7 @@ public final class EnsembleDetector implements SeriesDetector {
   private static final double MIN_BURST_RATE = 1e-4;
 
   private static final double LN_COMPONENTS = Math.log(COMPONENTS.length);
+  private static final double LN_2 = Math.log(2.0);
 
   private final Params p;
   private final double holdDecay;
@@ -70,6 +80,8 @@ public final class EnsembleDetector implements SeriesDetector {
   private double cusumDown;
   private final TailCalibrator calibrator;
   private double hold;
+  private float holdMargin;
+  private byte holdTop;
   private float offset;
   private final long[] seen = new long[(CONTEXT_MASK + 1) / 64];
   private int context;
@@ -79,6 +91,9 @@ public final class EnsembleDetector implements SeriesDetector {
   private float burstLagCov;
   private float burstVar = 1f;
   private float burstPrevZ;
+  private double recordMax = Double.NEGATIVE_INFINITY;
+  private double recordMin = Double.POSITIVE_INFINITY;
+  private int recordCount;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -98,6 +113,7 @@ public final class EnsembleDetector implements SeriesDetector {
         season.learn(timestampMillis, value, value, p.seasonalParams());
       }
       prevValue = value;
+      record(value);
       return Score.warmingUp(value);
     }
     double sigma = level.sigma(p.minSigma(), p.relativeSigmaFloor());
@@ -126,6 +142,8 @@ public final class EnsembleDetector implements SeriesDetector {
 
     u[NOVELTY] = (p.componentMask() & (1 << NOVELTY)) == 0 ? 0.0 : novelty(zResidual, n);
     u[BURST] = (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(burstExtreme(zResidual, n), n);
+
+    u[RECORD] = (p.componentMask() & (1 << RECORD)) == 0 ? 0.0 : record(value);
 
     int top = 0;
     double best = 0.0;
@@ -232,13 +250,45 @@ public final class EnsembleDetector implements SeriesDetector {
     return Math.abs(e) > p.burstZ();
   }
 
+  /**
+   * Records: a value beyond every value seen so far. If the points were exchangeable, the chance
+   * that the {@code n}-th is the largest of all so far would be {@code 1/n} (and as much for the
+   * smallest), whatever their distribution, so a new record has surprise {@code ln(n / 2)}. It
+   * needs no model of the series, so it sees what the level and the season learn away: a slow drift
+   * to temperatures never reached before, a load that falls below anything seen. A value counts as
+   * a record only when it passes the old one by {@code recordMargin} of the range seen so far, so a
+   * series creeping along its maximum does not set a record at every point. The calibrator then
+   * learns how often a series sets records (a trending series sets them all the time).
+   */
+  private double record(double value) {
+    if (Double.isNaN(value)) {
+      return 0.0;
+    }
+    double u = 0.0;
+    double margin = p.recordMargin() * (recordMax - recordMin);
+    if (recordCount > 0 && (value > recordMax + margin || value < recordMin - margin)) {
+      u = Math.max(0.0, Math.log(recordCount + 1.0) - LN_2);
+    }
+    recordMax = Math.max(recordMax, value);
+    recordMin = Math.min(recordMin, value);
+    recordCount = recordCount == Integer.MAX_VALUE ? recordCount : recordCount + 1;
+    return u;
+  }
+
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
     hold *= holdDecay;
+    holdMargin *= holdDecay;
     double out;
     String component = COMPONENTS[top];
-    if (raw > hold) {
+    // A detection (beyond the calibration threshold) must be beaten by a margin by the component
+    // that made it: the next points of a ramp, each a little more surprising than the last, are
+    // the same incident; another component's evidence is news as soon as it beats the hold.
+    double bar = hold + (top == holdTop ? holdMargin : 0.0);
+    if (raw > bar) {
       out = TailScore.fromSurprise(raw);
       hold = raw;
+      holdMargin = raw > p.tailThreshold() ? (float) p.suppressMargin() : 0f;
+      holdTop = (byte) top;
     } else {
       out = TailScore.fromSurprise(raw) * p.suppressDamp();
       component = "suppressed";
@@ -312,6 +362,11 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeFloat(burstLagCov);
     out.writeFloat(burstVar);
     out.writeFloat(burstPrevZ);
+    out.writeDouble(recordMax);
+    out.writeDouble(recordMin);
+    out.writeInt(recordCount);
+    out.writeFloat(holdMargin);
+    out.writeByte(holdTop);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -327,7 +382,7 @@ public final class EnsembleDetector implements SeriesDetector {
 
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
+    if (format != FORMAT && format != FORMAT_3 && format != FORMAT_2 && format != FORMAT_1) {
       throw new IOException("unknown ensemble state format " + format);
     }
     EnsembleDetector d = new EnsembleDetector(p);
@@ -337,17 +392,25 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : COMPONENTS.length);
+    d.calibrator.readFrom(
+        in, format == FORMAT_1 ? BURST : format == FORMAT ? COMPONENTS.length : RECORD);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
     if (format != FORMAT_1) {
       d.burstBits = in.readLong();
       d.burstRate = in.readFloat();
     }
-    if (format == FORMAT) {
+    if (format == FORMAT_3 || format == FORMAT) {
       d.burstLagCov = in.readFloat();
       d.burstVar = in.readFloat();
       d.burstPrevZ = in.readFloat();
+    }
+    if (format == FORMAT) {
+      d.recordMax = in.readDouble();
+      d.recordMin = in.readDouble();
+      d.recordCount = in.readInt();
+      d.holdMargin = in.readFloat();
+      d.holdTop = in.readByte();
     }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
@@ -398,7 +461,9 @@ public final class EnsembleDetector implements SeriesDetector {
       int burstWindow,
       double burstRateAlpha,
       double burstPhiAlpha,
-      double burstMaxPhi)
+      double burstMaxPhi,
+      double suppressMargin,
+      double recordMargin)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -416,7 +481,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* maxSurprise */ 200.0,
           /* suppressHalfLife */ 100.0,
           /* suppressDamp */ 0.0,
-          /* componentMask */ 43,
+          /* componentMask */ 107,
           /* seasonal */ true,
           /* seasonalProfileAlpha */ 0.2,
           /* seasonalVarianceAlpha */ 0.005,
@@ -434,7 +499,9 @@ public final class EnsembleDetector implements SeriesDetector {
           /* burstWindow */ 56,
           /* burstRateAlpha */ 0.0025,
           /* burstPhiAlpha */ 0.1,
-          /* burstMaxPhi */ 0.9);
+          /* burstMaxPhi */ 0.9,
+          /* suppressMargin */ 2.0,
+          /* recordMargin */ 0.025);
     }
 
     public Params {
@@ -466,6 +533,8 @@ public final class EnsembleDetector implements SeriesDetector {
       check(burstRateAlpha > 0 && burstRateAlpha <= 1, "burstRateAlpha must be in (0, 1]");
       check(burstPhiAlpha >= 0 && burstPhiAlpha <= 1, "burstPhiAlpha must be in [0, 1]");
       check(burstMaxPhi >= 0 && burstMaxPhi < 1, "burstMaxPhi must be in [0, 1)");
+      check(suppressMargin >= 0, "suppressMargin must not be negative (nats)");
+      check(recordMargin >= 0, "recordMargin must not be negative (a share of the range)");
     }
 
     private static void check(boolean ok, String message) {

@@ -54,6 +54,51 @@ class EnsembleDetectorTest {
     assertThat(max(s, 500, 2500)).isLessThan(s[2500] / 2);
   }
 
+  /** The components named by the points of {@code [from, to)} scoring at least {@code level}. */
+  private static List<String> detections(
+      SeriesDetector d, double[] v, int from, int to, double level) {
+    List<String> c = new ArrayList<>();
+    for (int i = 0; i < v.length; i++) {
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      if (i >= from && i < to && sc.score() >= level) {
+        c.add(sc.component());
+      }
+    }
+    return c;
+  }
+
+  @Test
+  void aRampOfSlightlyWorseningPointsIsOneDetectionButAMuchWorsePointStillFires() {
+    // Six points, each 0.1 sigma further out than the one before (4.5 to 5 sigma): without the
+    // margin the CUSUM beats its own hold at every point once it fires; with it each component
+    // names the ramp at most once (the level at its first point, the CUSUM when the shift has
+    // lasted: another component's evidence is not held back by the margin).
+    EnsembleDetector.Factory noMargin =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults().with(java.util.Map.of("suppressMargin", "0")));
+    int ramps = 0;
+    int rampsWithoutMargin = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      double[] v = noise(3000, 100 + seed);
+      for (int i = 0; i < 6; i++) {
+        v[2500 + i] = 100 + 5 * (4.5 + 0.1 * i);
+      }
+      assertThat(run(factory.create(), v)[2500]).isGreaterThan(0.3);
+      List<String> with = detections(factory.create(), v, 2500, 2506, 0.3);
+      assertThat(with).doesNotHaveDuplicates();
+      ramps += with.size();
+      rampsWithoutMargin += detections(noMargin.create(), v, 2500, 2506, 0.3).size();
+    }
+    assertThat(rampsWithoutMargin).isGreaterThan(ramps);
+
+    double[] v = noise(3000, 7);
+    v[2500] = 100 + 5 * 4.5;
+    v[2502] = 100 + 5 * 9;
+    double[] s = run(factory.create(), v);
+    assertThat(s[2500]).isGreaterThan(0.3);
+    assertThat(s[2502]).isGreaterThan(s[2500]);
+  }
+
   @Test
   void warmupScoresZero() {
     double[] s = run(factory.create(), noise(200, 2));
@@ -102,14 +147,15 @@ class EnsembleDetectorTest {
     v[2600] += 70;
     EnsembleDetector.Factory old =
         new EnsembleDetector.Factory(
-            factory.params().with(java.util.Map.of("componentMask", "11")));
+            factory.params().with(java.util.Map.of("componentMask", "11", "suppressMargin", "0")));
     SeriesDetector original = old.create();
     for (int i = 0; i < 1500; i++) {
       original.update(T0 + i * MINUTE, v[i]);
     }
     ByteArrayOutputStream now = new ByteArrayOutputStream();
     original.writeTo(new DataOutputStream(now));
-    byte[] b = now.toByteArray();
+    byte[] four = now.toByteArray();
+    byte[] b = formatThree(four);
     int calibrator = 1 + 24 + 5 * 8;
     int burstSlot = calibrator + 5 * 8;
     int burst = burstSlot + 8 + 8 + 4;
@@ -120,6 +166,7 @@ class EnsembleDetectorTest {
     formatOne.write(b, burst + 24, b.length - burst - 24);
     byte[] one = formatOne.toByteArray();
     assertThat(one.length).isEqualTo(b.length - 32);
+    assertThat(b.length).isEqualTo(four.length - FORMAT_FOUR_ADDED);
 
     SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(one)));
     SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(one)));
@@ -130,7 +177,7 @@ class EnsembleDetectorTest {
       s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
     }
     assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(b.length);
+    assertThat(size(upgraded)).isEqualTo(four.length);
   }
 
   @Test
@@ -141,14 +188,20 @@ class EnsembleDetectorTest {
     double[] v = noise(3000, 13);
     v[2600] += 70;
     EnsembleDetector.Factory old =
-        new EnsembleDetector.Factory(factory.params().with(java.util.Map.of("burstPhiAlpha", "0")));
+        new EnsembleDetector.Factory(
+            factory
+                .params()
+                .with(
+                    java.util.Map.of(
+                        "burstPhiAlpha", "0", "componentMask", "43", "suppressMargin", "0")));
     SeriesDetector original = old.create();
     for (int i = 0; i < 1500; i++) {
       original.update(T0 + i * MINUTE, v[i]);
     }
     ByteArrayOutputStream now = new ByteArrayOutputStream();
     original.writeTo(new DataOutputStream(now));
-    byte[] b = now.toByteArray();
+    byte[] four = now.toByteArray();
+    byte[] b = formatThree(four);
     int estimate = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 4 + 8 + 4;
     ByteArrayOutputStream formatTwo = new ByteArrayOutputStream();
     formatTwo.write(EnsembleDetector.FORMAT_2);
@@ -165,7 +218,67 @@ class EnsembleDetectorTest {
       s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
     }
     assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(b.length);
+    assertThat(size(upgraded)).isEqualTo(four.length);
+  }
+
+  /**
+   * Format 4 added a seventh calibrator slot (the record component's, 8 bytes after the six others)
+   * and, after the burst residual's autocorrelation estimate, the records (largest and smallest
+   * value, their count) and the suppression margin with its component: 25 bytes.
+   */
+  private static final int FORMAT_FOUR_ADDED = 8 + 25;
+
+  /** The format-3 state of a format-4 state, byte for byte as format 3 wrote it. */
+  static byte[] formatThree(byte[] four) {
+    int slot7 = 1 + 24 + 5 * 8 + 6 * 8;
+    int records = slot7 + 8 + 8 + 4 + 8 + 4 + 12;
+    ByteArrayOutputStream three = new ByteArrayOutputStream();
+    three.write(EnsembleDetector.FORMAT_3);
+    three.write(four, 1, slot7 - 1);
+    three.write(four, slot7 + 8, records - slot7 - 8);
+    three.write(four, records + 25, four.length - records - 25);
+    return three.toByteArray();
+  }
+
+  @Test
+  void formatThreeStateFromBeforeTheRecordComponentIsRestored() throws IOException {
+    // A format-3 state restored by the format-3 configuration (no record component, no margin)
+    // scores exactly as the detector that wrote it; restored by the default one, the records start
+    // at the next value (their count at 0, so the first values after the restore are no records)
+    // and the detector still finds a spike.
+    double[] v = noise(3000, 14);
+    v[2600] += 70;
+    EnsembleDetector.Factory old =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "43", "suppressMargin", "0")));
+    SeriesDetector original = old.create();
+    for (int i = 0; i < 1500; i++) {
+      original.update(T0 + i * MINUTE, v[i]);
+    }
+    ByteArrayOutputStream now = new ByteArrayOutputStream();
+    original.writeTo(new DataOutputStream(now));
+    byte[] four = now.toByteArray();
+    byte[] three = formatThree(four);
+    assertThat(three.length).isEqualTo(four.length - FORMAT_FOUR_ADDED);
+
+    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(three)));
+    SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(three)));
+    double[] s = new double[v.length];
+    String[] component = new String[v.length];
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+      Score u = upgraded.update(T0 + i * MINUTE, v[i]);
+      s[i] = u.score();
+      component[i] = u.component();
+    }
+    for (int i = 1500; i < 1600; i++) {
+      // The first values after the restore are records of a fresh count (surprise at most
+      // ln(100 / 2), score 0.17), not of 1,500 points (ln(1500 / 2), 0.29).
+      assertThat(component[i].equals("record") ? s[i] : 0.0).as("point %d", i).isLessThan(0.2);
+    }
+    assertThat(s[2600]).isGreaterThan(0.5);
+    assertThat(size(upgraded)).isEqualTo(four.length);
   }
 
   /** AR(1) with coefficient {@code phi} around 1000 (phi 1: a random walk), unit innovations. */
@@ -198,10 +311,12 @@ class EnsembleDetectorTest {
     // A random walk or an AR(0.99) wanders away from the slow level for dozens of points at a
     // time: each excursion is a run of extremes of the level residual, which the burst count took
     // for a crowd (format 2: about 8-10 alarms per 17,000 points, nearly all burst, against 0.4-2
-    // without the component). Counted on the decorrelated residual they are not.
+    // without the component). Counted on the decorrelated residual they are not. Compared with
+    // the same configuration without the burst component (the record component, on in both,
+    // raises its own few alarms when such a series wanders to values never seen before).
     EnsembleDetector.Factory without =
         new EnsembleDetector.Factory(
-            factory.params().with(java.util.Map.of("componentMask", "11")));
+            factory.params().with(java.util.Map.of("componentMask", "75")));
     int burst = 0;
     int with = 0;
     int base = 0;
@@ -342,13 +457,15 @@ class EnsembleDetectorTest {
   void routineSpikesThatCrowdTogetherAreABurst() throws IOException {
     // A 6-sigma spike every 100 points is routine; from point 4000 the same spikes, up and down,
     // come every 3 points for 60 points: no spike is larger than usual and the mean does not move,
-    // only their density is new.
+    // only their density is new. The spikes go up and down to the same two values all along, so
+    // none of the crowd is a record either (a spike that happened to be the highest so far would
+    // be one: the record component's business, not this test's).
     double[] v = noise(4400, 11);
     for (int i = 100; i < 4000; i += 100) {
-      v[i] += 30;
+      v[i] = (i / 100) % 2 == 0 ? 130 : 70;
     }
     for (int i = 4000; i < 4060; i += 3) {
-      v[i] += (i / 3) % 2 == 0 ? 30 : -30;
+      v[i] = (i / 3) % 2 == 0 ? 130 : 70;
     }
     double[] s = new double[v.length];
     String[] component = new String[v.length];
@@ -372,6 +489,43 @@ class EnsembleDetectorTest {
         new EnsembleDetector.Factory(
             factory.params().with(java.util.Map.of("componentMask", "11")));
     assertThat(max(run(without.create(), v), 4000, 4100)).isLessThan(0.3);
+  }
+
+  @Test
+  void aSlowSwingToValuesNeverSeenBeforeIsARecord() throws IOException {
+    // A slow swing of +-20 (700 points a cycle, no calendar period) with unit noise; the level
+    // follows it, so its residual is ordinary. From point 4,200 one trough goes 12 lower, as
+    // slowly: no point is far from the one before or from the lagging level, but the values were
+    // never seen before.
+    double[] v = new double[5600];
+    Random r = new Random(21);
+    for (int i = 0; i < v.length; i++) {
+      double depth = i >= 4200 && i < 4900 ? 32 : 20;
+      double phase = Math.sin(2 * Math.PI * i / 700.0);
+      v[i] = 100 + (phase < 0 ? depth : 20) * phase + r.nextGaussian();
+    }
+    double[] s = new double[v.length];
+    String[] component = new String[v.length];
+    SeriesDetector d = factory.create();
+    for (int i = 0; i < v.length; i++) {
+      if (i == 3000) {
+        d = factory.restore(roundTrip(d));
+      }
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      s[i] = sc.score();
+      component[i] = sc.component();
+    }
+    int first = 4200;
+    while (first < 4900 && s[first] < 0.3) {
+      first++;
+    }
+    assertThat(first).isLessThan(4900);
+    assertThat(component[first]).isEqualTo("record");
+    assertThat(max(s, 1500, 4200)).isLessThan(0.3);
+    EnsembleDetector.Factory without =
+        new EnsembleDetector.Factory(
+            factory.params().with(java.util.Map.of("componentMask", "43")));
+    assertThat(max(run(without.create(), v), 4200, 4900)).isLessThan(0.3);
   }
 
   static DataInputStream roundTrip(SeriesDetector d) throws IOException {
