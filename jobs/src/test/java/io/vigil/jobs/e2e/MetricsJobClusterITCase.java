@@ -554,30 +554,18 @@ class MetricsJobClusterITCase {
   // The log job
 
   private static String submitLogs(String run, String savepoint) throws Exception {
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    Map<String, String> conf = sharedConf(run);
     conf.put("kafka.logs-topic", logsTopic);
     conf.put("kafka.logs-dlq-topic", run + ".logs.dlq");
     conf.put("kafka.logs-group-id", run + "-logs");
-    conf.put("kafka.starting-offsets", "earliest");
-    conf.put("kafka.bounded", "true");
     conf.put("kafka.transactional-id-prefix", run + "-logs");
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.migrate-on-start", "true");
     conf.put("logs.raw-format", LogsWorkload.RAW_FORMAT);
-    conf.put("event-time.max-out-of-orderness", "2h");
-    conf.put("event-time.idleness", "10m");
-    conf.put("job.checkpoint-interval", "1s");
-    conf.put("job.parallelism", "2");
-    List<String> args = new ArrayList<>();
-    conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     return cluster.submit(
         jar(),
         LogAnomalyJob.class.getName(),
         2,
         savepoint,
-        args,
+        args(conf),
         Map.of("VIGIL_PG_PASSWORD", services.pgPassword()));
   }
 
@@ -637,21 +625,44 @@ class MetricsJobClusterITCase {
 
   private static void assertSameLogsAsReference(LogRunOutputs o) throws Exception {
     checkLogsAgainstInput(o);
-    assertThat(o.templates())
-        .as(o.name() + " vs reference: log_templates")
-        .containsExactlyElementsOf(logsReference.templates());
-    assertThat(o.errorGroups())
-        .as(o.name() + " vs reference: error_groups")
-        .containsExactlyElementsOf(logsReference.errorGroups());
-    assertThat(o.featureWindows())
-        .as(o.name() + " vs reference: feature_windows")
-        .containsExactlyElementsOf(logsReference.featureWindows());
-    assertThat(o.anomalies())
-        .as(o.name() + " vs reference: log anomalies")
-        .containsExactlyElementsOf(logsReference.anomalies());
-    assertThat(o.deadLetters())
-        .as(o.name() + " vs reference: log dead letters")
-        .containsExactlyElementsOf(logsReference.deadLetters());
+    Map<String, List<List<?>>> tables = new LinkedHashMap<>();
+    tables.put("log_templates", List.of(o.templates(), logsReference.templates()));
+    tables.put("error_groups", List.of(o.errorGroups(), logsReference.errorGroups()));
+    tables.put("feature_windows", List.of(o.featureWindows(), logsReference.featureWindows()));
+    tables.put("log anomalies", List.of(o.anomalies(), logsReference.anomalies()));
+    tables.put("log dead letters", List.of(o.deadLetters(), logsReference.deadLetters()));
+    tables.forEach(
+        (table, runAndReference) ->
+            assertThat(List.<Object>copyOf(runAndReference.get(0)))
+                .as(o.name() + " vs reference: " + table)
+                .containsExactlyElementsOf(List.<Object>copyOf(runAndReference.get(1))));
+  }
+
+  /**
+   * What both jobs of a run share: the servers, the run's schema, bounded input from the start,
+   * event time and checkpoints. One partition per source subtask; within a partition the input is
+   * less than an hour out of order, and a restart must not make a partition look idle (points of an
+   * idle partition can turn late).
+   */
+  private static Map<String, String> sharedConf(String run) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("event-time.max-out-of-orderness", "2h");
+    conf.put("event-time.idleness", "10m");
+    conf.put("job.checkpoint-interval", "1s");
+    conf.put("job.parallelism", "2");
+    return conf;
+  }
+
+  private static List<String> args(Map<String, String> conf) {
+    List<String> args = new ArrayList<>();
+    conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+    return args;
   }
 
   private static Path jar() {
@@ -663,7 +674,6 @@ class MetricsJobClusterITCase {
   // ------------------------------------------------------------------------------------------
 
   private static String submit(String run, String savepoint, String input) throws Exception {
-    Map<String, String> conf = new LinkedHashMap<>();
     if (savepoint == null) {
       seedRules(run); // a resumed job keeps the rules it read (broadcast state in the savepoint)
     }
@@ -673,39 +683,25 @@ class MetricsJobClusterITCase {
         "channels:\n  - {name: hook, type: webhook, url: \""
             + http.url("/ok/" + run)
             + "\", secret_env: VIGIL_E2E_WEBHOOK_SECRET}\n");
+    Map<String, String> conf = sharedConf(run);
     conf.put("alerting.channels-file", channels.toString());
     conf.put("kafka.alerts-topic", run + ".alerts");
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
     conf.put("kafka.metrics-topic", input);
     conf.put("input.tenants", "tenant-0,tenant-1,tenant-2,tenant-3,tenant-4");
     conf.put("kafka.metrics-dlq-topic", run + ".dlq");
     conf.put("kafka.group-id", run);
-    conf.put("kafka.starting-offsets", "earliest");
-    conf.put("kafka.bounded", "true");
     // no feedback input: its bounded, empty source would finish at once, and the kill schedule
     // waits until every task of the job runs
     conf.put("kafka.feedback-topic", "");
     conf.put("kafka.transactional-id-prefix", run);
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.migrate-on-start", "true");
     conf.put("influxdb.url", services.influxUrl());
     conf.put("influxdb.database", run);
-    // One partition per source subtask; within a partition points are at most CHUNK minutes out
-    // of order (arrays of CHUNK points per series, series after series).
-    conf.put("event-time.max-out-of-orderness", "2h");
-    // A restart must not make a partition look idle (points of an idle partition can turn late).
-    conf.put("event-time.idleness", "10m");
-    conf.put("job.checkpoint-interval", "1s");
-    conf.put("job.parallelism", "2");
-    List<String> args = new ArrayList<>();
-    conf.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     return cluster.submit(
         jar(),
         MAIN,
         2,
         savepoint,
-        args,
+        args(conf),
         Map.of(
             "VIGIL_PG_PASSWORD",
             services.pgPassword(),
