@@ -492,7 +492,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* clip */ 4.0,
           /* cusumK */ 0.4,
           /* tailThreshold */ 7.0,
-          /* calibrationAlpha */ 0.002,
+          /* calibrationAlpha */ 0.0016,
           /* excessAlpha */ 0.1,
           /* excessGrowth */ 4.0,
           /* maxSurprise */ 200.0,

@@ -87,7 +87,13 @@ public final class SyntheticFalseAlarms {
       }
       System.out.printf(
           "%-13s %11.1f %15.1f %13.1f   %s%n",
-          kind, all / seeds, burst / seeds, high / seeds, byComponent);
+          kind,
+          all / seeds,
+          burst / seeds,
+          high / seeds,
+          byComponent.entrySet().stream()
+              .map(e -> e.getKey() + " " + String.format("%.1f", e.getValue()))
+              .collect(java.util.stream.Collectors.joining(", ")));
     }
   }
 
