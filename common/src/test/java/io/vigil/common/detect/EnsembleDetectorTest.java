@@ -284,7 +284,9 @@ class EnsembleDetectorTest {
   @Test
   void formatFourStateWhoseRecordCountRanFromTheStartIsRestored() throws IOException {
     // Format 4 has the layout of format 5; only the record count meant points since the first
-    // value. Restored, the state gives the scores of the detector that wrote it and finds a spike.
+    // value, and it is read as it is (the next record restarts it). Every field is read: the
+    // restored detector continues exactly as a format-5 detector with that state, and finds a
+    // spike.
     double[] v = noise(3000, 15);
     v[2600] += 70;
     SeriesDetector original = factory.create();
