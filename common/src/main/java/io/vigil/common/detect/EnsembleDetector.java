@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 4;
+  static final byte FORMAT = 5;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
@@ -37,6 +37,12 @@ public final class EnsembleDetector implements SeriesDetector {
    * with the records starting at the next value and no margin held.
    */
   static final byte FORMAT_3 = 3;
+
+  /**
+   * The state format whose record count ran from the first value, not from the last record: same
+   * layout, read as it is (the count only restarts at the next record).
+   */
+  static final byte FORMAT_4 = 4;
 
   static final String[] COMPONENTS = {
     "level", "seasonal", "rate", "shift", "novelty", "burst", "record"
@@ -257,8 +263,14 @@ public final class EnsembleDetector implements SeriesDetector {
    * needs no model of the series, so it sees what the level and the season learn away: a slow drift
    * to temperatures never reached before, a load that falls below anything seen. A value counts as
    * a record only when it passes the old one by {@code recordMargin} of the range seen so far, so a
-   * series creeping along its maximum does not set a record at every point. The calibrator then
-   * learns how often a series sets records (a trending series sets them all the time).
+   * series creeping along its maximum does not set a record at every point.
+   *
+   * <p>{@code n} is the number of points since the last record (since format 5; before, since the
+   * first value): a trending series (a counter, a growing load) keeps setting records, each a few
+   * hundred points after the one before, and they are no news, while a series that stayed inside
+   * its range for thousands of points still has the full {@code ln(n / 2)} when it leaves it. The
+   * per-point calibration cannot learn this by itself: records are rare events whose surprise grows
+   * with {@code n}, so each one of a trend would still stand out.
    */
   private double record(double value) {
     if (Double.isNaN(value)) {
@@ -268,6 +280,7 @@ public final class EnsembleDetector implements SeriesDetector {
     double margin = p.recordMargin() * (recordMax - recordMin);
     if (recordCount > 0 && (value > recordMax + margin || value < recordMin - margin)) {
       u = Math.max(0.0, Math.log(recordCount + 1.0) - LN_2);
+      recordCount = 0;
     }
     recordMax = Math.max(recordMax, value);
     recordMin = Math.min(recordMin, value);
@@ -382,7 +395,11 @@ public final class EnsembleDetector implements SeriesDetector {
 
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT && format != FORMAT_3 && format != FORMAT_2 && format != FORMAT_1) {
+    if (format != FORMAT
+        && format != FORMAT_4
+        && format != FORMAT_3
+        && format != FORMAT_2
+        && format != FORMAT_1) {
       throw new IOException("unknown ensemble state format " + format);
     }
     EnsembleDetector d = new EnsembleDetector(p);
@@ -392,20 +409,20 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    d.calibrator.readFrom(
-        in, format == FORMAT_1 ? BURST : format == FORMAT ? COMPONENTS.length : RECORD);
+    boolean records = format == FORMAT || format == FORMAT_4;
+    d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : records ? COMPONENTS.length : RECORD);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
     if (format != FORMAT_1) {
       d.burstBits = in.readLong();
       d.burstRate = in.readFloat();
     }
-    if (format == FORMAT_3 || format == FORMAT) {
+    if (format == FORMAT_3 || records) {
       d.burstLagCov = in.readFloat();
       d.burstVar = in.readFloat();
       d.burstPrevZ = in.readFloat();
     }
-    if (format == FORMAT) {
+    if (records) {
       d.recordMax = in.readDouble();
       d.recordMin = in.readDouble();
       d.recordCount = in.readInt();
@@ -475,7 +492,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* clip */ 4.0,
           /* cusumK */ 0.4,
           /* tailThreshold */ 7.0,
-          /* calibrationAlpha */ 0.002,
+          /* calibrationAlpha */ 0.0016,
           /* excessAlpha */ 0.1,
           /* excessGrowth */ 4.0,
           /* maxSurprise */ 200.0,

@@ -281,6 +281,52 @@ class EnsembleDetectorTest {
     assertThat(size(upgraded)).isEqualTo(four.length);
   }
 
+  @Test
+  void formatFourStateWhoseRecordCountRanFromTheStartIsRestored() throws IOException {
+    // Format 4 has the layout of format 5; only the record count meant points since the first
+    // value, and it is read as it is (the next record restarts it). Every field is read: the
+    // restored detector continues exactly as a format-5 detector with that state, and finds a
+    // spike.
+    double[] v = noise(3000, 15);
+    v[2600] += 70;
+    SeriesDetector original = factory.create();
+    for (int i = 0; i < 1500; i++) {
+      original.update(T0 + i * MINUTE, v[i]);
+    }
+    byte[] five = bytes(original);
+    byte[] four = five.clone();
+    four[0] = EnsembleDetector.FORMAT_4;
+    SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(four)));
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+    }
+    assertThat(bytes(restored)).isEqualTo(bytes(original));
+    assertThat(max(run(factory.create(), v), 2600, 2601)).isGreaterThan(0.5);
+  }
+
+  @Test
+  void aSteadyTrendSetsRecordsAllTheTimeSoTheyAreNoNews() {
+    // A linear trend (+1 sigma every 100 points) and a slow exponential growth (doubling every
+    // 5,000 points, 2% noise): both pass their old maximum again and again. Counted from the first
+    // value, each record of the trend had the surprise of a record after thousands of points
+    // (format 4: 3 and 15 record alarms per 17,000 points, mean of 5 seeds, 51 on these six
+    // series); counted from the last record, at most one in two series.
+    int records = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      Random r = new Random(seed);
+      double[] trend = new double[20_000];
+      double[] growth = new double[20_000];
+      for (int i = 0; i < trend.length; i++) {
+        trend[i] = 100 + 0.05 * i + 5 * r.nextGaussian();
+        growth[i] = 100 * Math.exp(i * Math.log(2) / 5000 + 0.02 * r.nextGaussian());
+      }
+      records += alarms(factory.create(), trend, 3000, "record");
+      records += alarms(factory.create(), growth, 3000, "record");
+    }
+    assertThat(records).isLessThanOrEqualTo(3);
+  }
+
   /** AR(1) with coefficient {@code phi} around 1000 (phi 1: a random walk), unit innovations. */
   private static double[] ar(int n, double phi, long seed) {
     Random r = new Random(seed);
@@ -532,6 +578,12 @@ class EnsembleDetectorTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     d.writeTo(new DataOutputStream(bytes));
     return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+  }
+
+  static byte[] bytes(SeriesDetector d) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    d.writeTo(new DataOutputStream(out));
+    return out.toByteArray();
   }
 
   static int size(SeriesDetector d) throws IOException {

@@ -19,7 +19,16 @@ import java.util.Random;
  */
 public final class SyntheticFalseAlarms {
   private static final String[] KINDS = {
-    "gaussian", "student-t3", "lognormal", "poisson2", "ar0.9", "ar0.99", "random-walk"
+    "gaussian",
+    "student-t3",
+    "lognormal",
+    "poisson2",
+    "ar0.9",
+    "ar0.99",
+    "random-walk",
+    "trend",
+    "counter",
+    "growth"
   };
 
   private SyntheticFalseAlarms() {}
@@ -38,6 +47,7 @@ public final class SyntheticFalseAlarms {
       double all = 0;
       double burst = 0;
       double high = 0;
+      Map<String, Double> byComponent = new java.util.TreeMap<>();
       for (int seed = 1; seed <= seeds; seed++) {
         Random r = new Random(seed * 1000L + kind.hashCode());
         SeriesDetector d = f.create();
@@ -55,30 +65,46 @@ public final class SyntheticFalseAlarms {
               v = 100 + 5 * r.nextGaussian() / Math.sqrt(c / 3);
             }
             case "lognormal" -> v = Math.exp(r.nextGaussian());
-            case "poisson2" -> {
-              double limit = Math.exp(-2);
-              double prod = 1;
-              int k = 0;
-              do {
-                k++;
-                prod *= r.nextDouble();
-              } while (prod > limit);
-              v = k - 1;
-            }
+            case "poisson2" -> v = poisson(r, 2.0);
             case "ar0.9" -> v = 100 + (x = 0.9 * x + r.nextGaussian());
             case "ar0.99" -> v = 100 + (x = 0.99 * x + r.nextGaussian());
+              // A steady trend with noise: +1 sigma every 100 points.
+            case "trend" -> v = 100 + 0.05 * i + 5 * r.nextGaussian();
+              // A monotone counter (requests served so far): Poisson(2) increments.
+            case "counter" -> v = x += poisson(r, 2.0);
+              // Slow exponential growth with 2% multiplicative noise: doubles every 5,000 points.
+            case "growth" -> v = 100 * Math.exp(i * Math.log(2) / 5000 + 0.02 * r.nextGaussian());
             default -> v = 1000 + (x = x + r.nextGaussian());
           }
           Score s = d.update(1_700_000_000_000L + i * 60_000L, v);
           if (i >= 3000 && s.score() >= 0.3) {
             all++;
             burst += "burst".equals(s.component()) ? 1 : 0;
+            byComponent.merge(s.component(), 1.0 / seeds, Double::sum);
           }
           high += i >= 3000 && s.score() >= 0.35 ? 1 : 0;
         }
       }
       System.out.printf(
-          "%-13s %11.1f %15.1f %13.1f%n", kind, all / seeds, burst / seeds, high / seeds);
+          "%-13s %11.1f %15.1f %13.1f   %s%n",
+          kind,
+          all / seeds,
+          burst / seeds,
+          high / seeds,
+          byComponent.entrySet().stream()
+              .map(e -> e.getKey() + " " + String.format("%.1f", e.getValue()))
+              .collect(java.util.stream.Collectors.joining(", ")));
     }
+  }
+
+  private static int poisson(Random r, double mean) {
+    double limit = Math.exp(-mean);
+    double prod = 1;
+    int k = 0;
+    do {
+      k++;
+      prod *= r.nextDouble();
+    } while (prod > limit);
+    return k - 1;
   }
 }
