@@ -40,8 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * End to end: the shaded job jar submitted with Flink's CLI to a standalone cluster (one
  * JobManager, two TaskManagers, separate JVMs, RocksDB, checkpoints on local disk) against the real
- * Kafka, PostgreSQL and InfluxDB. One million points go in once to a clean topic and once, with
- * 100,000 malformed records mixed in, to the hostile topic the other runs read; a failure-free run
+ * Kafka, PostgreSQL and InfluxDB. 1,000,800 points go in once to a clean topic and once, with
+ * 100,200 malformed records mixed in, to the hostile topic the other runs read; a failure-free run
  * gives the reference; a run whose TaskManagers are SIGKILLed three times, a run stopped with a
  * savepoint and resumed, and a run through 60 s outages of PostgreSQL and InfluxDB and a Kafka
  * broker restart must write exactly the same anomaly rows, InfluxDB points and dead letters. The
@@ -53,7 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsJobClusterITCase {
-  private static final int SERIES = Integer.getInteger("vigil.e2e.series", 2000);
+  private static final int SERIES = Integer.getInteger("vigil.e2e.series", 2004);
   private static final int POINTS = Integer.getInteger("vigil.e2e.points", 500);
   private static final int CHUNK = 50;
   private static final int BAD_PER_MESSAGE = Integer.getInteger("vigil.e2e.bad-per-message", 5);
