@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 5;
+  static final byte FORMAT = 6;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
@@ -43,6 +43,12 @@ public final class EnsembleDetector implements SeriesDetector {
    * layout, read as it is (the count only restarts at the next record).
    */
   static final byte FORMAT_4 = 4;
+
+  /**
+   * The state format before the one-point refractory period: the layout of format 6 without the
+   * flag that the last point was a detection; read with the flag clear.
+   */
+  static final byte FORMAT_5 = 5;
 
   static final String[] COMPONENTS = {
     "level", "seasonal", "rate", "shift", "novelty", "burst", "record"
@@ -88,6 +94,7 @@ public final class EnsembleDetector implements SeriesDetector {
   private double hold;
   private float holdMargin;
   private byte holdTop;
+  private boolean lastDetected;
   private float offset;
   private final long[] seen = new long[(CONTEXT_MASK + 1) / 64];
   private int context;
@@ -297,10 +304,20 @@ public final class EnsembleDetector implements SeriesDetector {
     // that made it: the next points of a ramp, each a little more surprising than the last, are
     // the same incident; another component's evidence is news as soon as it beats the hold.
     double bar = hold + (top == holdTop ? holdMargin : 0.0);
-    if (raw > bar) {
+    // Refractory point: the point right after a detection is the same incident (a two-point spike
+    // whose second point is the worse one), unless it is refractoryEscape nats beyond the hold.
+    boolean refractory =
+        lastDetected && p.refractoryEscape() > 0 && raw < hold + p.refractoryEscape();
+    lastDetected = false;
+    if (raw > bar && refractory) {
+      hold = raw;
+      out = 0.0;
+      component = "suppressed";
+    } else if (raw > bar) {
       out = TailScore.fromSurprise(raw);
       hold = raw;
-      holdMargin = raw > p.tailThreshold() ? (float) p.suppressMargin() : 0f;
+      lastDetected = raw > p.tailThreshold();
+      holdMargin = lastDetected ? (float) p.suppressMargin() : 0f;
       holdTop = (byte) top;
     } else {
       out = TailScore.fromSurprise(raw) * p.suppressDamp();
@@ -380,6 +397,7 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeInt(recordCount);
     out.writeFloat(holdMargin);
     out.writeByte(holdTop);
+    out.writeBoolean(lastDetected);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -396,6 +414,7 @@ public final class EnsembleDetector implements SeriesDetector {
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
     if (format != FORMAT
+        && format != FORMAT_5
         && format != FORMAT_4
         && format != FORMAT_3
         && format != FORMAT_2
@@ -409,7 +428,7 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    boolean records = format == FORMAT || format == FORMAT_4;
+    boolean records = format == FORMAT || format == FORMAT_5 || format == FORMAT_4;
     d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : records ? COMPONENTS.length : RECORD);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
@@ -428,6 +447,9 @@ public final class EnsembleDetector implements SeriesDetector {
       d.recordCount = in.readInt();
       d.holdMargin = in.readFloat();
       d.holdTop = in.readByte();
+    }
+    if (format == FORMAT) {
+      d.lastDetected = in.readBoolean();
     }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
@@ -480,7 +502,8 @@ public final class EnsembleDetector implements SeriesDetector {
       double burstPhiAlpha,
       double burstMaxPhi,
       double suppressMargin,
-      double recordMargin)
+      double recordMargin,
+      double refractoryEscape)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -518,7 +541,8 @@ public final class EnsembleDetector implements SeriesDetector {
           /* burstPhiAlpha */ 0.1,
           /* burstMaxPhi */ 0.9,
           /* suppressMargin */ 2.0,
-          /* recordMargin */ 0.025);
+          /* recordMargin */ 0.025,
+          /* refractoryEscape */ 10.0);
     }
 
     public Params {
@@ -552,6 +576,7 @@ public final class EnsembleDetector implements SeriesDetector {
       check(burstMaxPhi >= 0 && burstMaxPhi < 1, "burstMaxPhi must be in [0, 1)");
       check(suppressMargin >= 0, "suppressMargin must not be negative (nats)");
       check(recordMargin >= 0, "recordMargin must not be negative (a share of the range)");
+      check(refractoryEscape >= 0, "refractoryEscape must not be negative (nats; 0 = off)");
     }
 
     private static void check(boolean ok, String message) {

@@ -100,6 +100,49 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void theWorsePointRightAfterADetectionIsTheSameIncidentUnlessItIsFarWorse() throws IOException {
+    // A two-point spike whose second point is the worse one (4 then 5.5 sigma, scores about 0.37
+    // and 0.53): the first point
+    // is the detection, the second is held back (without the refractory point it beats the hold
+    // and its margin and fires again, a second alarm for one incident). A second point far worse
+    // than the first (4 then 9 sigma, more than refractoryEscape nats beyond it) still fires.
+    EnsembleDetector.Factory off =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults().with(java.util.Map.of("refractoryEscape", "0")));
+    int pairs = 0;
+    int pairsWithout = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      double[] v = noise(3000, 200 + seed);
+      v[2500] = 100 + 5 * 4.0;
+      v[2501] = 100 + 5 * 5.5;
+      assertThat(run(factory.create(), v)[2500]).isGreaterThan(0.3);
+      pairs += detections(factory.create(), v, 2500, 2502, 0.3).size();
+      pairsWithout += detections(off.create(), v, 2500, 2502, 0.3).size();
+    }
+    assertThat(pairs).isEqualTo(5);
+    assertThat(pairsWithout).isEqualTo(10);
+
+    double[] v = noise(3000, 7);
+    v[2500] = 100 + 5 * 4.0;
+    v[2501] = 100 + 5 * 9;
+    double[] s = run(factory.create(), v);
+    assertThat(s[2500]).isGreaterThan(0.3);
+    assertThat(s[2501]).isGreaterThan(s[2500]);
+
+    // The flag is part of the state: a detector restored between the two points holds the second
+    // back as well.
+    double[] w = noise(3000, 201);
+    w[2500] = 100 + 5 * 4.0;
+    w[2501] = 100 + 5 * 5.5;
+    SeriesDetector d = factory.create();
+    for (int i = 0; i <= 2500; i++) {
+      d.update(T0 + i * MINUTE, w[i]);
+    }
+    SeriesDetector r = factory.restore(new DataInputStream(new ByteArrayInputStream(bytes(d))));
+    assertThat(r.update(T0 + 2501 * MINUTE, w[2501]).score()).isLessThan(0.3);
+  }
+
+  @Test
   void warmupScoresZero() {
     double[] s = run(factory.create(), noise(200, 2));
     assertThat(max(s, 0, factory.params().warmup())).isZero();
@@ -154,7 +197,8 @@ class EnsembleDetectorTest {
     }
     ByteArrayOutputStream now = new ByteArrayOutputStream();
     original.writeTo(new DataOutputStream(now));
-    byte[] four = now.toByteArray();
+    byte[] six = now.toByteArray();
+    byte[] four = formatFive(six);
     byte[] b = formatThree(four);
     int calibrator = 1 + 24 + 5 * 8;
     int burstSlot = calibrator + 5 * 8;
@@ -177,7 +221,7 @@ class EnsembleDetectorTest {
       s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
     }
     assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(four.length);
+    assertThat(size(upgraded)).isEqualTo(six.length);
   }
 
   @Test
@@ -200,7 +244,8 @@ class EnsembleDetectorTest {
     }
     ByteArrayOutputStream now = new ByteArrayOutputStream();
     original.writeTo(new DataOutputStream(now));
-    byte[] four = now.toByteArray();
+    byte[] six = now.toByteArray();
+    byte[] four = formatFive(six);
     byte[] b = formatThree(four);
     int estimate = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 4 + 8 + 4;
     ByteArrayOutputStream formatTwo = new ByteArrayOutputStream();
@@ -218,7 +263,7 @@ class EnsembleDetectorTest {
       s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
     }
     assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(four.length);
+    assertThat(size(upgraded)).isEqualTo(six.length);
   }
 
   /**
@@ -227,6 +272,20 @@ class EnsembleDetectorTest {
    * value, their count) and the suppression margin with its component: 25 bytes.
    */
   private static final int FORMAT_FOUR_ADDED = 8 + 25;
+
+  /**
+   * The format-5 state of a format-6 state (without novelty), byte for byte as format 5 wrote it:
+   * without the flag that the last point was a detection, the byte after the suppression margin's
+   * component. Formats 4 and 5 have the same layout.
+   */
+  static byte[] formatFive(byte[] six) {
+    int flag = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 8 + 4 + 8 + 4 + 12 + 25;
+    ByteArrayOutputStream five = new ByteArrayOutputStream();
+    five.write(EnsembleDetector.FORMAT_5);
+    five.write(six, 1, flag - 1);
+    five.write(six, flag + 1, six.length - flag - 1);
+    return five.toByteArray();
+  }
 
   /** The format-3 state of a format-4 state, byte for byte as format 3 wrote it. */
   static byte[] formatThree(byte[] four) {
@@ -257,7 +316,8 @@ class EnsembleDetectorTest {
     }
     ByteArrayOutputStream now = new ByteArrayOutputStream();
     original.writeTo(new DataOutputStream(now));
-    byte[] four = now.toByteArray();
+    byte[] six = now.toByteArray();
+    byte[] four = formatFive(six);
     byte[] three = formatThree(four);
     assertThat(three.length).isEqualTo(four.length - FORMAT_FOUR_ADDED);
 
@@ -278,30 +338,32 @@ class EnsembleDetectorTest {
       assertThat(component[i].equals("record") ? s[i] : 0.0).as("point %d", i).isLessThan(0.2);
     }
     assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(four.length);
+    assertThat(size(upgraded)).isEqualTo(six.length);
   }
 
   @Test
   void formatFourStateWhoseRecordCountRanFromTheStartIsRestored() throws IOException {
     // Format 4 has the layout of format 5; only the record count meant points since the first
-    // value, and it is read as it is (the next record restarts it). Every field is read: the
-    // restored detector continues exactly as a format-5 detector with that state, and finds a
-    // spike.
+    // value, and it is read as it is (the next record restarts it). Format 5 lacks the flag that
+    // the last point was a detection (format 6), read as clear. Every field is read: the restored
+    // detector continues exactly as a format-6 detector with that state, and finds a spike.
     double[] v = noise(3000, 15);
     v[2600] += 70;
-    SeriesDetector original = factory.create();
-    for (int i = 0; i < 1500; i++) {
-      original.update(T0 + i * MINUTE, v[i]);
+    for (byte format : new byte[] {EnsembleDetector.FORMAT_4, EnsembleDetector.FORMAT_5}) {
+      SeriesDetector original = factory.create();
+      for (int i = 0; i < 1500; i++) {
+        original.update(T0 + i * MINUTE, v[i]);
+      }
+      byte[] old = formatFive(bytes(original));
+      assertThat(old.length).isEqualTo(bytes(original).length - 1);
+      old[0] = format;
+      SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(old)));
+      for (int i = 1500; i < v.length; i++) {
+        Score a = original.update(T0 + i * MINUTE, v[i]);
+        assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+      }
+      assertThat(bytes(restored)).isEqualTo(bytes(original));
     }
-    byte[] five = bytes(original);
-    byte[] four = five.clone();
-    four[0] = EnsembleDetector.FORMAT_4;
-    SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(four)));
-    for (int i = 1500; i < v.length; i++) {
-      Score a = original.update(T0 + i * MINUTE, v[i]);
-      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
-    }
-    assertThat(bytes(restored)).isEqualTo(bytes(original));
     assertThat(max(run(factory.create(), v), 2600, 2601)).isGreaterThan(0.5);
   }
 
