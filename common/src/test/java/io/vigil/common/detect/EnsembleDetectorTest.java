@@ -575,28 +575,10 @@ class EnsembleDetectorTest {
     for (int i = 4000; i < 4060; i += 3) {
       v[i] = (i / 3) % 2 == 0 ? 130 : 70;
     }
-    double[] s = new double[v.length];
-    String[] component = new String[v.length];
-    SeriesDetector d = factory.create();
-    for (int i = 0; i < v.length; i++) {
-      if (i == 3000) {
-        d = factory.restore(roundTrip(d));
-      }
-      Score sc = d.update(T0 + i * MINUTE, v[i]);
-      s[i] = sc.score();
-      component[i] = sc.component();
-    }
-    int first = 4000;
-    while (first < 4060 && s[first] < 0.3) {
-      first++;
-    }
-    assertThat(first).isLessThan(4060);
-    assertThat(component[first]).isEqualTo("burst");
-    assertThat(max(s, 2500, 4000)).isLessThan(0.3);
-    EnsembleDetector.Factory without =
-        new EnsembleDetector.Factory(
-            factory.params().with(java.util.Map.of("componentMask", "11")));
-    assertThat(max(run(without.create(), v), 4000, 4100)).isLessThan(0.3);
+    Score[] sc = runRestoringAt(v, 3000);
+    assertThat(firstAlarmComponent(sc, 4000, 4060)).isEqualTo("burst");
+    assertThat(max(scores(sc), 2500, 4000)).isLessThan(0.3);
+    assertThat(max(run(withMask(11).create(), v), 4000, 4100)).isLessThan(0.3);
   }
 
   @Test
@@ -612,28 +594,46 @@ class EnsembleDetectorTest {
       double phase = Math.sin(2 * Math.PI * i / 700.0);
       v[i] = 100 + (phase < 0 ? depth : 20) * phase + r.nextGaussian();
     }
-    double[] s = new double[v.length];
-    String[] component = new String[v.length];
+    Score[] sc = runRestoringAt(v, 3000);
+    assertThat(firstAlarmComponent(sc, 4200, 4900)).isEqualTo("record");
+    assertThat(max(scores(sc), 1500, 4200)).isLessThan(0.3);
+    assertThat(max(run(withMask(43).create(), v), 4200, 4900)).isLessThan(0.3);
+  }
+
+  /** Scores v with a detector whose state is saved and restored before point {@code at}. */
+  private Score[] runRestoringAt(double[] v, int at) throws IOException {
+    Score[] out = new Score[v.length];
     SeriesDetector d = factory.create();
     for (int i = 0; i < v.length; i++) {
-      if (i == 3000) {
+      if (i == at) {
         d = factory.restore(roundTrip(d));
       }
-      Score sc = d.update(T0 + i * MINUTE, v[i]);
-      s[i] = sc.score();
-      component[i] = sc.component();
+      out[i] = d.update(T0 + i * MINUTE, v[i]);
     }
-    int first = 4200;
-    while (first < 4900 && s[first] < 0.3) {
-      first++;
+    return out;
+  }
+
+  /** The component of the first alarm (score >= 0.3) in [from, to); fails when there is none. */
+  private static String firstAlarmComponent(Score[] sc, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (sc[i].score() >= 0.3) {
+        return sc[i].component();
+      }
     }
-    assertThat(first).isLessThan(4900);
-    assertThat(component[first]).isEqualTo("record");
-    assertThat(max(s, 1500, 4200)).isLessThan(0.3);
-    EnsembleDetector.Factory without =
-        new EnsembleDetector.Factory(
-            factory.params().with(java.util.Map.of("componentMask", "43")));
-    assertThat(max(run(without.create(), v), 4200, 4900)).isLessThan(0.3);
+    throw new AssertionError("no alarm in [" + from + ", " + to + ")");
+  }
+
+  private static double[] scores(Score[] sc) {
+    double[] out = new double[sc.length];
+    for (int i = 0; i < sc.length; i++) {
+      out[i] = sc[i].score();
+    }
+    return out;
+  }
+
+  private EnsembleDetector.Factory withMask(int componentMask) {
+    return new EnsembleDetector.Factory(
+        factory.params().with(java.util.Map.of("componentMask", String.valueOf(componentMask))));
   }
 
   static DataInputStream roundTrip(SeriesDetector d) throws IOException {
