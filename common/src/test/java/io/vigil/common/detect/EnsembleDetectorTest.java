@@ -191,13 +191,8 @@ class EnsembleDetectorTest {
     EnsembleDetector.Factory old =
         new EnsembleDetector.Factory(
             factory.params().with(java.util.Map.of("componentMask", "11", "suppressMargin", "0")));
-    SeriesDetector original = old.create();
-    for (int i = 0; i < 1500; i++) {
-      original.update(T0 + i * MINUTE, v[i]);
-    }
-    ByteArrayOutputStream now = new ByteArrayOutputStream();
-    original.writeTo(new DataOutputStream(now));
-    byte[] six = now.toByteArray();
+    SeriesDetector original = warmedUp(old, v);
+    byte[] six = bytes(original);
     byte[] four = formatFive(six);
     byte[] b = formatThree(four);
     int calibrator = 1 + 24 + 5 * 8;
@@ -212,15 +207,9 @@ class EnsembleDetectorTest {
     assertThat(one.length).isEqualTo(b.length - 32);
     assertThat(b.length).isEqualTo(four.length - FORMAT_FOUR_ADDED);
 
-    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(one)));
     SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(one)));
-    double[] s = new double[v.length];
-    for (int i = 1500; i < v.length; i++) {
-      Score a = original.update(T0 + i * MINUTE, v[i]);
-      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
-      s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
-    }
-    assertThat(s[2600]).isGreaterThan(0.5);
+    Score[] sc = continueAfterRestores(old, original, one, upgraded, v);
+    assertThat(sc[2600].score()).isGreaterThan(0.5);
     assertThat(size(upgraded)).isEqualTo(six.length);
   }
 
@@ -238,13 +227,8 @@ class EnsembleDetectorTest {
                 .with(
                     java.util.Map.of(
                         "burstPhiAlpha", "0", "componentMask", "43", "suppressMargin", "0")));
-    SeriesDetector original = old.create();
-    for (int i = 0; i < 1500; i++) {
-      original.update(T0 + i * MINUTE, v[i]);
-    }
-    ByteArrayOutputStream now = new ByteArrayOutputStream();
-    original.writeTo(new DataOutputStream(now));
-    byte[] six = now.toByteArray();
+    SeriesDetector original = warmedUp(old, v);
+    byte[] six = bytes(original);
     byte[] four = formatFive(six);
     byte[] b = formatThree(four);
     int estimate = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 4 + 8 + 4;
@@ -254,16 +238,41 @@ class EnsembleDetectorTest {
     formatTwo.write(b, estimate + 12, b.length - estimate - 12);
     byte[] two = formatTwo.toByteArray();
 
-    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(two)));
     SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(two)));
-    double[] s = new double[v.length];
+    Score[] sc = continueAfterRestores(old, original, two, upgraded, v);
+    assertThat(sc[2600].score()).isGreaterThan(0.5);
+    assertThat(size(upgraded)).isEqualTo(six.length);
+  }
+
+  /** A detector of {@code f} fed the first 1,500 points of v. */
+  private static SeriesDetector warmedUp(EnsembleDetector.Factory f, double[] v) {
+    SeriesDetector d = f.create();
+    for (int i = 0; i < 1500; i++) {
+      d.update(T0 + i * MINUTE, v[i]);
+    }
+    return d;
+  }
+
+  /**
+   * Feeds the rest of v (from point 1,500) to {@code original}, to the old-format {@code state}
+   * restored by the configuration that wrote it, which must score exactly as {@code original}, and
+   * to {@code upgraded}; returns the upgraded detector's scores.
+   */
+  private static Score[] continueAfterRestores(
+      EnsembleDetector.Factory writer,
+      SeriesDetector original,
+      byte[] state,
+      SeriesDetector upgraded,
+      double[] v)
+      throws IOException {
+    SeriesDetector restored = writer.restore(new DataInputStream(new ByteArrayInputStream(state)));
+    Score[] out = new Score[v.length];
     for (int i = 1500; i < v.length; i++) {
       Score a = original.update(T0 + i * MINUTE, v[i]);
       assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
-      s[i] = upgraded.update(T0 + i * MINUTE, v[i]).score();
+      out[i] = upgraded.update(T0 + i * MINUTE, v[i]);
     }
-    assertThat(s[2600]).isGreaterThan(0.5);
-    assertThat(size(upgraded)).isEqualTo(six.length);
+    return out;
   }
 
   /**
@@ -310,34 +319,22 @@ class EnsembleDetectorTest {
     EnsembleDetector.Factory old =
         new EnsembleDetector.Factory(
             factory.params().with(java.util.Map.of("componentMask", "43", "suppressMargin", "0")));
-    SeriesDetector original = old.create();
-    for (int i = 0; i < 1500; i++) {
-      original.update(T0 + i * MINUTE, v[i]);
-    }
-    ByteArrayOutputStream now = new ByteArrayOutputStream();
-    original.writeTo(new DataOutputStream(now));
-    byte[] six = now.toByteArray();
+    SeriesDetector original = warmedUp(old, v);
+    byte[] six = bytes(original);
     byte[] four = formatFive(six);
     byte[] three = formatThree(four);
     assertThat(three.length).isEqualTo(four.length - FORMAT_FOUR_ADDED);
 
-    SeriesDetector restored = old.restore(new DataInputStream(new ByteArrayInputStream(three)));
     SeriesDetector upgraded = factory.restore(new DataInputStream(new ByteArrayInputStream(three)));
-    double[] s = new double[v.length];
-    String[] component = new String[v.length];
-    for (int i = 1500; i < v.length; i++) {
-      Score a = original.update(T0 + i * MINUTE, v[i]);
-      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
-      Score u = upgraded.update(T0 + i * MINUTE, v[i]);
-      s[i] = u.score();
-      component[i] = u.component();
-    }
+    Score[] sc = continueAfterRestores(old, original, three, upgraded, v);
     for (int i = 1500; i < 1600; i++) {
       // The first values after the restore are records of a fresh count (surprise at most
       // ln(100 / 2), score 0.17), not of 1,500 points (ln(1500 / 2), 0.29).
-      assertThat(component[i].equals("record") ? s[i] : 0.0).as("point %d", i).isLessThan(0.2);
+      assertThat(sc[i].component().equals("record") ? sc[i].score() : 0.0)
+          .as("point %d", i)
+          .isLessThan(0.2);
     }
-    assertThat(s[2600]).isGreaterThan(0.5);
+    assertThat(sc[2600].score()).isGreaterThan(0.5);
     assertThat(size(upgraded)).isEqualTo(six.length);
   }
 
@@ -350,10 +347,7 @@ class EnsembleDetectorTest {
     double[] v = noise(3000, 15);
     v[2600] += 70;
     for (byte format : new byte[] {EnsembleDetector.FORMAT_4, EnsembleDetector.FORMAT_5}) {
-      SeriesDetector original = factory.create();
-      for (int i = 0; i < 1500; i++) {
-        original.update(T0 + i * MINUTE, v[i]);
-      }
+      SeriesDetector original = warmedUp(factory, v);
       byte[] old = formatFive(bytes(original));
       assertThat(old.length).isEqualTo(bytes(original).length - 1);
       old[0] = format;
