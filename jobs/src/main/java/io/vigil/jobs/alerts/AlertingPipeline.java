@@ -193,7 +193,7 @@ public final class AlertingPipeline {
     var opts = config.notifyOptions();
     return AsyncDataStream.unorderedWait(
             requests,
-            new NotifyAsyncFunction(config.channels(), opts),
+            new NotifyAsyncFunction(config.channels(), opts, config.controlPollInterval()),
             opts.overallTimeout().toMillis(),
             TimeUnit.MILLISECONDS,
             config.notifyCapacity())

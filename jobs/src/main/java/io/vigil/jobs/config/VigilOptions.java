@@ -69,8 +69,9 @@ public final class VigilOptions {
           .defaultValue("")
           .withDescription(
               "YAML file of notification channels (webhook, slack, pagerduty, email); secrets by"
-                  + " environment variable name (secret_env, url_env). Empty: alerts are recorded"
-                  + " and published, not notified.");
+                  + " environment variable name (secret_env, url_env). Tenants' own channels come"
+                  + " from the notification_channels table, re-read while the job runs; a rule's"
+                  + " channel name is looked up there first.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()

@@ -162,6 +162,51 @@ class AlertingITCase {
     sql("UPDATE alert_rules SET active = false WHERE id = '" + mem + "'");
     awaitWebhook("mem high", "resolved", 2); // both open alerts resolve with their rule
 
+    // --- a tenant's own channels from notification_channels, added and changed at run time
+    insertChannel("acme", "team-hook", "{\"url\": \"" + http.url("/ok/db-acme") + "\"}");
+    insertChannel("other", "team-hook", "{\"url\": \"" + http.url("/ok/db-other") + "\"}");
+    insertChannel("acme", "broken", "{\"url_env\": \"VIGIL_IT_UNSET_VARIABLE\"}");
+    insertRule(
+        "acme",
+        "disk full",
+        "{\"metric\":\"disk\"}",
+        threshold("gt", 90),
+        0,
+        "[\"team-hook\",\"broken\"]");
+    awaitRulesLoaded();
+    sendPoint("web-1", "disk", maxTs + 100, 95);
+    advanceWatermark();
+    await("the acme team-hook row notified", () -> !http.requests("/ok/db-acme").isEmpty());
+    assertThat(http.requests("/ok/db-acme").get(0).body()).contains("disk full");
+    await(
+        "the unusable row reported",
+        () ->
+            CollectingSink.RESULTS.stream()
+                .anyMatch(
+                    r ->
+                        r.channel().equals("broken")
+                            && r.outcome().equals("invalid-channel")
+                            && r.detail().contains("VIGIL_IT_UNSET_VARIABLE")));
+    sql(
+        "UPDATE notification_channels SET config = '{\"url\": \""
+            + http.url("/ok/db-moved")
+            + "\"}' WHERE tenant = 'acme' AND name = 'team-hook'");
+    // the change is read within a poll interval; each new series fires once, until one goes there
+    for (int i = 2; http.requests("/ok/db-moved").isEmpty(); i++) {
+      assertThat(i).as("a notification to the changed URL within 100 new alerts").isLessThan(100);
+      int before = http.requests("/ok/db-acme").size();
+      sendPoint("web-" + i, "disk", maxTs + 100, 95);
+      advanceWatermark();
+      await(
+          "disk full for web-" + i,
+          () ->
+              http.requests("/ok/db-acme").size() > before
+                  || !http.requests("/ok/db-moved").isEmpty());
+    }
+    assertThat(http.requests("/ok/db-other"))
+        .as("another tenant's channel of the same name")
+        .isEmpty();
+
     // --- rules for the rest, loaded before the restore point and before their data
     String cpu =
         insertRule(
@@ -544,6 +589,17 @@ class AlertingITCase {
             + "', "
             + forSeconds
             + ", 1) RETURNING id");
+  }
+
+  private void insertChannel(String tenant, String name, String config) throws Exception {
+    sql(
+        "INSERT INTO notification_channels (tenant, name, type, config) VALUES ('"
+            + tenant
+            + "', '"
+            + name
+            + "', 'webhook', '"
+            + config
+            + "')");
   }
 
   private static String threshold(String op, double value) {

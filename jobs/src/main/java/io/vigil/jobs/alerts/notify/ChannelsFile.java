@@ -40,15 +40,7 @@ public final class ChannelsFile {
     for (JsonNode c : channels) {
       String name = c.path("name").asText("");
       try {
-        if (name.isEmpty()) {
-          throw new IllegalArgumentException("needs a name");
-        }
-        ChannelType type = ChannelType.valueOf(c.path("type").asText("").toUpperCase(Locale.ROOT));
-        String url = valueOrEnv(c, "url", env);
-        String secret = c.hasNonNull("secret_env") ? env(c.get("secret_env").asText(), env) : null;
-        List<String> to = new ArrayList<>();
-        c.path("to").forEach(t -> to.add(t.asText()));
-        out.add(new ChannelConfig(name, type, url, secret, text(c, "user"), text(c, "from"), to));
+        out.add(channel(c, env));
       } catch (IllegalArgumentException | NullPointerException e) {
         errors.add("channel '" + name + "': " + e.getMessage());
       }
@@ -59,6 +51,32 @@ public final class ChannelsFile {
               + String.join("\n  - ", errors));
     }
     return out;
+  }
+
+  /**
+   * One channel from its fields ({@code name}, {@code type}, {@code url} or {@code url_env}, {@code
+   * secret_env}, {@code user}, {@code from}, {@code to}), secrets resolved from {@code env}.
+   *
+   * @throws IllegalArgumentException saying what is wrong (never a secret's value)
+   */
+  static ChannelConfig channel(JsonNode c, Map<String, String> env) {
+    String name = c.path("name").asText("");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("needs a name");
+    }
+    String typeName = c.path("type").asText("");
+    ChannelType type;
+    try {
+      type = ChannelType.valueOf(typeName.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "type '" + typeName + "' is not one of webhook, slack, pagerduty, email");
+    }
+    String url = valueOrEnv(c, "url", env);
+    String secret = c.hasNonNull("secret_env") ? env(c.get("secret_env").asText(), env) : null;
+    List<String> to = new ArrayList<>();
+    c.path("to").forEach(t -> to.add(t.asText()));
+    return new ChannelConfig(name, type, url, secret, text(c, "user"), text(c, "from"), to);
   }
 
   private static String valueOrEnv(JsonNode c, String field, Map<String, String> env) {

@@ -1,6 +1,8 @@
 package io.vigil.jobs.alerts.notify;
 
 import io.vigil.common.alerts.AlertTransition;
+import io.vigil.jobs.db.Postgres;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -8,9 +10,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -20,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * Delivers notifications off the task thread. Each channel has its own small executor, so a slow or
  * failing endpoint only delays its own channel; retries back off exponentially without holding a
  * thread; every attempt is recorded; a key already delivered (before a restart) is skipped.
+ *
+ * <p>Channels come from two places: the channels file ({@code alerting.channels-file}, global,
+ * fixed for the job's life) and the tenants' rows in PostgreSQL ({@code notification_channels},
+ * re-read every {@code refreshInterval}, so a channel added or changed there is used without a
+ * restart). A rule's channel name is looked up as the rule tenant's row first, then in the file.
  */
 public class NotifyAsyncFunction
     extends RichAsyncFunction<NotificationRequest, NotificationResult> {
@@ -27,28 +36,111 @@ public class NotifyAsyncFunction
 
   private final Map<String, ChannelConfig> channels;
   private final NotifyOptions options;
-  private transient Map<String, Notifier> notifiers;
-  private transient Map<String, ExecutorService> executors;
+  private final Duration refreshInterval;
+  private transient Map<String, Channel> fileChannels;
+  private transient volatile Map<String, Channel> tenantChannels;
+  private transient volatile Map<String, String> invalidChannels;
+  private transient ScheduledExecutorService refresher;
+  private transient volatile long lastRefresh;
   private transient AttemptLog log;
   private transient Counter delivered;
   private transient Counter failed;
 
-  public NotifyAsyncFunction(Map<String, ChannelConfig> channels, NotifyOptions options) {
+  /** A channel ready to deliver: its settings, its notifier and its own executor. */
+  private record Channel(ChannelConfig config, Notifier notifier, ExecutorService executor) {}
+
+  /**
+   * @param channels the channels file's channels, by name
+   * @param refreshInterval how often {@code notification_channels} is re-read
+   */
+  public NotifyAsyncFunction(
+      Map<String, ChannelConfig> channels, NotifyOptions options, Duration refreshInterval) {
     this.channels = Map.copyOf(channels);
     this.options = options;
+    this.refreshInterval = refreshInterval;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    notifiers = new HashMap<>();
-    executors = new HashMap<>();
+    fileChannels = new HashMap<>();
     for (ChannelConfig c : channels.values()) {
-      notifiers.put(c.name(), create(c, options.requestTimeout()));
-      executors.put(c.name(), Executors.newFixedThreadPool(options.threadsPerChannel(), daemon(c)));
+      fileChannels.put(c.name(), channel(c));
     }
+    tenantChannels = Map.of();
+    invalidChannels = Map.of();
     log = new AttemptLog(options.pgUrl(), options.pgUser(), options.pgPassword());
-    delivered = getRuntimeContext().getMetricGroup().counter("notificationsDelivered");
-    failed = getRuntimeContext().getMetricGroup().counter("notificationsFailed");
+    var metrics = getRuntimeContext().getMetricGroup();
+    delivered = metrics.counter("notificationsDelivered");
+    failed = metrics.counter("notificationsFailed");
+    metrics.gauge("tenantChannels", (Gauge<Integer>) () -> tenantChannels.size());
+    metrics.gauge("invalidTenantChannels", (Gauge<Integer>) () -> invalidChannels.size());
+    refreshTenantChannels(); // before the first request, so the first alerts find their channel
+    refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vigil-notify-channels");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = Math.max(refreshInterval.toMillis(), 100);
+    refresher.scheduleWithFixedDelay(
+        this::refreshTenantChannels, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private Channel channel(ChannelConfig c) {
+    return new Channel(
+        c,
+        create(c, options.requestTimeout()),
+        Executors.newFixedThreadPool(options.threadsPerChannel(), daemon(c)));
+  }
+
+  /**
+   * Re-reads {@code notification_channels}. Unchanged channels keep their notifier and executor; a
+   * changed or removed one is retired once its queued deliveries ran. If PostgreSQL can't be read,
+   * the channels read before stay in use.
+   */
+  synchronized void refreshTenantChannels() {
+    lastRefresh = System.nanoTime();
+    ChannelsTable.Loaded loaded;
+    try (Connection c = Postgres.connect(options.pgUrl(), options.pgUser(), options.pgPassword())) {
+      loaded = ChannelsTable.load(c, System.getenv());
+    } catch (Exception e) {
+      LOG.warn(
+          "can't read notification_channels, keeping the {} channel(s) read before: {}",
+          tenantChannels.size(),
+          e.toString());
+      return;
+    }
+    Map<String, Channel> before = tenantChannels;
+    Map<String, Channel> next = new HashMap<>();
+    loaded
+        .channels()
+        .forEach(
+            (key, config) -> {
+              Channel old = before.get(key);
+              next.put(key, old != null && old.config().equals(config) ? old : channel(config));
+            });
+    tenantChannels = Map.copyOf(next);
+    before.forEach(
+        (key, old) -> {
+          if (next.get(key) != old) {
+            retire(old);
+          }
+        });
+    if (!next.keySet().equals(before.keySet())) {
+      LOG.info("notification channels from PostgreSQL: {}", new java.util.TreeSet<>(next.keySet()));
+    }
+    if (!loaded.invalid().equals(invalidChannels)) {
+      loaded
+          .invalid()
+          .forEach((key, why) -> LOG.warn("notification channel {} is not usable: {}", key, why));
+    }
+    invalidChannels = loaded.invalid();
+  }
+
+  private static void retire(Channel c) {
+    c.executor().execute(c.notifier()::close);
+    c.executor().shutdown();
   }
 
   static Notifier create(ChannelConfig c, Duration timeout) {
@@ -70,14 +162,48 @@ public class NotifyAsyncFunction
 
   @Override
   public void asyncInvoke(NotificationRequest req, ResultFuture<NotificationResult> result) {
-    ExecutorService ex = executors.get(req.channel());
-    if (ex == null) {
-      result.complete(List.of(outcome(req, "unknown-channel", 0, "no channel " + req.channel())));
+    String key = ChannelsTable.key(req.alert().labels().get("tenant"), req.channel());
+    Channel ch = lookup(key, req.channel());
+    if (ch != null) {
+      send(req, ch, result);
       return;
     }
+    // A channel created just before the rule that names it: read the table again before giving
+    // up (at most once a second, off the task thread).
+    CompletableFuture.runAsync(this::refreshIfStale, refresher)
+        .whenComplete(
+            (x, err) -> {
+              Channel again = lookup(key, req.channel());
+              if (again != null) {
+                send(req, again, result);
+                return;
+              }
+              String why = invalidChannels.get(key);
+              failed.inc();
+              result.complete(
+                  List.of(
+                      why == null
+                          ? outcome(req, "unknown-channel", 0, "no channel " + req.channel())
+                          : outcome(req, "invalid-channel", 0, why)));
+            });
+  }
+
+  private Channel lookup(String key, String name) {
+    Channel ch = tenantChannels.get(key);
+    return ch != null ? ch : fileChannels.get(name);
+  }
+
+  private void refreshIfStale() {
+    if (System.nanoTime() - lastRefresh > TimeUnit.SECONDS.toNanos(1)) {
+      refreshTenantChannels();
+    }
+  }
+
+  private void send(NotificationRequest req, Channel c, ResultFuture<NotificationResult> result) {
+    ExecutorService ex = c.executor();
     CompletableFuture.supplyAsync(
             () -> log.delivered(req.alert().idempotencyKey(), req.channel()), ex)
-        .thenCompose(done -> done ? skip(req) : attempt(req, 1, ex))
+        .thenCompose(done -> done ? skip(req) : attempt(req, c, 1))
         .whenComplete(
             (r, err) ->
                 result.complete(
@@ -89,9 +215,9 @@ public class NotifyAsyncFunction
     return CompletableFuture.completedFuture(outcome(req, "duplicate", 0, "already delivered"));
   }
 
-  private CompletableFuture<NotificationResult> attempt(
-      NotificationRequest req, int n, ExecutorService ex) {
-    return CompletableFuture.supplyAsync(() -> deliver(req, n), ex)
+  private CompletableFuture<NotificationResult> attempt(NotificationRequest req, Channel c, int n) {
+    ExecutorService ex = c.executor();
+    return CompletableFuture.supplyAsync(() -> deliver(req, c, n), ex)
         .thenCompose(
             d -> {
               if (d.ok()) {
@@ -110,15 +236,15 @@ public class NotifyAsyncFunction
               long backoff = options.backoff().toMillis() * (1L << Math.min(n - 1, 10));
               var later = CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, ex);
               return CompletableFuture.supplyAsync(() -> null, later)
-                  .thenCompose(x -> attempt(req, n + 1, ex));
+                  .thenCompose(x -> attempt(req, c, n + 1));
             });
   }
 
-  private Delivery deliver(NotificationRequest req, int n) {
+  private Delivery deliver(NotificationRequest req, Channel c, int n) {
     AlertTransition a = req.alert();
     Delivery d;
     try {
-      d = notifiers.get(req.channel()).send(a);
+      d = c.notifier().send(a);
     } catch (Exception e) {
       d = Delivery.error(e); // the class only: messages may carry URLs with tokens
     }
@@ -141,11 +267,14 @@ public class NotifyAsyncFunction
 
   @Override
   public void close() {
-    if (executors != null) {
-      executors.values().forEach(ExecutorService::shutdownNow);
+    if (refresher != null) {
+      refresher.shutdownNow();
     }
-    if (notifiers != null) {
-      notifiers.values().forEach(Notifier::close);
+    for (Map<String, Channel> m : java.util.Arrays.asList(fileChannels, tenantChannels)) {
+      if (m != null) {
+        m.values().forEach(c -> c.executor().shutdownNow());
+        m.values().forEach(c -> c.notifier().close());
+      }
     }
     if (log != null) {
       log.close();
