@@ -87,16 +87,39 @@ public final class LogCodec implements Serializable {
                 + " bytes > "
                 + settings.limits().maxMessageBytes());
       }
-      return switch (settings.input()) {
-        case JSON -> json.decode(message);
-        case OTLP -> otlp.decode(message);
-        case RAW -> raw.decode(message, fallbackTimestamp);
-        case AUTO -> auto(message, fallbackTimestamp);
-      };
+      return admitted(
+          switch (settings.input()) {
+            case JSON -> json.decode(message);
+            case OTLP -> otlp.decode(message);
+            case RAW -> raw.decode(message, fallbackTimestamp);
+            case AUTO -> auto(message, fallbackTimestamp);
+          });
     } catch (RuntimeException e) {
       // a bug must not stop the job on one record: the record goes to the dead letters with it
       return Result.error("decoder failure: " + e);
     }
+  }
+
+  /**
+   * Moves events of tenants outside {@code limits.tenants()} (when that allow-list is set) to the
+   * errors, one reason per rejected event.
+   */
+  private Result admitted(Result r) {
+    java.util.Set<String> allowed = settings.limits().tenants();
+    if (allowed.isEmpty() || r.events().stream().allMatch(e -> allowed.contains(e.tenant()))) {
+      return r;
+    }
+    List<LogEvent> events = new ArrayList<>();
+    List<String> errors = new ArrayList<>(r.errors());
+    for (LogEvent e : r.events()) {
+      if (allowed.contains(e.tenant())) {
+        events.add(e);
+      } else {
+        String t = e.tenant().length() > 64 ? e.tenant().substring(0, 64) + "..." : e.tenant();
+        errors.add("unknown tenant '" + t + "'");
+      }
+    }
+    return new Result(events, errors);
   }
 
   private Result auto(byte[] message, long fallbackTimestamp) {

@@ -26,6 +26,35 @@ class LogCodecTest {
   }
 
   @Test
+  void recordsOfTenantsOutsideTheAllowListAreRejectedWithTheReason() {
+    LogCodec allowList =
+        new LogCodec(
+            new LogCodec.Settings(
+                new MetricJsonCodec.Limits(
+                    4096, 946_684_800_000L, 4_102_444_800_000L, java.util.Set.of("acme")),
+                LogCodec.Input.AUTO,
+                "<Date> <Time> <Level> <Component>: <Content>",
+                "acme",
+                "legacy"));
+    String json =
+        "{\"timestamp\":\"2024-05-01T12:00:00Z\",\"tenant\":\"%s\",\"service\":\"s\","
+            + "\"message\":\"hello\"}";
+    var foreign = allowList.decode(String.format(json, "intruder").getBytes(), KAFKA_TIME);
+    assertThat(foreign.events()).isEmpty();
+    assertThat(foreign.errors()).containsExactly("unknown tenant 'intruder'");
+    var own = allowList.decode(String.format(json, "acme").getBytes(), KAFKA_TIME);
+    assertThat(own.errors()).isEmpty();
+    assertThat(own.events()).extracting(LogEvent::tenant).containsExactly("acme");
+    var raw =
+        allowList.decode(
+            "2024-05-01 12:00:00 INFO Db: connected".getBytes(StandardCharsets.UTF_8), KAFKA_TIME);
+    assertThat(raw.errors()).isEmpty();
+    assertThat(raw.events()).extracting(LogEvent::tenant).containsExactly("acme");
+    // without an allow-list every tenant is accepted
+    assertThat(decode(String.format(json, "intruder")).events()).hasSize(1);
+  }
+
+  @Test
   void decodesVigilJson() {
     var r =
         decode(

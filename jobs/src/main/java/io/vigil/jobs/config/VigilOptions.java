@@ -267,7 +267,8 @@ public final class VigilOptions {
           .stringType()
           .defaultValue("")
           .withDescription(
-              "Comma-separated tenants accepted; records of any other tenant go to the dead-letter"
+              "Comma-separated tenants accepted (metrics and logs; raw log lines belong to"
+                  + " logs.default-tenant); records of any other tenant go to the dead-letter"
                   + " topic. Empty accepts every tenant.");
 
   // Detection

@@ -169,14 +169,26 @@ public final class LogAnomalyJob {
   }
 
   static LogCodec.Settings codecSettings(VigilConfig c) {
+    java.util.Set<String> tenants = MetricsAnomalyJob.tenants(c);
+    String defaultTenant = c.get(VigilOptions.LOGS_DEFAULT_TENANT);
+    if (!tenants.isEmpty() && !tenants.contains(defaultTenant)) {
+      throw new IllegalArgumentException(
+          "logs.default-tenant '"
+              + defaultTenant
+              + "' is not in input.tenants "
+              + tenants
+              + ": raw lines and records that name no tenant would all be dead letters; set"
+              + " logs.default-tenant to one of them or add it to input.tenants");
+    }
     return new LogCodec.Settings(
         new MetricJsonCodec.Limits(
             c.get(VigilOptions.MAX_MESSAGE_BYTES),
             c.epochMillis(VigilOptions.MIN_TIMESTAMP),
-            c.epochMillis(VigilOptions.MAX_TIMESTAMP)),
+            c.epochMillis(VigilOptions.MAX_TIMESTAMP),
+            tenants),
         LogCodec.Input.valueOf(c.get(VigilOptions.LOGS_INPUT).toUpperCase(Locale.ROOT)),
         c.get(VigilOptions.LOGS_RAW_FORMAT),
-        c.get(VigilOptions.LOGS_DEFAULT_TENANT),
+        defaultTenant,
         c.get(VigilOptions.LOGS_DEFAULT_SERVICE));
   }
 

@@ -164,8 +164,8 @@ public final class MetricsAnomalyJob {
         .withChannels(channels.toArray(ChannelConfig[]::new));
   }
 
-  /** {@code input.tenants} as a set; empty accepts every tenant. */
-  static java.util.Set<String> tenants(VigilConfig config) {
+  /** {@code input.tenants} as a set; empty accepts every tenant. Used by the log job too. */
+  public static java.util.Set<String> tenants(VigilConfig config) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (String t : config.get(VigilOptions.TENANTS).split(",")) {
       if (!t.isBlank()) {
