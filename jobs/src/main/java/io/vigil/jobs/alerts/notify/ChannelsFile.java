@@ -17,6 +17,11 @@ import java.util.Map;
  * environment variables that hold them. Every problem is reported with the channel it concerns.
  */
 public final class ChannelsFile {
+  private static final List<String> FIELDS =
+      List.of("name", "type", "url", "url_env", "secret_env", "user", "from", "to");
+  private static final java.util.Set<String> SECRETS =
+      java.util.Set.of("secret", "password", "token", "routing_key", "key");
+
   private ChannelsFile() {}
 
   /** The channels of {@code file}, secrets resolved from {@code env}. */
@@ -63,6 +68,20 @@ public final class ChannelsFile {
     String name = c.path("name").asText("");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("needs a name");
+    }
+    for (var it = c.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (SECRETS.contains(field)) {
+        throw new IllegalArgumentException(
+            "'"
+                + field
+                + "' would store a secret in plain text: put it in an environment variable and"
+                + " name that variable in secret_env");
+      }
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException(
+            "unknown field '" + field + "' (known: " + String.join(", ", FIELDS) + ")");
+      }
     }
     String typeName = c.path("type").asText("");
     ChannelType type;

@@ -43,5 +43,14 @@ class ChannelsTableTest {
         .hasMessageContaining("JSON object");
     assertThatThrownBy(() -> ChannelsTable.channel("a", "webhook", "{not json", Map.of()))
         .hasMessageContaining("not JSON");
+    assertThatThrownBy(
+            () ->
+                ChannelsTable.channel(
+                    "a", "webhook", "{\"url\": \"x\", \"secret\": \"s3cr3t\"}", Map.of()))
+        .hasMessageContaining("'secret' would store a secret in plain text")
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(
+            () -> ChannelsTable.channel("a", "webhook", "{\"url\": \"x\", \"ulr\": 1}", Map.of()))
+        .hasMessageContaining("unknown field 'ulr'");
   }
 }
