@@ -77,44 +77,24 @@ public record AlertingConfig(
     for (ChannelConfig c : cs) {
       m.put(c.name(), c);
     }
-    return new AlertingConfig(
-        controlPollInterval,
-        maxPatternWindow,
-        tickInterval,
-        staleAfter,
-        absenceRetention,
-        kafkaBootstrap,
-        alertsTopic,
-        pgUrl,
-        pgUser,
-        pgPassword,
-        m,
-        notifyTimeout,
-        notifyMaxAttempts,
-        notifyBackoff,
-        notifyCapacity);
+    return copy(controlPollInterval, tickInterval, notifyBackoff, alertsTopic, m);
   }
 
   public AlertingConfig withAlertsTopic(String topic) {
-    return new AlertingConfig(
-        controlPollInterval,
-        maxPatternWindow,
-        tickInterval,
-        staleAfter,
-        absenceRetention,
-        kafkaBootstrap,
-        topic,
-        pgUrl,
-        pgUser,
-        pgPassword,
-        channels,
-        notifyTimeout,
-        notifyMaxAttempts,
-        notifyBackoff,
-        notifyCapacity);
+    return copy(controlPollInterval, tickInterval, notifyBackoff, topic, channels);
   }
 
   public AlertingConfig withTimings(Duration poll, Duration tick, Duration backoff) {
+    return copy(poll, tick, backoff, alertsTopic, channels);
+  }
+
+  /** This config with the settings the {@code with} methods change replaced. */
+  private AlertingConfig copy(
+      Duration poll,
+      Duration tick,
+      Duration backoff,
+      String topic,
+      Map<String, ChannelConfig> newChannels) {
     return new AlertingConfig(
         poll,
         maxPatternWindow,
@@ -122,33 +102,14 @@ public record AlertingConfig(
         staleAfter,
         absenceRetention,
         kafkaBootstrap,
-        alertsTopic,
-        pgUrl,
-        pgUser,
-        pgPassword,
-        channels,
-        notifyTimeout,
-        notifyMaxAttempts,
-        backoff,
-        notifyCapacity);
-  }
-
-  public AlertingConfig withTopic(String topic) {
-    return new AlertingConfig(
-        controlPollInterval,
-        maxPatternWindow,
-        tickInterval,
-        staleAfter,
-        absenceRetention,
-        kafkaBootstrap,
         topic,
         pgUrl,
         pgUser,
         pgPassword,
-        channels,
+        newChannels,
         notifyTimeout,
         notifyMaxAttempts,
-        notifyBackoff,
+        backoff,
         notifyCapacity);
   }
 
