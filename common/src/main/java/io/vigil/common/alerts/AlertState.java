@@ -63,130 +63,120 @@ public record AlertState(
   }
 
   AlertState withStatus(AlertStatus s) {
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        s,
-        startsAt,
-        value,
-        labels,
-        touchedAt,
-        clearedAt,
-        firedAt,
-        lastNotifiedAt,
-        repeats,
-        escalated,
-        suppressedUntil,
-        resolvedAt,
-        hourStart,
-        sentInHour,
-        channels);
+    Change c = change();
+    c.status = s;
+    return c.done();
   }
 
   AlertState touched(double v, long now, long cleared) {
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        status,
-        startsAt,
-        v,
-        labels,
-        now,
-        cleared,
-        firedAt,
-        lastNotifiedAt,
-        repeats,
-        escalated,
-        suppressedUntil,
-        resolvedAt,
-        hourStart,
-        sentInHour,
-        channels);
+    Change c = change();
+    c.value = v;
+    c.touchedAt = now;
+    c.clearedAt = cleared;
+    return c.done();
   }
 
   AlertState cleared(long at) {
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        status,
-        startsAt,
-        value,
-        labels,
-        touchedAt,
-        at,
-        firedAt,
-        lastNotifiedAt,
-        repeats,
-        escalated,
-        suppressedUntil,
-        resolvedAt,
-        hourStart,
-        sentInHour,
-        channels);
+    Change c = change();
+    c.clearedAt = at;
+    return c.done();
   }
 
   AlertState fired(AlertStatus s, long now, long suppressUntil) {
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        s,
-        startsAt,
-        value,
-        labels,
-        now,
-        0,
-        now,
-        lastNotifiedAt,
-        0,
-        false,
-        suppressUntil,
-        0,
-        hourStart,
-        sentInHour,
-        channels);
+    Change c = change();
+    c.status = s;
+    c.touchedAt = now;
+    c.clearedAt = 0;
+    c.firedAt = now;
+    c.repeats = 0;
+    c.escalated = false;
+    c.suppressedUntil = suppressUntil;
+    c.resolvedAt = 0;
+    return c.done();
   }
 
   AlertState notified(long now, int repeatCount, boolean esc) {
     boolean newHour = now - hourStart >= 3_600_000L;
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        status,
-        startsAt,
-        value,
-        labels,
-        touchedAt,
-        clearedAt,
-        firedAt,
-        now,
-        repeatCount,
-        esc,
-        suppressedUntil,
-        resolvedAt,
-        newHour ? now : hourStart,
-        newHour ? 1 : sentInHour + 1,
-        channels);
+    Change c = change();
+    c.lastNotifiedAt = now;
+    c.repeats = repeatCount;
+    c.escalated = esc;
+    c.hourStart = newHour ? now : hourStart;
+    c.sentInHour = newHour ? 1 : sentInHour + 1;
+    return c.done();
   }
 
   AlertState resolved(long now) {
-    return new AlertState(
-        fingerprint,
-        ruleId,
-        AlertStatus.RESOLVED,
-        startsAt,
-        value,
-        labels,
-        touchedAt,
-        clearedAt,
-        firedAt,
-        lastNotifiedAt,
-        repeats,
-        escalated,
-        suppressedUntil,
-        now,
-        hourStart,
-        sentInHour,
-        channels);
+    Change c = change();
+    c.status = AlertStatus.RESOLVED;
+    c.resolvedAt = now;
+    return c.done();
+  }
+
+  private Change change() {
+    return new Change(this);
+  }
+
+  /** A copy of a state whose fields the transitions above change one by one. */
+  private static final class Change {
+    private String fingerprint;
+    private String ruleId;
+    private AlertStatus status;
+    private long startsAt;
+    private double value;
+    private Map<String, String> labels;
+    private long touchedAt;
+    private long clearedAt;
+    private long firedAt;
+    private long lastNotifiedAt;
+    private int repeats;
+    private boolean escalated;
+    private long suppressedUntil;
+    private long resolvedAt;
+    private long hourStart;
+    private int sentInHour;
+    private List<String> channels;
+
+    Change(AlertState s) {
+      fingerprint = s.fingerprint;
+      ruleId = s.ruleId;
+      status = s.status;
+      startsAt = s.startsAt;
+      value = s.value;
+      labels = s.labels;
+      touchedAt = s.touchedAt;
+      clearedAt = s.clearedAt;
+      firedAt = s.firedAt;
+      lastNotifiedAt = s.lastNotifiedAt;
+      repeats = s.repeats;
+      escalated = s.escalated;
+      suppressedUntil = s.suppressedUntil;
+      resolvedAt = s.resolvedAt;
+      hourStart = s.hourStart;
+      sentInHour = s.sentInHour;
+      channels = s.channels;
+    }
+
+    AlertState done() {
+      return new AlertState(
+          fingerprint,
+          ruleId,
+          status,
+          startsAt,
+          value,
+          labels,
+          touchedAt,
+          clearedAt,
+          firedAt,
+          lastNotifiedAt,
+          repeats,
+          escalated,
+          suppressedUntil,
+          resolvedAt,
+          hourStart,
+          sentInHour,
+          channels);
+    }
   }
 
   /** Notifications sent in the current hour window as of {@code now}. */
