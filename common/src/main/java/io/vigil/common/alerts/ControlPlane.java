@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.rules.AlertRule;
 import io.vigil.common.rules.RuleCodec;
+import io.vigil.common.rules.RuleMatcher;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,12 +30,19 @@ public final class ControlPlane {
   private final Map<String, AlertRule> rules;
   private final List<Silence> silences;
   private final Map<String, Long> acks;
+  private final RuleMatcher.Index index;
 
   public ControlPlane(
       Map<String, AlertRule> rules, List<Silence> silences, Map<String, Long> acks) {
     this.rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     this.silences = List.copyOf(silences);
     this.acks = Map.copyOf(acks);
+    this.index = new RuleMatcher.Index(this.rules.values());
+  }
+
+  /** The enabled rules arranged for matching points and anomalies. */
+  public RuleMatcher.Index index() {
+    return index;
   }
 
   /** Parses the three JSON arrays; nulls are empty. */

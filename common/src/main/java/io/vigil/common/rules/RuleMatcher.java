@@ -5,16 +5,77 @@ import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns metric points and anomalies into {@link RuleEvent}s for every rule that selects them.
- * Linear in the number of rules; an index by metric is the next step when rule counts grow.
+ * Turns metric points and anomalies into {@link RuleEvent}s for every rule that selects them. With
+ * an {@link Index} a point is only matched against the rules of its metric and the rules whose
+ * metric matcher is a wildcard or prefix; without one, against every rule.
  */
 public final class RuleMatcher {
   private RuleMatcher() {}
+
+  /**
+   * The rules arranged for matching: point rules (threshold, flapping, absence) with an exact
+   * metric matcher by metric, the other point rules in a list, anomaly rules in another; each rule
+   * keeps its position so the events of a point come out in the rules' order, as without the index.
+   */
+  public static final class Index {
+    private final Map<String, List<Positioned>> byMetric = new HashMap<>();
+    private final List<Positioned> anyMetric = new ArrayList<>();
+    private final List<AlertRule> anomalyRules = new ArrayList<>();
+
+    private record Positioned(int position, AlertRule rule) {}
+
+    public Index(Collection<AlertRule> rules) {
+      int i = 0;
+      for (AlertRule r : rules) {
+        ConditionKind kind = r.condition().kind();
+        if (kind == ConditionKind.ANOMALY || kind == ConditionKind.SEQUENCE) {
+          anomalyRules.add(r);
+          continue;
+        }
+        Positioned pr = new Positioned(i++, r);
+        String m = r.scope().metric();
+        if (m == null || m.isEmpty() || m.endsWith("*")) {
+          anyMetric.add(pr);
+        } else {
+          byMetric.computeIfAbsent(m, k -> new ArrayList<>()).add(pr);
+        }
+      }
+    }
+
+    /** The point rules that may select {@code metric}, in the rules' order. */
+    List<AlertRule> candidates(String metric) {
+      List<Positioned> exact = byMetric.getOrDefault(metric, List.of());
+      if (exact.isEmpty() || anyMetric.isEmpty()) {
+        List<Positioned> one = exact.isEmpty() ? anyMetric : exact;
+        List<AlertRule> out = new ArrayList<>(one.size());
+        one.forEach(pr -> out.add(pr.rule()));
+        return out;
+      }
+      List<Positioned> both = new ArrayList<>(exact.size() + anyMetric.size());
+      both.addAll(exact);
+      both.addAll(anyMetric);
+      both.sort(java.util.Comparator.comparingInt(Positioned::position));
+      List<AlertRule> out = new ArrayList<>(both.size());
+      both.forEach(pr -> out.add(pr.rule()));
+      return out;
+    }
+  }
+
+  /** Events of a metric point for the indexed threshold, flapping and absence rules. */
+  public static List<RuleEvent> forPoint(Index index, MetricPoint p) {
+    return forPoint(index.candidates(p.metric()), p);
+  }
+
+  /** Events of an anomaly for the indexed anomaly and sequence rules. */
+  public static List<RuleEvent> forAnomaly(Index index, Anomaly a) {
+    return forAnomaly(index.anomalyRules, a);
+  }
 
   /** Events of a metric point for threshold, flapping and absence rules. */
   public static List<RuleEvent> forPoint(Collection<AlertRule> rules, MetricPoint p) {

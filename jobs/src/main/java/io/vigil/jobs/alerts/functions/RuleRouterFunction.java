@@ -60,14 +60,14 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
 
   @Override
   public void processElement(T value, ReadOnlyContext ctx, Collector<Signal> out) throws Exception {
-    var rules = control.get(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR)).rules().values();
-    if (rules.isEmpty()) {
+    var plane = control.get(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR));
+    if (plane.rules().isEmpty()) {
       return;
     }
     List<RuleEvent> events =
         value instanceof MetricPoint p
-            ? RuleMatcher.forPoint(rules, p)
-            : RuleMatcher.forAnomaly(rules, (Anomaly) value);
+            ? RuleMatcher.forPoint(plane.index(), p)
+            : RuleMatcher.forAnomaly(plane.index(), (Anomaly) value);
     for (RuleEvent e : events) {
       if (e.windowMs() > maxWindowMs && e.route() != Route.ABSENCE) {
         tooLong.inc();
