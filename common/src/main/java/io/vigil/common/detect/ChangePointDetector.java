@@ -3,7 +3,6 @@ package io.vigil.common.detect;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * A two-sided CUSUM level-shift detector on robustly standardized values. The statistic of a
@@ -107,37 +106,21 @@ public final class ChangePointDetector implements SeriesDetector {
   }
 
   /** Factory of {@link ChangePointDetector}s sharing one set of hyperparameters. */
-  public static final class Factory implements DetectorFactory {
+  public static final class Factory extends ParamsFactory<Params> {
     private static final long serialVersionUID = 1L;
-    private final Params params;
 
     public Factory(Params params) {
-      this.params = params;
-    }
-
-    @Override
-    public String algorithm() {
-      return "change-point";
-    }
-
-    @Override
-    public String version() {
-      return FORMAT + "-" + Versions.digest(hyperparameters());
-    }
-
-    @Override
-    public Map<String, Object> hyperparameters() {
-      return RecordParams.asMap(params);
+      super("change-point", FORMAT, params);
     }
 
     @Override
     public SeriesDetector create() {
-      return new ChangePointDetector(params);
+      return new ChangePointDetector(params());
     }
 
     @Override
     public SeriesDetector restore(DataInput in) throws IOException {
-      return read(params, in);
+      return read(params(), in);
     }
   }
 }

@@ -602,12 +602,11 @@ public final class EnsembleDetector implements SeriesDetector {
   }
 
   /** Factory of {@link EnsembleDetector}s sharing one set of hyperparameters. */
-  public static final class Factory implements DetectorFactory {
+  public static final class Factory extends ParamsFactory<Params> {
     private static final long serialVersionUID = 1L;
-    private final Params params;
 
     public Factory(Params params) {
-      this.params = params;
+      super("vigil-ensemble", FORMAT, params);
     }
 
     /** The default configuration; what the metrics job uses unless told otherwise. */
@@ -615,33 +614,14 @@ public final class EnsembleDetector implements SeriesDetector {
       return new Factory(Params.defaults());
     }
 
-    public Params params() {
-      return params;
-    }
-
-    @Override
-    public String algorithm() {
-      return "vigil-ensemble";
-    }
-
-    @Override
-    public String version() {
-      return FORMAT + "-" + Versions.digest(params.asMap());
-    }
-
-    @Override
-    public Map<String, Object> hyperparameters() {
-      return params.asMap();
-    }
-
     @Override
     public SeriesDetector create() {
-      return new EnsembleDetector(params);
+      return new EnsembleDetector(params());
     }
 
     @Override
     public SeriesDetector restore(DataInput in) throws IOException {
-      return read(params, in);
+      return read(params(), in);
     }
   }
 }

@@ -168,36 +168,26 @@ public final class RobustEwmaDetector implements SeriesDetector {
   }
 
   /** Factory of {@link RobustEwmaDetector}s sharing one set of hyperparameters. */
-  public static final class Factory implements DetectorFactory {
-    private final Params params;
+  public static final class Factory extends ParamsFactory<Params> {
+    private static final long serialVersionUID = 1L;
 
     public Factory(Params params) {
-      this.params = params;
-    }
-
-    @Override
-    public String algorithm() {
-      return "robust-ewma";
-    }
-
-    @Override
-    public String version() {
-      return "1-" + Versions.digest(params.asMap());
+      super("robust-ewma", 1, params);
     }
 
     @Override
     public Map<String, Object> hyperparameters() {
-      return params.asMap();
+      return params().asMap();
     }
 
     @Override
     public SeriesDetector create() {
-      return new RobustEwmaDetector(params);
+      return new RobustEwmaDetector(params());
     }
 
     @Override
     public SeriesDetector restore(DataInput in) throws IOException {
-      return read(params, in);
+      return read(params(), in);
     }
   }
 }

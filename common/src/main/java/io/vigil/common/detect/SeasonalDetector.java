@@ -3,7 +3,6 @@ package io.vigil.common.detect;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * Scores each point against a seasonal baseline it learns online, without being told the period:
@@ -116,37 +115,21 @@ public final class SeasonalDetector implements SeriesDetector {
   }
 
   /** Factory of {@link SeasonalDetector}s sharing one set of hyperparameters. */
-  public static final class Factory implements DetectorFactory {
+  public static final class Factory extends ParamsFactory<Params> {
     private static final long serialVersionUID = 1L;
-    private final Params params;
 
     public Factory(Params params) {
-      this.params = params;
-    }
-
-    @Override
-    public String algorithm() {
-      return "seasonal";
-    }
-
-    @Override
-    public String version() {
-      return FORMAT + "-" + Versions.digest(hyperparameters());
-    }
-
-    @Override
-    public Map<String, Object> hyperparameters() {
-      return RecordParams.asMap(params);
+      super("seasonal", FORMAT, params);
     }
 
     @Override
     public SeriesDetector create() {
-      return new SeasonalDetector(params);
+      return new SeasonalDetector(params());
     }
 
     @Override
     public SeriesDetector restore(DataInput in) throws IOException {
-      return read(params, in);
+      return read(params(), in);
     }
   }
 }
