@@ -54,28 +54,13 @@ JAVA_DEFAULT_OPTS=(
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers (same conventions as services.sh)
 
-log() { printf '[flink] %s\n' "$*" >&2; }
-
-die() {
-  printf '[flink] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
-now() { local t=${EPOCHREALTIME:-$(date +%s.%N)}; printf '%s\n' "${t/,/.}"; }
-
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+LOG_TAG=flink
+# shellcheck source=docker/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
 
 port_open() { timeout 2 bash -c ": <>/dev/tcp/$HOST/$1" 2>/dev/null; }
-
-java_bin() {
-  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
-    printf '%s\n' "$JAVA_HOME/bin/java"
-  else
-    printf 'java\n'
-  fi
-}
 
 # Prints the port remembered in file $1, or picks a free one starting at $2 (skipping $3) and remembers it.
 choose_port() {
@@ -92,48 +77,6 @@ choose_port() {
     fi
   done
   die "no free port found from $2 upwards"
-}
-
-# Pid from file $1 when that process is alive and its command line contains $2 (guards against pid reuse).
-live_pid() {
-  local pidfile=$1 marker=$2 pid
-  [[ -s $pidfile ]] || return 1
-  pid=$(cat "$pidfile")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r /proc/$pid/cmdline ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"; then
-    return 1
-  fi
-  printf '%s\n' "$pid"
-}
-
-terminate() {
-  local name=$1 pid=$2 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  log "$name (pid $pid) did not stop within ${STOP_TIMEOUT}s: sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  die "$name (pid $pid) survived SIGKILL"
-}
-
-fail_with_log() {
-  local msg=$1 logfile
-  shift
-  for logfile in "$@"; do
-    if [[ -s $logfile ]]; then
-      printf '[flink] ---- last lines of %s ----\n' "$logfile" >&2
-      tail -n 30 "$logfile" >&2 || true
-      printf '[flink] ----\n' >&2
-    fi
-  done
-  die "$msg; see $*"
 }
 
 launch() {

@@ -36,16 +36,9 @@ INFLUX_DB=vigil
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
 
-log() { printf '[services] %s\n' "$*" >&2; }
-
-die() {
-  printf '[services] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
-now() { local t=${EPOCHREALTIME:-$(date +%s.%N)}; printf '%s\n' "${t/,/.}"; }
-
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+LOG_TAG=services
+# shellcheck source=docker/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 usage() {
   sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -93,19 +86,6 @@ require_port_free() {
   fi
 }
 
-# Pid from file $1 when that process is alive and its command line mentions $2 (guards against pid reuse).
-live_pid() {
-  local pidfile=$1 marker=$2 pid
-  [[ -s $pidfile ]] || return 1
-  pid=$(cat "$pidfile")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r /proc/$pid/cmdline ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"; then
-    return 1
-  fi
-  printf '%s\n' "$pid"
-}
-
 # Removes pid file $1 when its process is gone.
 clean_stale_pid() {
   local pidfile=$1 marker=$2
@@ -113,37 +93,6 @@ clean_stale_pid() {
     log "removing stale pid file $pidfile"
     rm -f "$pidfile"
   fi
-}
-
-# SIGTERM, then SIGKILL after STOP_TIMEOUT seconds.
-terminate() {
-  local name=$1 pid=$2 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  log "$name (pid $pid) did not stop within ${STOP_TIMEOUT}s: sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  die "$name (pid $pid) survived SIGKILL"
-}
-
-# Prints the tails of the given logs and fails: used when a server did not come up.
-fail_with_log() {
-  local msg=$1 logfile
-  shift
-  for logfile in "$@"; do
-    if [[ -s $logfile ]]; then
-      printf '[services] ---- last lines of %s ----\n' "$logfile" >&2
-      tail -n 25 "$logfile" >&2 || true
-      printf '[services] ----\n' >&2
-    fi
-  done
-  die "$msg; see $*"
 }
 
 apt_install() {
@@ -182,14 +131,6 @@ ensure_installed() {
   done
   if ((${#pkgs[@]} > 0)); then
     apt_install "${pkgs[@]}"
-  fi
-}
-
-java_bin() {
-  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
-    printf '%s\n' "$JAVA_HOME/bin/java"
-  else
-    printf 'java\n'
   fi
 }
 
