@@ -187,6 +187,10 @@ class AlertingITCase {
                         r.channel().equals("broken")
                             && r.outcome().equals("invalid-channel")
                             && r.detail().contains("VIGIL_IT_UNSET_VARIABLE")));
+    await("the unusable row's failure in the attempt log", () -> attempts("broken", "failed") >= 1);
+    assertThat(
+            queryOne("SELECT detail FROM notification_attempts WHERE channel = 'broken' LIMIT 1"))
+        .contains("VIGIL_IT_UNSET_VARIABLE");
     sql(
         "UPDATE notification_channels SET config = '{\"url\": \""
             + http.url("/ok/db-moved")

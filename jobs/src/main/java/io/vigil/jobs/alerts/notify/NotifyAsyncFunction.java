@@ -179,11 +179,15 @@ public class NotifyAsyncFunction
                 return;
               }
               String why = invalidChannels.get(key);
+              String detail = why == null ? "no channel " + req.channel() : "unusable: " + why;
               failed.inc();
+              // in the attempt log too, so the alert's page shows why nobody was notified
+              log.record(
+                  req.alert(), req.channel(), 1, "failed", new Delivery(false, false, 0, detail));
               result.complete(
                   List.of(
                       why == null
-                          ? outcome(req, "unknown-channel", 0, "no channel " + req.channel())
+                          ? outcome(req, "unknown-channel", 0, detail)
                           : outcome(req, "invalid-channel", 0, why)));
             });
   }
