@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * False alarms of the ensemble on anomaly-free synthetic series: 20,000 points a minute apart,
- * alarms (score >= 0.3, and >= 0.35) after point 3,000, mean of 5 seeds, and how many of them the
- * burst component raised. Arguments are hyperparameter overrides ({@code componentMask=11}).
+ * False alarms of the ensemble on anomaly-free synthetic series (noise, autocorrelated, trending
+ * and intermittent ones): 20,000 points a minute apart, alarms (score >= 0.3, and >= 0.35) after
+ * point 3,000, mean of 5 seeds, and how many of them the burst component raised. Arguments are
+ * hyperparameter overrides ({@code componentMask=11}).
  *
  * <pre>
  * java -cp common/target/test-classes:common/target/classes:$(cat common/target/runtime.classpath) \
@@ -28,7 +29,11 @@ public final class SyntheticFalseAlarms {
     "random-walk",
     "trend",
     "counter",
-    "growth"
+    "growth",
+    "sparse-errors",
+    "onoff-bursts",
+    "onoff-level",
+    "mostly-zero-spiky"
   };
 
   private SyntheticFalseAlarms() {}
@@ -42,7 +47,8 @@ public final class SyntheticFalseAlarms {
     EnsembleDetector.Factory f =
         new EnsembleDetector.Factory(EnsembleDetector.Params.defaults().with(overrides));
     int seeds = 5;
-    System.out.println("series        alarms>=0.3  of which burst  alarms>=0.35   " + overrides);
+    System.out.println(
+        "series            alarms>=0.3  of which burst  alarms>=0.35   " + overrides);
     for (String kind : KINDS) {
       double all = 0;
       double burst = 0;
@@ -74,6 +80,30 @@ public final class SyntheticFalseAlarms {
             case "counter" -> v = x += poisson(r, 2.0);
               // Slow exponential growth with 2% multiplicative noise: doubles every 5,000 points.
             case "growth" -> v = 100 * Math.exp(i * Math.log(2) / 5000 + 0.02 * r.nextGaussian());
+              // Intermittent series, where "activity after a quiet stretch" is routine:
+              // an error count, zero but for 1% of the minutes (1 + exponential(3) errors then);
+            case "sparse-errors" ->
+                v = r.nextDouble() < 0.01 ? 1 + (int) (-3 * Math.log(r.nextDouble())) : 0;
+              // a job that is off for ~500 points, then busy (|N(0, 10)|) for ~20;
+            case "onoff-bursts" -> {
+              x =
+                  x > 0
+                      ? (r.nextDouble() < 1.0 / 20 ? 0 : 1)
+                      : (r.nextDouble() < 1.0 / 500 ? 1 : 0);
+              v = x > 0 ? Math.abs(10 * r.nextGaussian()) : 0;
+            }
+              // a load that switches between two levels (10 and 50, noise 1) every ~300 / ~50
+              // points;
+            case "onoff-level" -> {
+              x =
+                  x > 0
+                      ? (r.nextDouble() < 1.0 / 50 ? 0 : 1)
+                      : (r.nextDouble() < 1.0 / 300 ? 1 : 0);
+              v = (x > 0 ? 50 : 10) + r.nextGaussian();
+            }
+              // mostly zero, 5% of the points a lognormal(0, 2) spike.
+            case "mostly-zero-spiky" ->
+                v = r.nextDouble() < 0.05 ? Math.exp(2 * r.nextGaussian()) : 0;
             default -> v = 1000 + (x = x + r.nextGaussian());
           }
           Score s = d.update(1_700_000_000_000L + i * 60_000L, v);
@@ -86,7 +116,7 @@ public final class SyntheticFalseAlarms {
         }
       }
       System.out.printf(
-          "%-13s %11.1f %15.1f %13.1f   %s%n",
+          "%-17s %11.1f %15.1f %13.1f   %s%n",
           kind,
           all / seeds,
           burst / seeds,
