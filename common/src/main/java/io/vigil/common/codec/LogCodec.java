@@ -115,8 +115,7 @@ public final class LogCodec implements Serializable {
       if (allowed.contains(e.tenant())) {
         events.add(e);
       } else {
-        String t = e.tenant().length() > 64 ? e.tenant().substring(0, 64) + "..." : e.tenant();
-        errors.add("unknown tenant '" + t + "'");
+        errors.add("unknown tenant '" + LogFields.abbreviate(e.tenant()) + "'");
       }
     }
     return new Result(events, errors);
