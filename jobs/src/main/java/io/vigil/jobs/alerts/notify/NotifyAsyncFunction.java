@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -42,6 +44,7 @@ public class NotifyAsyncFunction
   private transient volatile Map<String, String> invalidChannels;
   private transient ScheduledExecutorService refresher;
   private transient volatile long lastRefresh;
+  private transient Connection channelsDb;
   private transient AttemptLog log;
   private transient Counter delivered;
   private transient Counter failed;
@@ -74,7 +77,6 @@ public class NotifyAsyncFunction
     failed = metrics.counter("notificationsFailed");
     metrics.gauge("tenantChannels", (Gauge<Integer>) () -> tenantChannels.size());
     metrics.gauge("invalidTenantChannels", (Gauge<Integer>) () -> invalidChannels.size());
-    refreshTenantChannels(); // before the first request, so the first alerts find their channel
     refresher =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -82,33 +84,42 @@ public class NotifyAsyncFunction
               t.setDaemon(true);
               return t;
             });
+    refreshTenantChannels(); // before the first request, so the first alerts find their channel
     long every = Math.max(refreshInterval.toMillis(), 100);
     refresher.scheduleWithFixedDelay(
         this::refreshTenantChannels, every, every, TimeUnit.MILLISECONDS);
   }
 
   private Channel channel(ChannelConfig c) {
-    return new Channel(
-        c,
-        create(c, options.requestTimeout()),
-        Executors.newFixedThreadPool(options.threadsPerChannel(), daemon(c)));
+    // Idle threads end by themselves, so a retired channel's executor is never shut down under a
+    // delivery or a pending retry that still uses it.
+    int n = options.threadsPerChannel();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon(c));
+    executor.allowCoreThreadTimeOut(true);
+    return new Channel(c, create(c, options.requestTimeout()), executor);
   }
 
   /**
-   * Re-reads {@code notification_channels}. Unchanged channels keep their notifier and executor; a
-   * changed or removed one is retired once its queued deliveries ran. If PostgreSQL can't be read,
-   * the channels read before stay in use.
+   * Re-reads {@code notification_channels} over one kept connection. Unchanged channels keep their
+   * notifier and executor; a changed or removed one is retired: requests already on it finish
+   * (retries included), new ones go to the new settings. If PostgreSQL can't be read, the channels
+   * read before stay in use.
    */
   synchronized void refreshTenantChannels() {
     lastRefresh = System.nanoTime();
     ChannelsTable.Loaded loaded;
-    try (Connection c = Postgres.connect(options.pgUrl(), options.pgUser(), options.pgPassword())) {
-      loaded = ChannelsTable.load(c, System.getenv());
+    try {
+      if (channelsDb == null || channelsDb.isClosed()) {
+        channelsDb = Postgres.connect(options.pgUrl(), options.pgUser(), options.pgPassword());
+      }
+      loaded = ChannelsTable.load(channelsDb, System.getenv());
     } catch (Exception e) {
       LOG.warn(
           "can't read notification_channels, keeping the {} channel(s) read before: {}",
           tenantChannels.size(),
           e.toString());
+      closeChannelsDb();
       return;
     }
     Map<String, Channel> before = tenantChannels;
@@ -138,9 +149,21 @@ public class NotifyAsyncFunction
     invalidChannels = loaded.invalid();
   }
 
-  private static void retire(Channel c) {
-    c.executor().execute(c.notifier()::close);
-    c.executor().shutdown();
+  /** Closes a retired channel's notifier once every request that may still use it has ended. */
+  private void retire(Channel c) {
+    refresher.schedule(
+        c.notifier()::close, options.overallTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void closeChannelsDb() {
+    if (channelsDb != null) {
+      try {
+        channelsDb.close();
+      } catch (java.sql.SQLException ignored) {
+        // a broken connection is dropped either way
+      }
+      channelsDb = null;
+    }
   }
 
   static Notifier create(ChannelConfig c, Duration timeout) {
@@ -283,5 +306,6 @@ public class NotifyAsyncFunction
     if (log != null) {
       log.close();
     }
+    closeChannelsDb();
   }
 }
