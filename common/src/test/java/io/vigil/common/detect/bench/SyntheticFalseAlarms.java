@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * False alarms of the ensemble on anomaly-free synthetic series (noise, autocorrelated, trending
- * and intermittent ones): 20,000 points a minute apart, alarms (score >= 0.3, and >= 0.35) after
+ * False alarms of the ensemble on anomaly-free synthetic series (noise, autocorrelated, trending,
+ * intermittent and cyclic ones): 20,000 points a minute apart (the cyclic ones 5 minutes apart, 69
+ * days, so the daily and weekly profiles are tested), alarms (score >= 0.3, and >= 0.35) after
  * point 3,000, mean of 5 seeds, and how many of them the burst component raised. Arguments are
  * hyperparameter overrides ({@code componentMask=11}).
  *
@@ -33,7 +34,10 @@ public final class SyntheticFalseAlarms {
     "sparse-errors",
     "onoff-bursts",
     "onoff-level",
-    "mostly-zero-spiky"
+    "mostly-zero-spiky",
+    "daily",
+    "daily-weekly",
+    "daily-drift"
   };
 
   private SyntheticFalseAlarms() {}
@@ -104,9 +108,28 @@ public final class SyntheticFalseAlarms {
               // mostly zero, 5% of the points a lognormal(0, 2) spike.
             case "mostly-zero-spiky" ->
                 v = r.nextDouble() < 0.05 ? Math.exp(2 * r.nextGaussian()) : 0;
+              // Cyclic series, 5 minutes apart (20,000 points = 69 days): a daily cycle with noise;
+            case "daily" -> v = 100 + 30 * Math.sin(2 * Math.PI * i / 288.0) + 5 * r.nextGaussian();
+              // a daily cycle whose amplitude is lower on weekends, and a weekend dip;
+            case "daily-weekly" -> {
+              boolean weekend = (i / 288) % 7 >= 5;
+              double amp = weekend ? 10 : 30;
+              v =
+                  (weekend ? 80 : 100)
+                      + amp * Math.sin(2 * Math.PI * i / 288.0)
+                      + 5 * r.nextGaussian();
+            }
+              // a daily cycle on a slowly wandering level (AR(0.999)), no weekly cycle.
+            case "daily-drift" ->
+                v =
+                    100
+                        + 30 * Math.sin(2 * Math.PI * i / 288.0)
+                        + (x = 0.999 * x + r.nextGaussian())
+                        + 5 * r.nextGaussian();
             default -> v = 1000 + (x = x + r.nextGaussian());
           }
-          Score s = d.update(1_700_000_000_000L + i * 60_000L, v);
+          long step = kind.startsWith("daily") ? 300_000L : 60_000L;
+          Score s = d.update(1_700_000_000_000L + i * step, v);
           if (i >= 3000 && s.score() >= 0.3) {
             all++;
             burst += "burst".equals(s.component()) ? 1 : 0;
