@@ -161,8 +161,12 @@ public final class EnsembleDetector implements SeriesDetector {
     int top = 0;
     double best = 0.0;
     boolean warm = n >= p.warmup();
+    // With a cycle active the flat level is the wrong model: the seasonal residual says what the
+    // level would, and the level's calibrator keeps what it learnt before the cycle was found, so
+    // the series is not judged by a model that forgot the cycle if it switches off again.
+    boolean gated = p.seasonGatesLevel() && !Double.isNaN(expected);
     for (int i = 0; i < u.length; i++) {
-      if ((p.componentMask() & (1 << i)) == 0) {
+      if ((p.componentMask() & (1 << i)) == 0 || (gated && i == LEVEL)) {
         continue;
       }
       double ui = Math.min(u[i], p.maxSurprise());
@@ -300,6 +304,10 @@ public final class EnsembleDetector implements SeriesDetector {
     holdMargin *= holdDecay;
     double out;
     String component = COMPONENTS[top];
+    // Incidents are compared by what the score can say: beyond holdCeiling (the score's saturation)
+    // every point is equally certain, so an enormous spike holds the series no longer than any
+    // other saturated detection, and a later point is not "worse" for being further off the scale.
+    double held = Math.min(raw, p.holdCeiling());
     // A detection (beyond the calibration threshold) must be beaten by a margin by the component
     // that made it: the next points of a ramp, each a little more surprising than the last, are
     // the same incident; another component's evidence is news as soon as it beats the hold.
@@ -307,15 +315,15 @@ public final class EnsembleDetector implements SeriesDetector {
     // Refractory point: the point right after a detection is the same incident (a two-point spike
     // whose second point is the worse one), unless it is refractoryEscape nats beyond the hold.
     boolean refractory =
-        lastDetected && p.refractoryEscape() > 0 && raw < hold + p.refractoryEscape();
+        lastDetected && p.refractoryEscape() > 0 && held < hold + p.refractoryEscape();
     lastDetected = false;
-    if (raw > bar && refractory) {
-      hold = raw;
+    if (held > bar && refractory) {
+      hold = held;
       out = 0.0;
       component = "suppressed";
-    } else if (raw > bar) {
+    } else if (held > bar) {
       out = TailScore.fromSurprise(raw);
-      hold = raw;
+      hold = held;
       lastDetected = raw > p.tailThreshold();
       holdMargin = lastDetected ? (float) p.suppressMargin() : 0f;
       holdTop = (byte) top;
@@ -503,7 +511,9 @@ public final class EnsembleDetector implements SeriesDetector {
       double burstMaxPhi,
       double suppressMargin,
       double recordMargin,
-      double refractoryEscape)
+      double refractoryEscape,
+      double holdCeiling,
+      boolean seasonGatesLevel)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -542,7 +552,9 @@ public final class EnsembleDetector implements SeriesDetector {
           /* burstMaxPhi */ 0.9,
           /* suppressMargin */ 2.0,
           /* recordMargin */ 0.025,
-          /* refractoryEscape */ 10.0);
+          /* refractoryEscape */ 10.0,
+          /* holdCeiling */ TailScore.SATURATION,
+          /* seasonGatesLevel */ true);
     }
 
     public Params {
@@ -577,6 +589,7 @@ public final class EnsembleDetector implements SeriesDetector {
       check(suppressMargin >= 0, "suppressMargin must not be negative (nats)");
       check(recordMargin >= 0, "recordMargin must not be negative (a share of the range)");
       check(refractoryEscape >= 0, "refractoryEscape must not be negative (nats; 0 = off)");
+      check(holdCeiling > 0, "holdCeiling must be positive (nats; 1e9 = no ceiling)");
     }
 
     private static void check(boolean ok, String message) {

@@ -66,6 +66,9 @@ public final class TailScore {
     return 0.5 * a * a + Math.log(a) + LN_SQRT_HALF_PI;
   }
 
+  /** The surprise (nats) at which scores saturate at 1: a tail probability of 10^-10. */
+  public static final double SATURATION = DECADES * LN10;
+
   /** Score in [0, 1] for a surprise {@code -ln p}. */
   public static double fromSurprise(double surprise) {
     return Math.max(0.0, Math.min(1.0, surprise / (DECADES * LN10)));

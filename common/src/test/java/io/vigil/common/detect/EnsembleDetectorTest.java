@@ -100,6 +100,30 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void aHugeSpikeHoldsTheSeriesNoLongerThanAnyOtherSaturatedDetection() {
+    // A 2-point spike 100 sigmas out (hundreds of nats, far beyond the score's saturation at 23),
+    // then 150 points later a 6.5-sigma excursion (score about 0.5): with the hold capped at the
+    // saturation the excursion is a new detection; with no ceiling the spike's surprise holds the
+    // series for some 500 points and hides it. Between the two nothing fires.
+    EnsembleDetector.Factory noCeiling =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults().with(java.util.Map.of("holdCeiling", "1e9")));
+    for (long seed = 1; seed <= 5; seed++) {
+      double[] v = noise(3000, 300 + seed);
+      v[2500] = 100 + 5 * 100;
+      v[2501] = 100 + 5 * 100;
+      for (int i = 2650; i < 2653; i++) {
+        v[i] = 100 + 5 * 6.5;
+      }
+      double[] s = run(factory.create(), v);
+      assertThat(s[2500]).isEqualTo(1.0);
+      assertThat(detections(factory.create(), v, 2501, 2650, 0.3)).isEmpty();
+      assertThat(detections(factory.create(), v, 2650, 2653, 0.3)).hasSize(1);
+      assertThat(detections(noCeiling.create(), v, 2650, 2653, 0.3)).isEmpty();
+    }
+  }
+
+  @Test
   void theWorsePointRightAfterADetectionIsTheSameIncidentUnlessItIsFarWorse() throws IOException {
     // A two-point spike whose second point is the worse one (4 then 5.5 sigma, scores about 0.37
     // and 0.53): the first point
@@ -518,6 +542,49 @@ class EnsembleDetectorTest {
     double normalDays = max(s, perDay * 4, perDay * 10);
     double brokenDay = max(s, perDay * 10, perDay * 11);
     assertThat(brokenDay).isGreaterThan(0.3).isGreaterThan(2 * normalDays);
+  }
+
+  @Test
+  void withACycleFoundTheFlatLevelNoLongerJudgesThePoints() {
+    // A daily cycle with a weaker, lower weekend (5-minute points, 4 weeks): the weekend days sit
+    // far from the weekday level, and without the gate the flat level raises an alarm on most
+    // Mondays. From the third week, with the cycle active, the level is gated: no alarm names it,
+    // and the series raises fewer alarms over 5 seeds. (dailyCycleIsNotAnAnomalyButABrokenCycleIs:
+    // a broken cycle is still found.)
+    EnsembleDetector.Factory ungated =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults().with(java.util.Map.of("seasonGatesLevel", "false")));
+    int perDay = 288;
+    int gatedAlarms = 0;
+    int ungatedAlarms = 0;
+    int ungatedLevelAlarms = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      Random r = new Random(seed);
+      double[] v = new double[perDay * 28];
+      for (int i = 0; i < v.length; i++) {
+        boolean weekend = (i / perDay) % 7 >= 5;
+        v[i] =
+            (weekend ? 80 : 100)
+                + (weekend ? 10 : 30) * Math.sin(2 * Math.PI * i / perDay)
+                + 5 * r.nextGaussian();
+      }
+      SeriesDetector gated = factory.create();
+      SeriesDetector plain = ungated.create();
+      for (int i = 0; i < v.length; i++) {
+        Score g = gated.update(i * 5 * MINUTE, v[i]);
+        Score u = plain.update(i * 5 * MINUTE, v[i]);
+        if (i >= perDay * 14) {
+          gatedAlarms += g.score() >= 0.3 ? 1 : 0;
+          ungatedAlarms += u.score() >= 0.3 ? 1 : 0;
+          ungatedLevelAlarms += u.score() >= 0.3 && u.component().equals("level") ? 1 : 0;
+          if (g.score() >= 0.3) {
+            assertThat(g.component()).isNotEqualTo("level");
+          }
+        }
+      }
+    }
+    assertThat(ungatedLevelAlarms).isGreaterThanOrEqualTo(5);
+    assertThat(gatedAlarms).isLessThan(ungatedAlarms);
   }
 
   @Test
