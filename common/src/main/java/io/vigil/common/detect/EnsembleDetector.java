@@ -300,14 +300,20 @@ public final class EnsembleDetector implements SeriesDetector {
   }
 
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
-    hold *= holdDecay;
-    holdMargin *= holdDecay;
-    double out;
-    String component = COMPONENTS[top];
     // Incidents are compared by what the score can say: beyond holdCeiling (the score's saturation)
     // every point is equally certain, so an enormous spike holds the series no longer than any
     // other saturated detection, and a later point is not "worse" for being further off the scale.
     double held = Math.min(raw, p.holdCeiling());
+    // An incident lasts while its points are surprising (beyond the calibration threshold): its
+    // hold fades only once they are ordinary again, so a saturated incident that another component
+    // also sees a few points later (a seasonal detection, then the level once the broken fit has
+    // switched the cycle off) is still one detection.
+    if (!(p.holdWhileSurprising() && held > p.tailThreshold())) {
+      hold *= holdDecay;
+      holdMargin *= holdDecay;
+    }
+    double out;
+    String component = COMPONENTS[top];
     // A detection (beyond the calibration threshold) must be beaten by a margin by the component
     // that made it: the next points of a ramp, each a little more surprising than the last, are
     // the same incident; another component's evidence is news as soon as it beats the hold.
@@ -513,7 +519,8 @@ public final class EnsembleDetector implements SeriesDetector {
       double recordMargin,
       double refractoryEscape,
       double holdCeiling,
-      boolean seasonGatesLevel)
+      boolean seasonGatesLevel,
+      boolean holdWhileSurprising)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -554,7 +561,8 @@ public final class EnsembleDetector implements SeriesDetector {
           /* recordMargin */ 0.025,
           /* refractoryEscape */ 10.0,
           /* holdCeiling */ TailScore.SATURATION,
-          /* seasonGatesLevel */ true);
+          /* seasonGatesLevel */ true,
+          /* holdWhileSurprising */ true);
     }
 
     public Params {

@@ -124,6 +124,38 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void aSaturatedIncidentSeenByTwoComponentsIsOneDetection() {
+    // A daily cycle (1-minute points, 5 days) whose value triples for 5 minutes, or quadruples
+    // for 2 hours: the seasonal residual fires at once, and the broken fit switches the cycle off,
+    // so two points later the level (no longer gated) is saturated too. The hold does not fade
+    // while the incident's points stay surprising, so that is one detection; with the hold fading
+    // as before, the level's saturated point beats it and the incident is reported twice.
+    EnsembleDetector.Factory fading =
+        new EnsembleDetector.Factory(
+            EnsembleDetector.Params.defaults()
+                .with(java.util.Map.of("holdWhileSurprising", "false")));
+    int perDay = 1440;
+    for (int[] incident : new int[][] {{5, 3}, {120, 4}}) {
+      int twice = 0;
+      for (long seed = 1; seed <= 5; seed++) {
+        Random r = new Random(seed);
+        double[] v = new double[perDay * 5];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (170 + 60 * Math.sin(2 * Math.PI * i / perDay)) * (1 + 0.03 * r.nextGaussian());
+        }
+        int at = perDay * 4 + 600;
+        for (int i = at; i < at + incident[0]; i++) {
+          v[i] *= incident[1];
+        }
+        int end = at + incident[0] + 200;
+        assertThat(detections(factory.create(), v, at, end, 0.3)).hasSize(1);
+        twice += detections(fading.create(), v, at, end, 0.3).size() > 1 ? 1 : 0;
+      }
+      assertThat(twice).isGreaterThan(0);
+    }
+  }
+
+  @Test
   void theWorsePointRightAfterADetectionIsTheSameIncidentUnlessItIsFarWorse() throws IOException {
     // A two-point spike whose second point is the worse one (4 then 5.5 sigma, scores about 0.37
     // and 0.53): the first point
