@@ -12,6 +12,10 @@ public final class TailScore {
   private static final double SQRT2 = Math.sqrt(2.0);
   private static final double DECADES = 10.0;
   private static final double LN10 = Math.log(10.0);
+
+  /** The surprise (nats) at which scores saturate at 1: a tail probability of 10^-10. */
+  public static final double SATURATION = DECADES * LN10;
+
   private static final double LN_SQRT_HALF_PI = 0.5 * Math.log(Math.PI / 2.0);
 
   private static final double TABLE_MAX = 2.0;
@@ -66,12 +70,9 @@ public final class TailScore {
     return 0.5 * a * a + Math.log(a) + LN_SQRT_HALF_PI;
   }
 
-  /** The surprise (nats) at which scores saturate at 1: a tail probability of 10^-10. */
-  public static final double SATURATION = DECADES * LN10;
-
   /** Score in [0, 1] for a surprise {@code -ln p}. */
   public static double fromSurprise(double surprise) {
-    return Math.max(0.0, Math.min(1.0, surprise / (DECADES * LN10)));
+    return Math.max(0.0, Math.min(1.0, surprise / SATURATION));
   }
 
   /** Score in [0, 1] for a tail probability {@code p} in (0, 1]. */
