@@ -56,7 +56,7 @@ def family_cpu(rng, n):
   v = base + rng.uniform(5, 15) * daily(n, rng.uniform(0, 1)) + ar1(rng, n, rng.uniform(0.5, 0.9), rng.uniform(1, 4))
   spikes = rng.random(n) < 1 / 400
   v = v + spikes * rng.uniform(10, 30, n)
-  return np.clip(v, 0, 100), None
+  return np.clip(v, 0, 100)
 
 
 def family_counts(rng, n):
@@ -64,26 +64,26 @@ def family_counts(rng, n):
   base = rng.uniform(5, 80)
   rate = base * (0.3 + daily(n, rng.uniform(0.2, 0.4))) * weekend(n, rng.uniform(0.5, 0.9))
   rate = rate * np.exp(ar1(rng, n, 0.98, 0.2))
-  return rng.poisson(rate).astype(float), None
+  return rng.poisson(rate).astype(float)
 
 
 def family_latency(rng, n):
   """Request latency in ms: lognormal with a daily swing, heavy right tail."""
   mu = math.log(rng.uniform(50, 300)) + 0.3 * daily(n, rng.uniform(0.2, 0.5))
-  return np.round(np.exp(mu + rng.normal(0, rng.uniform(0.1, 0.3), n)), 1), None
+  return np.round(np.exp(mu + rng.normal(0, rng.uniform(0.1, 0.3), n)), 1)
 
 
 def family_temperature(rng, n):
   """A temperature: slow wander plus a daily cycle and small noise."""
   v = rng.uniform(20, 70) + rng.uniform(1, 4) * daily(n, rng.uniform(0, 1)) + ar1(rng, n, 0.995, rng.uniform(1, 3))
-  return v + rng.normal(0, 0.2, n), None
+  return v + rng.normal(0, 0.2, n)
 
 
 def family_traffic(rng, n):
   """Requests per second of a web service: strong daily and weekly cycle, Gaussian noise."""
   peak = rng.uniform(100, 2000)
   v = peak * (0.15 + daily(n, rng.uniform(0.25, 0.45), 2.0)) * weekend(n, rng.uniform(0.4, 0.8))
-  return v * (1 + rng.normal(0, rng.uniform(0.02, 0.06), n)), None
+  return v * (1 + rng.normal(0, rng.uniform(0.02, 0.06), n))
 
 
 def family_queue(rng, n):
@@ -95,7 +95,7 @@ def family_queue(rng, n):
     length = int(rng.integers(3, 20))
     v[i:i + length] += rng.exponential(rng.uniform(5, 20), len(v[i:i + length]))
     i += length
-  return np.round(v + rng.poisson(0.3, n)), None
+  return np.round(v + rng.poisson(0.3, n))
 
 
 FAMILIES = {
@@ -164,7 +164,7 @@ def main():
     os.makedirs(os.path.join(out, "data", fam), exist_ok=True)
     for k in range(per_family):
       n = int(rng.integers(4000, 12000))
-      v, _ = gen(rng, n)
+      v = gen(rng, n)
       count = int(rng.integers(1, 4))
       # incidents spread over the last 80%, at least a window apart
       width = int(0.1 * n / count)
