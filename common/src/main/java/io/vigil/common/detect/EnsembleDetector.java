@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 6;
+  static final byte FORMAT = 7;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
@@ -50,8 +50,15 @@ public final class EnsembleDetector implements SeriesDetector {
    */
   static final byte FORMAT_5 = 5;
 
+  /**
+   * The state format before the stuck-value component: the layout of format 7 without its tail (the
+   * stuck component's calibrator slot, repeat probabilities, run and flag); read with the stuck
+   * component starting fresh.
+   */
+  static final byte FORMAT_6 = 6;
+
   static final String[] COMPONENTS = {
-    "level", "seasonal", "rate", "shift", "novelty", "burst", "record"
+    "level", "seasonal", "rate", "shift", "novelty", "burst", "record", "stuck"
   };
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
@@ -60,6 +67,19 @@ public final class EnsembleDetector implements SeriesDetector {
   private static final int NOVELTY = 4;
   private static final int BURST = 5;
   private static final int RECORD = 6;
+  private static final int STUCK = 7;
+
+  /**
+   * Components written in the calibrator's place in the state; the stuck component's slot (format
+   * 7) is written after the fields format 6 had, so older states are a prefix-compatible layout.
+   */
+  private static final int FORMAT_6_SLOTS = 7;
+
+  /**
+   * The stuck component's prior for the chance that a repeat is followed by another, before the
+   * series has shown any run: no evidence either way.
+   */
+  private static final float REPEAT_PRIOR = 0.5f;
 
   /**
    * Novelty contexts: the last {@code CONTEXT} values, each quantized into {@code LEVELS} levels
@@ -78,7 +98,6 @@ public final class EnsembleDetector implements SeriesDetector {
    */
   private static final double MIN_BURST_RATE = 1e-4;
 
-  private static final double LN_COMPONENTS = Math.log(COMPONENTS.length);
   private static final double LN_2 = Math.log(2.0);
 
   private final Params p;
@@ -107,6 +126,10 @@ public final class EnsembleDetector implements SeriesDetector {
   private double recordMax = Double.NEGATIVE_INFINITY;
   private double recordMin = Double.POSITIVE_INFINITY;
   private int recordCount;
+  private float repeatAfterChange = REPEAT_PRIOR;
+  private float repeatAfterRepeat = REPEAT_PRIOR;
+  private int run;
+  private boolean stuckReported;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -157,6 +180,7 @@ public final class EnsembleDetector implements SeriesDetector {
     u[BURST] = (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(burstExtreme(zResidual, n), n);
 
     u[RECORD] = (p.componentMask() & (1 << RECORD)) == 0 ? 0.0 : record(value);
+    u[STUCK] = stuck(value, n);
 
     int top = 0;
     double best = 0.0;
@@ -179,7 +203,13 @@ public final class EnsembleDetector implements SeriesDetector {
       calibrator.learn(i, ui, p.tailThreshold(), rate, p.excessAlpha(), p.excessGrowth());
     }
     double raw = best;
-    learn(timestampMillis, value, sigma, expected, seasonalSigma, diff, diffSigma);
+    if (stuckReported) {
+      // A run already reported stuck is not data: a frozen sensor must not teach the level, the
+      // cycle and the scales that the series went quiet, or its recovery would be a new incident.
+      prevValue = value;
+    } else {
+      learn(timestampMillis, value, sigma, expected, seasonalSigma, diff, diffSigma);
+    }
     double base = Double.isNaN(expected) ? level.level() : expected;
     double band = Double.isNaN(expected) ? sigma : seasonalSigma;
     double lower = base - p.bandWidth() * band;
@@ -299,6 +329,42 @@ public final class EnsembleDetector implements SeriesDetector {
     return u;
   }
 
+  /**
+   * Stuck values: a run of exactly repeated values (a frozen sensor, an exporter that keeps
+   * re-sending its last sample, a gauge nobody updates any more). The series' own repeats are
+   * modelled as a two-state chain: {@code q0}, the chance that a value repeats the one before after
+   * a change, and {@code q1}, the chance that a repeat is followed by another (both EWMAs at {@code
+   * stuckAlpha}, floored at it, the finest rate that memory can tell). A run of {@code L} repeats
+   * has probability {@code q0 q1^(L-1)}; it is news only if such a run is unlikely anywhere in the
+   * rate's memory of {@code 1 / stuckAlpha} points, so the surprise is {@code -ln(q0 q1^(L-1)) -
+   * ln(1 / stuckAlpha)}. A continuous series (no repeats) is flagged after a few identical values;
+   * a quantized or count series, whose repeats are routine, only by a run far longer than its usual
+   * ones; an idle series whose zeros come in long runs ({@code q1} near 1) not at all. One run
+   * gives one detection: once the component has fired, the rest of the run is the same incident.
+   */
+  private double stuck(double value, long n) {
+    boolean repeat = value == prevValue;
+    boolean afterRepeat = run > 0;
+    run = repeat ? (run == Integer.MAX_VALUE ? run : run + 1) : 0;
+    if (!repeat) {
+      stuckReported = false;
+    }
+    double a = p.stuckAlpha();
+    double u = 0.0;
+    if (repeat && !stuckReported) {
+      double q0 = Math.max(repeatAfterChange, a);
+      double q1 = Math.max(repeatAfterRepeat, a);
+      u = Math.max(0.0, -Math.log(q0) - (run - 1) * Math.log(q1) + Math.log(a));
+    }
+    double x = repeat ? 1.0 : 0.0;
+    if (afterRepeat) {
+      repeatAfterRepeat += (float) (a * (x - repeatAfterRepeat));
+    } else {
+      repeatAfterChange += (float) (Math.max(a, 1.0 / n) * (x - repeatAfterChange));
+    }
+    return u;
+  }
+
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
     // Incidents are compared by what the score can say: beyond holdCeiling (the score's saturation)
     // every point is equally certain, so an enormous spike holds the series no longer than any
@@ -333,13 +399,19 @@ public final class EnsembleDetector implements SeriesDetector {
       lastDetected = raw > p.tailThreshold();
       holdMargin = lastDetected ? (float) p.suppressMargin() : 0f;
       holdTop = (byte) top;
+      stuckReported |= lastDetected && top == STUCK;
     } else {
       out = TailScore.fromSurprise(raw) * p.suppressDamp();
       component = "suppressed";
     }
     out = Math.max(0.0, Math.min(1.0, out - offset));
     String reason = "";
-    if (out >= p.reasonLevel()) {
+    if (out >= p.reasonLevel() && top == STUCK && !component.equals("suppressed")) {
+      reason =
+          String.format(
+              "stuck: value %.4g repeated %d times in a row (normal %.4g..%.4g)",
+              value, run, lower, upper);
+    } else if (out >= p.reasonLevel()) {
       reason =
           String.format(
               "%s: value %.4g vs expected %.4g (normal %.4g..%.4g)",
@@ -398,7 +470,7 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeDouble(diffAbsDev);
     out.writeDouble(cusumUp);
     out.writeDouble(cusumDown);
-    calibrator.writeTo(out);
+    calibrator.writeTo(out, 0, FORMAT_6_SLOTS);
     out.writeDouble(hold);
     out.writeFloat(offset);
     out.writeLong(burstBits);
@@ -412,6 +484,11 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeFloat(holdMargin);
     out.writeByte(holdTop);
     out.writeBoolean(lastDetected);
+    calibrator.writeTo(out, FORMAT_6_SLOTS, COMPONENTS.length);
+    out.writeFloat(repeatAfterChange);
+    out.writeFloat(repeatAfterRepeat);
+    out.writeInt(run);
+    out.writeBoolean(stuckReported);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -428,6 +505,7 @@ public final class EnsembleDetector implements SeriesDetector {
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
     if (format != FORMAT
+        && format != FORMAT_6
         && format != FORMAT_5
         && format != FORMAT_4
         && format != FORMAT_3
@@ -442,8 +520,9 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    boolean records = format == FORMAT || format == FORMAT_5 || format == FORMAT_4;
-    d.calibrator.readFrom(in, format == FORMAT_1 ? BURST : records ? COMPONENTS.length : RECORD);
+    boolean records =
+        format == FORMAT || format == FORMAT_6 || format == FORMAT_5 || format == FORMAT_4;
+    d.calibrator.readFrom(in, 0, format == FORMAT_1 ? BURST : records ? FORMAT_6_SLOTS : RECORD);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
     if (format != FORMAT_1) {
@@ -462,8 +541,15 @@ public final class EnsembleDetector implements SeriesDetector {
       d.holdMargin = in.readFloat();
       d.holdTop = in.readByte();
     }
-    if (format == FORMAT) {
+    if (format == FORMAT || format == FORMAT_6) {
       d.lastDetected = in.readBoolean();
+    }
+    if (format == FORMAT) {
+      d.calibrator.readFrom(in, FORMAT_6_SLOTS, COMPONENTS.length);
+      d.repeatAfterChange = in.readFloat();
+      d.repeatAfterRepeat = in.readFloat();
+      d.run = in.readInt();
+      d.stuckReported = in.readBoolean();
     }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
@@ -520,7 +606,8 @@ public final class EnsembleDetector implements SeriesDetector {
       double refractoryEscape,
       double holdCeiling,
       boolean seasonGatesLevel,
-      boolean holdWhileSurprising)
+      boolean holdWhileSurprising,
+      double stuckAlpha)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -538,7 +625,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* maxSurprise */ 200.0,
           /* suppressHalfLife */ 100.0,
           /* suppressDamp */ 0.0,
-          /* componentMask */ 107,
+          /* componentMask */ 235,
           /* seasonal */ true,
           /* seasonalProfileAlpha */ 0.2,
           /* seasonalVarianceAlpha */ 0.005,
@@ -562,7 +649,8 @@ public final class EnsembleDetector implements SeriesDetector {
           /* refractoryEscape */ 10.0,
           /* holdCeiling */ TailScore.SATURATION,
           /* seasonGatesLevel */ true,
-          /* holdWhileSurprising */ true);
+          /* holdWhileSurprising */ true,
+          /* stuckAlpha */ 0.0025);
     }
 
     public Params {
@@ -598,6 +686,7 @@ public final class EnsembleDetector implements SeriesDetector {
       check(recordMargin >= 0, "recordMargin must not be negative (a share of the range)");
       check(refractoryEscape >= 0, "refractoryEscape must not be negative (nats; 0 = off)");
       check(holdCeiling > 0, "holdCeiling must be positive (nats; 1e9 = no ceiling)");
+      check(stuckAlpha > 0 && stuckAlpha < 1, "stuckAlpha must be in (0, 1)");
     }
 
     private static void check(boolean ok, String message) {

@@ -49,19 +49,28 @@ final class TailCalibrator {
   }
 
   void writeTo(DataOutput out) throws IOException {
-    for (int i = 0; i < rate.length; i++) {
+    writeTo(out, 0, rate.length);
+  }
+
+  /** Writes components {@code from} (inclusive) to {@code to} (exclusive). */
+  void writeTo(DataOutput out, int from, int to) throws IOException {
+    for (int i = from; i < to; i++) {
       out.writeFloat(rate[i]);
       out.writeFloat(excess[i]);
     }
   }
 
   void readFrom(DataInput in) throws IOException {
-    readFrom(in, rate.length);
+    readFrom(in, 0, rate.length);
   }
 
-  /** Reads the first {@code components} components (an older state); the others stay nominal. */
-  void readFrom(DataInput in, int components) throws IOException {
-    for (int i = 0; i < components; i++) {
+  /**
+   * Reads components {@code from} (inclusive) to {@code to} (exclusive), as {@link #writeTo(
+   * DataOutput, int, int)} wrote them; the others stay as they are (nominal in a fresh calibrator,
+   * for an older state without them).
+   */
+  void readFrom(DataInput in, int from, int to) throws IOException {
+    for (int i = from; i < to; i++) {
       rate[i] = in.readFloat();
       excess[i] = in.readFloat();
     }

@@ -339,11 +339,34 @@ class EnsembleDetectorTest {
   private static final int FORMAT_FOUR_ADDED = 8 + 25;
 
   /**
-   * The format-5 state of a format-6 state (without novelty), byte for byte as format 5 wrote it:
-   * without the flag that the last point was a detection, the byte after the suppression margin's
-   * component. Formats 4 and 5 have the same layout.
+   * Format 7 added, after the flag that the last point was a detection, the stuck component: its
+   * calibrator slot (8 bytes), the two repeat probabilities (floats), the run (an int) and whether
+   * the run was reported (a boolean).
    */
-  static byte[] formatFive(byte[] six) {
+  private static final int FORMAT_SEVEN_ADDED = 8 + 4 + 4 + 4 + 1;
+
+  /** Offset of the byte after the flag that the last point was a detection (formats 6 and 7). */
+  private static final int AFTER_FLAG = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 8 + 4 + 8 + 4 + 12 + 25 + 1;
+
+  /**
+   * The format-6 state of a format-7 state (without novelty), byte for byte as format 6 wrote it.
+   */
+  static byte[] formatSix(byte[] seven) {
+    ByteArrayOutputStream six = new ByteArrayOutputStream();
+    six.write(EnsembleDetector.FORMAT_6);
+    six.write(seven, 1, AFTER_FLAG - 1);
+    six.write(
+        seven, AFTER_FLAG + FORMAT_SEVEN_ADDED, seven.length - AFTER_FLAG - FORMAT_SEVEN_ADDED);
+    return six.toByteArray();
+  }
+
+  /**
+   * The format-5 state of a format-7 state (without novelty), byte for byte as format 5 wrote it:
+   * without the stuck component (format 7) and the flag that the last point was a detection, the
+   * byte after the suppression margin's component. Formats 4 and 5 have the same layout.
+   */
+  static byte[] formatFive(byte[] seven) {
+    byte[] six = formatSix(seven);
     int flag = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 8 + 4 + 8 + 4 + 12 + 25;
     ByteArrayOutputStream five = new ByteArrayOutputStream();
     five.write(EnsembleDetector.FORMAT_5);
@@ -405,14 +428,15 @@ class EnsembleDetectorTest {
     for (byte format : new byte[] {EnsembleDetector.FORMAT_4, EnsembleDetector.FORMAT_5}) {
       SeriesDetector original = warmedUp(factory, v);
       byte[] old = formatFive(bytes(original));
-      assertThat(old.length).isEqualTo(bytes(original).length - 1);
+      assertThat(old.length).isEqualTo(bytes(original).length - 1 - FORMAT_SEVEN_ADDED);
       old[0] = format;
       SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(old)));
       for (int i = 1500; i < v.length; i++) {
         Score a = original.update(T0 + i * MINUTE, v[i]);
         assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
       }
-      assertThat(bytes(restored)).isEqualTo(bytes(original));
+      // The stuck component starts fresh (no repeats in this noise, so it never scores).
+      assertThat(formatSix(bytes(restored))).isEqualTo(formatSix(bytes(original)));
     }
     assertThat(max(run(factory.create(), v), 2600, 2601)).isGreaterThan(0.5);
   }
@@ -691,6 +715,89 @@ class EnsembleDetectorTest {
     assertThat(firstAlarmComponent(sc, 4200, 4900)).isEqualTo("record");
     assertThat(max(scores(sc), 1500, 4200)).isLessThan(0.3);
     assertThat(max(run(withMask(43).create(), v), 4200, 4900)).isLessThan(0.3);
+  }
+
+  @Test
+  void aValueStuckForHoursIsOneDetectionNamedStuck() {
+    // From point 2,500 the sensor repeats its last value (near the level) for 200 points: nothing
+    // is out of range, so only the stuck component can see it; it fires within 20 points, once
+    // for the run, and the values of the run teach nothing, so the recovery is not an incident.
+    double[] v = noise(3000, 21);
+    for (int i = 2499; i < 2700; i++) {
+      v[i] = 100.3; // near the level: no other component has anything to say
+    }
+    SeriesDetector d = factory.create();
+    List<Integer> alarms = new ArrayList<>();
+    Score first = null;
+    for (int i = 0; i < v.length; i++) {
+      Score sc = d.update(T0 + i * MINUTE, v[i]);
+      if (i >= 2400 && i < 2800 && sc.score() >= 0.3) {
+        alarms.add(i);
+        first = first == null ? sc : first;
+      }
+    }
+    assertThat(alarms).hasSize(1);
+    assertThat(alarms.get(0)).isBetween(2500, 2520);
+    assertThat(first.component()).isEqualTo("stuck");
+    assertThat(first.reason()).contains("repeated");
+    // Without the component (the format-6 mask) the run goes unseen.
+    assertThat(max(run(withMask(107).create(), v), 2500, 2700)).isLessThan(0.3);
+  }
+
+  @Test
+  void repeatsThatAreRoutineForTheSeriesAreNoNews() {
+    // Small counts (Poisson 2: a value repeats the one before a quarter of the time), a quantized
+    // gauge (whole numbers, sigma 2) and an idle error count (0 but for 1% of minutes: runs of
+    // hundreds of zeros) repeat all the time; the stuck component learns how often and how long.
+    int stuck = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      Random r = new Random(seed);
+      org.apache.commons.math3.distribution.PoissonDistribution poisson =
+          new org.apache.commons.math3.distribution.PoissonDistribution(
+              new org.apache.commons.math3.random.Well19937c(seed), 2.0, 1e-12, 10_000);
+      double[] counts = new double[20_000];
+      double[] gauge = new double[20_000];
+      double[] idle = new double[20_000];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = poisson.sample();
+        gauge[i] = Math.round(50 + 2 * r.nextGaussian());
+        idle[i] = r.nextDouble() < 0.01 ? 1 + r.nextInt(5) : 0;
+      }
+      stuck += alarms(factory.create(), counts, 3000, "stuck");
+      stuck += alarms(factory.create(), gauge, 3000, "stuck");
+      stuck += alarms(factory.create(), idle, 3000, "stuck");
+    }
+    assertThat(stuck).isZero();
+  }
+
+  @Test
+  void formatSixStateIsRestoredWithTheStuckComponentStartingFresh() throws IOException {
+    // A format-6 state has no stuck component; restored, every other field is read as it was (the
+    // noise, which never repeats, scores exactly as the detector that wrote it) and the component
+    // starts fresh, conservative (its repeat probabilities at the prior 0.5) yet still seeing a
+    // sensor stuck for 200 points.
+    double[] v = noise(3000, 22);
+    for (int i = 2499; i < 2700; i++) {
+      v[i] = 100.3; // near the level: no other component has anything to say
+    }
+    SeriesDetector original = warmedUp(factory, v);
+    byte[] seven = bytes(original);
+    byte[] six = formatSix(seven);
+    assertThat(six.length).isEqualTo(seven.length - FORMAT_SEVEN_ADDED);
+    SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(six)));
+    Score stuck = null;
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      Score b = restored.update(T0 + i * MINUTE, v[i]);
+      if (i < 2500) {
+        assertThat(b).as("point %d", i).isEqualTo(a);
+      } else if (b.score() >= 0.3 && stuck == null) {
+        stuck = b;
+      }
+    }
+    assertThat(stuck).isNotNull();
+    assertThat(stuck.component()).isEqualTo("stuck");
+    assertThat(size(restored)).isEqualTo(seven.length);
   }
 
   /** Scores v with a detector whose state is saved and restored before point {@code at}. */
