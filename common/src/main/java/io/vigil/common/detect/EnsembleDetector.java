@@ -76,8 +76,10 @@ public final class EnsembleDetector implements SeriesDetector {
   private static final int FORMAT_6_SLOTS = 7;
 
   /**
-   * The stuck component's prior for the chance that a repeat is followed by another, before the
-   * series has shown any run: no evidence either way.
+   * The stuck component's chance of a repeat in a detector restored from a state without it (format
+   * 6 or older): no evidence either way, so the first runs after the upgrade are judged
+   * conservatively while the series' own rate is learnt (a new detector learns it from its first
+   * values).
    */
   private static final float REPEAT_PRIOR = 0.5f;
 
@@ -127,7 +129,7 @@ public final class EnsembleDetector implements SeriesDetector {
   private double recordMin = Double.POSITIVE_INFINITY;
   private int recordCount;
   private float repeatAfterChange = REPEAT_PRIOR;
-  private float repeatAfterRepeat = REPEAT_PRIOR;
+  private float repeatAfterRepeat = Float.NaN;
   private int run;
   private boolean stuckReported;
   private final double[] u = new double[COMPONENTS.length];
@@ -334,13 +336,17 @@ public final class EnsembleDetector implements SeriesDetector {
    * re-sending its last sample, a gauge nobody updates any more). The series' own repeats are
    * modelled as a two-state chain: {@code q0}, the chance that a value repeats the one before after
    * a change, and {@code q1}, the chance that a repeat is followed by another (both EWMAs at {@code
-   * stuckAlpha}, floored at it, the finest rate that memory can tell). A run of {@code L} repeats
-   * has probability {@code q0 q1^(L-1)}; it is news only if such a run is unlikely anywhere in the
-   * rate's memory of {@code 1 / stuckAlpha} points, so the surprise is {@code -ln(q0 q1^(L-1)) -
-   * ln(1 / stuckAlpha)}. A continuous series (no repeats) is flagged after a few identical values;
-   * a quantized or count series, whose repeats are routine, only by a run far longer than its usual
-   * ones; an idle series whose zeros come in long runs ({@code q1} near 1) not at all. One run
-   * gives one detection: once the component has fired, the rest of the run is the same incident.
+   * stuckAlpha}, floored at it, the finest rate that memory can tell). Until the series has shown a
+   * run, {@code q1} is taken equal to {@code q0} (repeats independent, the null model); from its
+   * first run on it is learnt from {@code q0}'s value. A run of {@code L} repeats has probability
+   * {@code q0 q1^(L-1)}; it is news only if such a run is unlikely anywhere in the rate's memory of
+   * {@code 1 / stuckAlpha} points, so the evidence is {@code -ln(q0 q1^(L-1)) - ln(1 /
+   * stuckAlpha)}, reported as the surprise once it reaches {@code holdCeiling} (the score's
+   * saturation: the run is beyond doubt). A continuous series (no repeats) is flagged at about the
+   * sixth identical value; a quantized or count series, whose repeats are routine, only by a run
+   * far longer than its usual ones; an idle series whose zeros come in long runs ({@code q1} near
+   * 1) not at all. One run gives one detection: once the component has fired, the rest of the run
+   * is the same incident.
    */
   private double stuck(double value, long n) {
     boolean repeat = value == prevValue;
@@ -353,11 +359,18 @@ public final class EnsembleDetector implements SeriesDetector {
     double u = 0.0;
     if (repeat && !stuckReported) {
       double q0 = Math.max(repeatAfterChange, a);
-      double q1 = Math.max(repeatAfterRepeat, a);
-      u = Math.max(0.0, -Math.log(q0) - (run - 1) * Math.log(q1) + Math.log(a));
+      double q1 = Float.isNaN(repeatAfterRepeat) ? q0 : Math.max(repeatAfterRepeat, a);
+      double s = -Math.log(q0) - (run - 1) * Math.log(q1) + Math.log(a);
+      // Reported once, when the run is beyond doubt (the score's saturation): its evidence only
+      // grows while it lasts, so a report at the first crossing of the calibration threshold
+      // would always score ~0.32, below the metrics job's default detection threshold (0.4).
+      u = s >= p.holdCeiling() ? s : 0.0;
     }
     double x = repeat ? 1.0 : 0.0;
     if (afterRepeat) {
+      if (Float.isNaN(repeatAfterRepeat)) {
+        repeatAfterRepeat = repeatAfterChange;
+      }
       repeatAfterRepeat += (float) (a * (x - repeatAfterRepeat));
     } else {
       repeatAfterChange += (float) (Math.max(a, 1.0 / n) * (x - repeatAfterChange));

@@ -720,7 +720,7 @@ class EnsembleDetectorTest {
   @Test
   void aValueStuckForHoursIsOneDetectionNamedStuck() {
     // From point 2,500 the sensor repeats its last value (near the level) for 200 points: nothing
-    // is out of range, so only the stuck component can see it; it fires within 20 points, once
+    // is out of range, so only the stuck component can see it; it fires within 10 points, once
     // for the run, and the values of the run teach nothing, so the recovery is not an incident.
     double[] v = noise(3000, 21);
     for (int i = 2499; i < 2700; i++) {
@@ -737,7 +737,7 @@ class EnsembleDetectorTest {
       }
     }
     assertThat(alarms).hasSize(1);
-    assertThat(alarms.get(0)).isBetween(2500, 2520);
+    assertThat(alarms.get(0)).isBetween(2500, 2510);
     assertThat(first.component()).isEqualTo("stuck");
     assertThat(first.reason()).contains("repeated");
     // Without the component (the format-6 mask) the run goes unseen.
@@ -774,7 +774,7 @@ class EnsembleDetectorTest {
   void formatSixStateIsRestoredWithTheStuckComponentStartingFresh() throws IOException {
     // A format-6 state has no stuck component; restored, every other field is read as it was (the
     // noise, which never repeats, scores exactly as the detector that wrote it) and the component
-    // starts fresh, conservative (its repeat probabilities at the prior 0.5) yet still seeing a
+    // starts fresh, conservative (its repeat probability at 0.5 until learnt) yet still seeing a
     // sensor stuck for 200 points.
     double[] v = noise(3000, 22);
     for (int i = 2499; i < 2700; i++) {

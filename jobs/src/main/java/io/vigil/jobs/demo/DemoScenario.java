@@ -69,7 +69,7 @@ public final class DemoScenario implements Serializable {
                 "requests_per_s",
                 d + day + 3 * 60 * MINUTE,
                 d + day + 4 * 60 * MINUTE,
-                "throughput frozen at one value for an hour"),
+                "throughput frozen at its last value for an hour"),
             new Incident(
                 "dropout",
                 "auth",
@@ -149,7 +149,11 @@ public final class DemoScenario implements Serializable {
         case "spike" -> v *= 3;
         case "level shift" -> v *= 4;
         case "slow drift" -> v *= 1 + 1.5 * (t - inc.start()) / (double) (inc.end() - inc.start());
-        case "stuck value" -> v = 431.0;
+        case "stuck value" -> {
+          // Frozen at the last value reported before the incident (an exporter that hung): an
+          // ordinary value, so only the repeats give it away.
+          return value(service, metric, inc.start() - MINUTE, series);
+        }
         case "dropout" -> {
           return null;
         }
