@@ -341,12 +341,12 @@ public final class EnsembleDetector implements SeriesDetector {
    * first run on it is learnt from {@code q0}'s value. A run of {@code L} repeats has probability
    * {@code q0 q1^(L-1)}; it is news only if such a run is unlikely anywhere in the rate's memory of
    * {@code 1 / stuckAlpha} points, so the evidence is {@code -ln(q0 q1^(L-1)) - ln(1 /
-   * stuckAlpha)}, reported as the surprise once it reaches {@code holdCeiling} (the score's
-   * saturation: the run is beyond doubt). A continuous series (no repeats) is flagged at about the
-   * sixth identical value; a quantized or count series, whose repeats are routine, only by a run
-   * far longer than its usual ones; an idle series whose zeros come in long runs ({@code q1} near
-   * 1) not at all. One run gives one detection: once the component has fired, the rest of the run
-   * is the same incident.
+   * stuckAlpha)}, reported as the surprise once it reaches {@link TailScore#SATURATION} (the
+   * score's saturation: the run is beyond doubt). A continuous series (no repeats) is flagged at
+   * about the sixth identical value; a quantized or count series, whose repeats are routine, only
+   * by a run far longer than its usual ones; an idle series whose zeros come in long runs ({@code
+   * q1} near 1) not at all. One run gives one detection: once the component has fired, the rest of
+   * the run is the same incident.
    */
   private double stuck(double value, long n) {
     boolean repeat = value == prevValue;
@@ -364,7 +364,7 @@ public final class EnsembleDetector implements SeriesDetector {
       // Reported once, when the run is beyond doubt (the score's saturation): its evidence only
       // grows while it lasts, so a report at the first crossing of the calibration threshold
       // would always score ~0.32, below the metrics job's default detection threshold (0.4).
-      u = s >= p.holdCeiling() ? s : 0.0;
+      u = s >= TailScore.SATURATION ? s : 0.0;
     }
     double x = repeat ? 1.0 : 0.0;
     if (afterRepeat) {
