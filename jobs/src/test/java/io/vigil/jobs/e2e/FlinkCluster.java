@@ -31,6 +31,7 @@ final class FlinkCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
   private static final Pattern TM_ID = Pattern.compile("tm-(\\d+)-\\d+");
+  private static final Pattern TM_STOPPED = Pattern.compile("taskmanager (\\d+) stopped");
 
   private final Path script;
   private final Map<String, String> env;
@@ -115,6 +116,28 @@ final class FlinkCluster implements AutoCloseable {
     if (!r.ok()) {
       throw new IllegalStateException("kill-tm " + i + " failed:\n" + r.output());
     }
+  }
+
+  /**
+   * Starts again every TaskManager whose process is gone, as the supervisor of a real deployment
+   * (systemd, Kubernetes) would, and returns their numbers. A TaskManager can exit on its own:
+   * Flink treats an exception in a task's failure handler as fatal, and one was seen when the other
+   * TaskManager was SIGKILLed during an exchange ("FATAL - exception in exception handler of task
+   * ... Lost connection to task manager"), which left the next tests with one TaskManager.
+   */
+  List<Integer> restartDeadTaskManagers() {
+    Result r = run(List.of("bash", script.toString(), "status"), Duration.ofMinutes(1));
+    List<Integer> dead = new ArrayList<>();
+    for (String line : r.stdout().split("\n")) {
+      Matcher m = TM_STOPPED.matcher(line.trim());
+      if (m.matches()) {
+        dead.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    for (int i : dead) {
+      startTaskManager(i);
+    }
+    return dead;
   }
 
   /** Starts TaskManager i again and returns once it is registered. */

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -329,6 +330,20 @@ class MetricsJobClusterITCase {
     assertSameAsReference(killed);
     assertSameAlertsAsReference(alerting("killed", run));
     assertSameLogsAsReference(logOutputs("killed", run));
+  }
+
+  /**
+   * Every test starts with both TaskManagers; one that exited on its own is reported and restarted.
+   */
+  @BeforeEach
+  void everyTaskManagerUp() {
+    List<Integer> restarted = cluster.restartDeadTaskManagers();
+    if (!restarted.isEmpty()) {
+      FIGURES.add(
+          "TaskManager(s) "
+              + restarted
+              + " had exited on their own since the last test (Flink fatal error); started again");
+    }
   }
 
   @Test
