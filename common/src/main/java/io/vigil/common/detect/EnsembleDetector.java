@@ -182,7 +182,7 @@ public final class EnsembleDetector implements SeriesDetector {
     u[BURST] = (p.componentMask() & (1 << BURST)) == 0 ? 0.0 : burst(burstExtreme(zResidual, n), n);
 
     u[RECORD] = (p.componentMask() & (1 << RECORD)) == 0 ? 0.0 : record(value);
-    u[STUCK] = stuck(value, n);
+    u[STUCK] = (p.componentMask() & (1 << STUCK)) == 0 ? 0.0 : stuck(value, n);
 
     int top = 0;
     double best = 0.0;

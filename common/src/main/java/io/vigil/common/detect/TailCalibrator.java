@@ -48,20 +48,12 @@ final class TailCalibrator {
     }
   }
 
-  void writeTo(DataOutput out) throws IOException {
-    writeTo(out, 0, rate.length);
-  }
-
   /** Writes components {@code from} (inclusive) to {@code to} (exclusive). */
   void writeTo(DataOutput out, int from, int to) throws IOException {
     for (int i = from; i < to; i++) {
       out.writeFloat(rate[i]);
       out.writeFloat(excess[i]);
     }
-  }
-
-  void readFrom(DataInput in) throws IOException {
-    readFrom(in, 0, rate.length);
   }
 
   /**
