@@ -9,6 +9,8 @@ import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.core.RecordDecoder;
+import io.vigil.jobs.core.SplitParsedFunction;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.logs.functions.ErrorGroupRow;
@@ -17,7 +19,6 @@ import io.vigil.jobs.logs.functions.LateLogToDeadLetterFunction;
 import io.vigil.jobs.logs.functions.LogAnomaly;
 import io.vigil.jobs.logs.functions.MineTemplatesFunction;
 import io.vigil.jobs.logs.functions.MinedLog;
-import io.vigil.jobs.logs.functions.ParseLogsFunction;
 import io.vigil.jobs.logs.functions.ScoreLogWindowsFunction;
 import io.vigil.jobs.logs.functions.TemplateRow;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
@@ -26,9 +27,10 @@ import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.ErrorGroupPostgresSink;
 import io.vigil.jobs.sink.FeatureWindowPostgresSink;
 import io.vigil.jobs.sink.LogTemplatePostgresSink;
+import io.vigil.jobs.source.DecodingSource;
 import io.vigil.jobs.source.KafkaSources;
 import java.util.Locale;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -101,22 +103,26 @@ public final class LogAnomalyJob {
       VigilConfig config) {
     long window = config.get(VigilOptions.LOGS_WINDOW).toMillis();
     long ttl = config.get(VigilOptions.LOGS_STATE_TTL).toMillis();
+    // Decoded inside the source so that every Kafka partition has its own watermark.
+    LogCodec codec = new LogCodec(codecSettings(config));
+    RecordDecoder<LogEvent> decoder =
+        raw -> {
+          LogCodec.Result result = codec.decode(raw.value(), raw.kafkaTimestamp());
+          return new RecordDecoder.Decoded<>(result.events(), result.errors());
+        };
+    TypeInformation<LogEvent> eventType = TypeInformation.of(LogEvent.class);
     SingleOutputStreamOperator<LogEvent> events =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Log records")
+        env.fromSource(
+                new DecodingSource<>(source, decoder, LogEvent::timestamp, eventType),
+                DecodingSource.<LogEvent>watermarks(
+                    config.get(VigilOptions.OUT_OF_ORDERNESS), config.get(VigilOptions.IDLENESS)),
+                "Log records")
             .uid(LogJobUids.SOURCE)
-            .process(
-                new ParseLogsFunction(new LogCodec(codecSettings(config)), LogJobTags.DEAD_LETTERS))
+            .process(new SplitParsedFunction<>(LogJobTags.DEAD_LETTERS, "logsParsed", eventType))
             .uid(LogJobUids.PARSE)
-            .name("Parse logs");
+            .name("Parsed log events");
     SingleOutputStreamOperator<MinedLog> mined =
         events
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<LogEvent>forBoundedOutOfOrderness(
-                        config.get(VigilOptions.OUT_OF_ORDERNESS))
-                    .withTimestampAssigner((e, t) -> e.timestamp())
-                    .withIdleness(config.get(VigilOptions.IDLENESS)))
-            .uid(LogJobUids.WATERMARKS)
-            .name("Log event time")
             .keyBy(LogEvent::scope)
             .process(
                 new MineTemplatesFunction(

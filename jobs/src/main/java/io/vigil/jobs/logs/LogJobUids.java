@@ -6,7 +6,6 @@ public final class LogJobUids {
 
   public static final String SOURCE = "logs-source";
   public static final String PARSE = "parse-logs";
-  public static final String WATERMARKS = "logs-watermarks";
   public static final String MINE = "mine-templates";
   public static final String SCORE = "score-log-windows";
   public static final String LATE_TO_DEAD_LETTERS = "late-logs-to-dead-letters";

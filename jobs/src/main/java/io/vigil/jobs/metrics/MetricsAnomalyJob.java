@@ -18,22 +18,24 @@ import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.IdleWatermarks;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.core.RecordDecoder;
+import io.vigil.jobs.core.SplitParsedFunction;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.functions.DetectionSettings;
 import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
 import io.vigil.jobs.metrics.functions.ParseFeedbackFunction;
-import io.vigil.jobs.metrics.functions.ParseMetricsFunction;
 import io.vigil.jobs.metrics.functions.ScoreSeriesFunction;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.FeedbackPostgresSink;
 import io.vigil.jobs.sink.InfluxDbSink;
 import io.vigil.jobs.sink.InfluxSettings;
+import io.vigil.jobs.source.DecodingSource;
 import io.vigil.jobs.source.KafkaSources;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -185,22 +187,26 @@ public final class MetricsAnomalyJob {
                 config.epochMillis(VigilOptions.MIN_TIMESTAMP),
                 config.epochMillis(VigilOptions.MAX_TIMESTAMP),
                 tenants(config)));
+    // Decoded inside the source so that every Kafka partition has its own watermark.
+    RecordDecoder<MetricPoint> decoder =
+        raw -> {
+          MetricJsonCodec.Result result = codec.decode(raw.value());
+          return new RecordDecoder.Decoded<>(result.points(), result.errors());
+        };
+    TypeInformation<MetricPoint> pointType = TypeInformation.of(MetricPoint.class);
     SingleOutputStreamOperator<MetricPoint> points =
-        env.fromSource(sources.metrics(), WatermarkStrategy.noWatermarks(), "Metric records")
+        env.fromSource(
+                new DecodingSource<>(sources.metrics(), decoder, MetricPoint::timestamp, pointType),
+                DecodingSource.<MetricPoint>watermarks(
+                    config.get(VigilOptions.OUT_OF_ORDERNESS), config.get(VigilOptions.IDLENESS)),
+                "Metric records")
             .uid(MetricsJobUids.SOURCE)
-            .process(new ParseMetricsFunction(codec, MetricsJobTags.DEAD_LETTERS))
+            .process(
+                new SplitParsedFunction<>(MetricsJobTags.DEAD_LETTERS, "pointsParsed", pointType))
             .uid(MetricsJobUids.PARSE)
-            .name("Parse metric JSON");
+            .name("Parsed metric points");
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
-    DataStream<MetricPoint> timed =
-        points
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<MetricPoint>forBoundedOutOfOrderness(
-                        config.get(VigilOptions.OUT_OF_ORDERNESS))
-                    .withTimestampAssigner((p, t) -> p.timestamp())
-                    .withIdleness(config.get(VigilOptions.IDLENESS)))
-            .uid(MetricsJobUids.WATERMARKS)
-            .name("Event time");
+    DataStream<MetricPoint> timed = points;
     SingleOutputStreamOperator<ScoredPoint> scored =
         timed
             .keyBy(MetricPoint::series)

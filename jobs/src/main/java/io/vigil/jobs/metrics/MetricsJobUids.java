@@ -8,7 +8,6 @@ public final class MetricsJobUids {
 
   public static final String SOURCE = "metrics-source";
   public static final String PARSE = "parse-metrics";
-  public static final String WATERMARKS = "metrics-watermarks";
   public static final String FEEDBACK_SOURCE = "feedback-source";
   public static final String PARSE_FEEDBACK = "parse-feedback";
   public static final String SCORE = "score-series";

@@ -121,7 +121,8 @@ class MetricsJobClusterITCase {
     topic = prefix + ".metrics";
     cleanTopic = prefix + ".clean";
     logsTopic = prefix + ".logs";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, cleanTopic, logsTopic);
+    // more partitions than source subtasks: each subtask reads two, each with its own watermark
+    TestKafka.createTopics(services.kafkaBootstrap(), 4, topic, cleanTopic, logsTopic);
     long base =
         (System.currentTimeMillis() / MetricsWorkload.MINUTE - 2 * 24 * 60)
             * MetricsWorkload.MINUTE;
@@ -655,9 +656,9 @@ class MetricsJobClusterITCase {
 
   /**
    * What both jobs of a run share: the servers, the run's schema, bounded input from the start,
-   * event time and checkpoints. One partition per source subtask; within a partition the input is
-   * less than an hour out of order, and a restart must not make a partition look idle (points of an
-   * idle partition can turn late).
+   * event time and checkpoints. Watermarks are per partition (two per source subtask); within a
+   * partition the input is less than an hour out of order, and a restart must not make a partition
+   * look idle (points of an idle partition can turn late).
    */
   private static Map<String, String> sharedConf(String run) {
     Map<String, String> conf = new LinkedHashMap<>();

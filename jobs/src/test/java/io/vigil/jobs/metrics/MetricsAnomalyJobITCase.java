@@ -246,6 +246,104 @@ class MetricsAnomalyJobITCase {
         .anyMatch(s -> s.equals("field 'value' is not finite"));
   }
 
+  /**
+   * Watermarks per Kafka partition: one subtask reads three partitions, each holding one series'
+   * 3,000 minutes in order, written one partition after the other, so the reader gets one
+   * partition's whole history before the next one's. With the watermark of the subtask (the
+   * timestamps assigned after parsing, as before) the second and third partitions' points would
+   * fall hours behind it and go to the dead-letter topic as late; with a watermark per partition
+   * (the minimum of the three) none is late, with an out-of-orderness bound of one minute.
+   */
+  @Test
+  void partitionsReadOneAfterTheOtherHaveTheirOwnWatermarks() throws Exception {
+    LocalServices services = LocalServices.get();
+    String run = "pw" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String topic = run + ".metrics";
+    String dlq = run + ".metrics.dlq";
+    int partitions = 3;
+    int minutes = 3000;
+    TestKafka.createTopics(services.kafkaBootstrap(), partitions, topic);
+    TestKafka.createTopics(services.kafkaBootstrap(), 1, dlq);
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-dlq-topic", dlq);
+    conf.put("kafka.group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.password", services.pgPassword());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("influxdb.url", services.influxUrl());
+    conf.put("influxdb.database", run);
+    conf.put("event-time.max-out-of-orderness", "1m");
+    conf.put("job.checkpoint-interval", "1s");
+    VigilConfig config = VigilConfig.fromMap(conf, Map.of());
+    MetricsAnomalyJob.prepareDatabase(config);
+
+    long base = (System.currentTimeMillis() / MINUTE - 3 * 24 * 60) * MINUTE;
+    Random r = new Random(7);
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
+      for (int part = 0; part < partitions; part++) {
+        byte[] key = ("series-" + part).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < minutes; i++) {
+          MetricPoint p =
+              new MetricPoint(
+                  "acme", "svc", "m" + part, Map.of(), base + i * MINUTE, 100 + r.nextGaussian());
+          producer.send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  topic, part, key, MetricJsonCodec.encode(p)));
+        }
+        producer.flush();
+      }
+      // one bad record, so that the dead-letter topic is known to be read to its end
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  topic, 0, "bad".getBytes(StandardCharsets.UTF_8), "{not json".getBytes()))
+          .get();
+    }
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(1);
+    MetricsAnomalyJob.buildPipeline(
+        env,
+        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
+        MetricsAnomalyJob.Sinks.from(config),
+        config);
+    env.execute("metrics-it-partition-watermarks");
+
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
+    List<String> stages = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> d : dead) {
+      stages.add(JSON.readTree(d.value()).get("stage").asText());
+    }
+    assertThat(stages).as("dead letters by stage: no point is late").containsExactly("parse");
+
+    InfluxDB influx = InfluxDBFactory.connect(services.influxUrl());
+    try {
+      QueryResult q =
+          influx.query(
+              new Query(
+                  "SELECT count(anomaly_score) FROM \"vigil_30d\".\"data_points\" GROUP BY metric_name",
+                  run));
+      Map<String, Long> counts = new HashMap<>();
+      for (QueryResult.Series s : q.getResults().get(0).getSeries()) {
+        counts.put(
+            s.getTags().get("metric_name"), ((Number) s.getValues().get(0).get(1)).longValue());
+      }
+      assertThat(counts)
+          .as("every point of every partition scored")
+          .isEqualTo(Map.of("m0", (long) minutes, "m1", (long) minutes, "m2", (long) minutes));
+    } finally {
+      influx.close();
+    }
+  }
+
   private static Map<String, List<MetricPoint>> generate(long base) {
     Map<String, List<MetricPoint>> out = new LinkedHashMap<>();
     Random r = new Random(42);
