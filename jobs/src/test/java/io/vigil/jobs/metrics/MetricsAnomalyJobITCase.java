@@ -80,20 +80,7 @@ class MetricsAnomalyJobITCase {
     String topic = run + ".metrics";
     String dlq = run + ".metrics.dlq";
     TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq);
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
-    conf.put("kafka.metrics-topic", topic);
-    conf.put("kafka.metrics-dlq-topic", dlq);
-    conf.put("kafka.group-id", run);
-    conf.put("kafka.starting-offsets", "earliest");
-    conf.put("kafka.bounded", "true");
-    conf.put("kafka.transactional-id-prefix", run);
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.password", services.pgPassword());
-    conf.put("postgres.migrate-on-start", "true");
-    conf.put("influxdb.url", services.influxUrl());
-    conf.put("influxdb.database", run);
+    Map<String, String> conf = conf(services, run, topic, dlq);
     conf.put("input.max-message-bytes", "4096");
     // the producer below sends 4-minute steps per series: the bound covers that disorder
     conf.put("event-time.max-out-of-orderness", "10m");
@@ -264,20 +251,7 @@ class MetricsAnomalyJobITCase {
     int minutes = 3000;
     TestKafka.createTopics(services.kafkaBootstrap(), partitions, topic);
     TestKafka.createTopics(services.kafkaBootstrap(), 1, dlq);
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
-    conf.put("kafka.metrics-topic", topic);
-    conf.put("kafka.metrics-dlq-topic", dlq);
-    conf.put("kafka.group-id", run);
-    conf.put("kafka.starting-offsets", "earliest");
-    conf.put("kafka.bounded", "true");
-    conf.put("kafka.transactional-id-prefix", run);
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.password", services.pgPassword());
-    conf.put("postgres.migrate-on-start", "true");
-    conf.put("influxdb.url", services.influxUrl());
-    conf.put("influxdb.database", run);
+    Map<String, String> conf = conf(services, run, topic, dlq);
     conf.put("event-time.max-out-of-orderness", "1m");
     conf.put("job.checkpoint-interval", "1s");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
@@ -342,6 +316,26 @@ class MetricsAnomalyJobITCase {
     } finally {
       influx.close();
     }
+  }
+
+  /** A bounded run of the job on the test servers, in its own topics, schema and database. */
+  private static Map<String, String> conf(
+      LocalServices services, String run, String topic, String dlq) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-dlq-topic", dlq);
+    conf.put("kafka.group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.bounded", "true");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.password", services.pgPassword());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("influxdb.url", services.influxUrl());
+    conf.put("influxdb.database", run);
+    return conf;
   }
 
   private static Map<String, List<MetricPoint>> generate(long base) {
