@@ -241,7 +241,8 @@ public final class VigilOptions {
           .durationType()
           .defaultValue(Duration.ofSeconds(5))
           .withDescription(
-              "How far behind the newest event a record may arrive and still be used.");
+              "How far behind the newest event of its Kafka partition a record may arrive and still"
+                  + " be used (watermarks are per partition).");
   public static final ConfigOption<Duration> IDLENESS =
       key("event-time.idleness")
           .durationType()
