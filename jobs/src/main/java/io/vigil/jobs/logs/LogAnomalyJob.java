@@ -114,8 +114,7 @@ public final class LogAnomalyJob {
     SingleOutputStreamOperator<LogEvent> events =
         env.fromSource(
                 new DecodingSource<>(source, decoder, LogEvent::timestamp, eventType),
-                DecodingSource.<LogEvent>watermarks(
-                    config.get(VigilOptions.OUT_OF_ORDERNESS), config.get(VigilOptions.IDLENESS)),
+                DecodingSource.<LogEvent>watermarks(config),
                 "Log records")
             .uid(LogJobUids.SOURCE)
             .process(new SplitParsedFunction<>(LogJobTags.DEAD_LETTERS, "logsParsed", eventType))

@@ -197,8 +197,7 @@ public final class MetricsAnomalyJob {
     SingleOutputStreamOperator<MetricPoint> points =
         env.fromSource(
                 new DecodingSource<>(sources.metrics(), decoder, MetricPoint::timestamp, pointType),
-                DecodingSource.<MetricPoint>watermarks(
-                    config.get(VigilOptions.OUT_OF_ORDERNESS), config.get(VigilOptions.IDLENESS)),
+                DecodingSource.<MetricPoint>watermarks(config),
                 "Metric records")
             .uid(MetricsJobUids.SOURCE)
             .process(
@@ -206,9 +205,8 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
-    DataStream<MetricPoint> timed = points;
     SingleOutputStreamOperator<ScoredPoint> scored =
-        timed
+        points
             .keyBy(MetricPoint::series)
             .connect(feedback.keyBy(Feedback::series))
             .process(
@@ -247,7 +245,7 @@ public final class MetricsAnomalyJob {
         .sinkTo(sinks.anomalies())
         .uid(MetricsJobUids.ANOMALIES_SINK)
         .name("PostgreSQL anomalies");
-    return new Outputs(timed, anomalies);
+    return new Outputs(points, anomalies);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.vigil.jobs.source;
 
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.Parsed;
 import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
@@ -67,6 +69,14 @@ public final class DecodingSource<T, SplitT extends SourceSplit, EnumChkT>
     this.decoder = decoder;
     this.eventTime = eventTime;
     this.valueType = valueType;
+  }
+
+  /**
+   * Event time of the decoded elements as configured: {@code event-time.max-out-of-orderness} per
+   * split, a split silent for {@code event-time.idleness} leaves the watermark to the others.
+   */
+  public static <T> WatermarkStrategy<Parsed<T>> watermarks(VigilConfig config) {
+    return watermarks(config.get(VigilOptions.OUT_OF_ORDERNESS), config.get(VigilOptions.IDLENESS));
   }
 
   /**
