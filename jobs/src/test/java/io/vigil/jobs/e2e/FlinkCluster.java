@@ -50,14 +50,25 @@ final class FlinkCluster implements AutoCloseable {
    * VIGIL_FLINK_DIR}); a cluster this call started is stopped by {@link #close()}.
    */
   static FlinkCluster start(int taskManagers) {
+    return start(taskManagers, false);
+  }
+
+  private static FlinkCluster start(int taskManagers, boolean ha) {
     Path script = LocalServices.repositoryRoot().resolve("docker/flink-cluster.sh");
     boolean wasRunning =
         run(List.of("bash", script.toString(), "status"), Duration.ofMinutes(1)).ok();
-    Result r =
-        run(
+    List<String> cmd =
+        new ArrayList<>(
             List.of(
-                "bash", script.toString(), "start", "--taskmanagers", String.valueOf(taskManagers)),
-            Duration.ofMinutes(10));
+                "bash",
+                script.toString(),
+                "start",
+                "--taskmanagers",
+                String.valueOf(taskManagers)));
+    if (ha) {
+      cmd.add("--ha");
+    }
+    Result r = run(cmd, Duration.ofMinutes(10));
     if (!r.ok()) {
       throw new IllegalStateException("flink-cluster.sh start failed:\n" + r.output());
     }
@@ -70,6 +81,39 @@ final class FlinkCluster implements AutoCloseable {
       }
     }
     return new FlinkCluster(script, env, !wasRunning);
+  }
+
+  /**
+   * Stops this cluster and starts one with JobManager high availability (ZooKeeper, {@code
+   * flink-cluster.sh start --ha}) in its place, stopped by {@link #close()}.
+   */
+  FlinkCluster restartWithHighAvailability(int taskManagers) {
+    Result r = run(List.of("bash", script.toString(), "stop"), Duration.ofMinutes(2));
+    if (!r.ok()) {
+      throw new IllegalStateException("flink-cluster.sh stop failed:\n" + r.output());
+    }
+    FlinkCluster ha = start(taskManagers, true);
+    if (!"true".equals(ha.env.get("VIGIL_FLINK_HA"))) {
+      throw new IllegalStateException(
+          "the cluster did not start with high availability: " + ha.env);
+    }
+    return ha;
+  }
+
+  /** SIGKILLs the JobManager. */
+  void killJobManager() {
+    Result r = run(List.of("bash", script.toString(), "kill-jm"), Duration.ofMinutes(1));
+    if (!r.ok()) {
+      throw new IllegalStateException("kill-jm failed:\n" + r.output());
+    }
+  }
+
+  /** Starts the JobManager again and returns once its REST endpoint answers. */
+  void startJobManager() {
+    Result r = run(List.of("bash", script.toString(), "start-jm"), Duration.ofMinutes(5));
+    if (!r.ok()) {
+      throw new IllegalStateException("start-jm failed:\n" + r.output());
+    }
   }
 
   String rest() {

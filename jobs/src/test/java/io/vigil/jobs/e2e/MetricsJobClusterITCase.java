@@ -464,6 +464,66 @@ class MetricsJobClusterITCase {
   }
 
   /** The run's schema migrated and the rules seeded before the job starts (it reads them once). */
+  /**
+   * JobManager failover: the cluster is started again with ZooKeeper high availability (how a
+   * platform team runs one), the metrics job with its alert rules is submitted, and once it has a
+   * checkpoint the JobManager is SIGKILLed and started again, as a supervisor would. The new leader
+   * finds the job in ZooKeeper, restores its latest checkpoint (the bounded Kafka source included:
+   * {@code RestoredBoundedKafkaSource}), and the outputs are exactly the failure-free run's.
+   */
+  @Test
+  @Order(4)
+  void aJobManagerKillChangesNothingInTheOutputs() throws Exception {
+    long t0 = System.nanoTime();
+    cluster = cluster.restartWithHighAvailability(2);
+    figure("cluster restart with high availability (ZooKeeper + JobManager + 2 TaskManagers)", t0);
+    String run = prefix + "_jm";
+    long submitted = System.nanoTime();
+    String job = submit(run, null, topic);
+    awaitRunningWithCheckpoint(job, 1);
+    figure("JobManager kill run: submission to running with a first checkpoint", submitted);
+    Thread.sleep(1_000 + RANDOM.nextInt(4_000));
+    assertThat(cluster.state(job))
+        .as("the job must still run when the JobManager is killed (input too small?)")
+        .isEqualTo("RUNNING");
+    long killedAt = System.nanoTime();
+    cluster.killJobManager();
+    cluster.startJobManager();
+    double restBack = (System.nanoTime() - killedAt) / 1e9;
+    // Until the new leader has recovered the job from ZooKeeper, REST does not know it (404).
+    long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    String state = "";
+    while (System.nanoTime() < end) {
+      try {
+        state = cluster.state(job);
+        if (state.equals("FINISHED") || cluster.allTasksRunning(job)) {
+          break;
+        }
+      } catch (IllegalStateException notYetRecovered) {
+        state = "unknown to the new JobManager";
+      }
+      Thread.sleep(500);
+    }
+    assertThat(state).as("the job after the JobManager kill").isIn("RUNNING", "FINISHED");
+    double recovered = (System.nanoTime() - killedAt) / 1e9;
+    JsonNode restored = cluster.checkpoints(job).path("latest").path("restored");
+    assertThat(restored.path("id").isMissingNode())
+        .as("the new JobManager restored a checkpoint: " + cluster.checkpoints(job))
+        .isFalse();
+    FIGURES.add(
+        String.format(
+            "JobManager kill: SIGKILL, started again (REST answering after %.1f s) -> the job"
+                + " recovered from ZooKeeper, all tasks running after %.1f s (restored checkpoint"
+                + " %s)",
+            restBack, recovered, restored.path("id").asText()));
+    assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("FINISHED");
+    figure("JobManager kill run: from submission to FINISHED", submitted);
+    RunOutputs o = outputs("JobManager kill", run);
+    checkAgainstInput(o, bad);
+    assertSameAsReference(o);
+    assertSameAlertsAsReference(alerting("JobManager kill", run));
+  }
+
   private static void seedRules(String run) throws Exception {
     VigilConfig c =
         VigilConfig.fromMap(
