@@ -484,16 +484,22 @@ cmd_status() {
   return "$rc"
 }
 
-cmd_kill_tm() {
-  local i=${1:-} pid n
-  tm_index_valid "$i"
-  pid=$(tm_pid "$i") || die "taskmanager $i is not running"
+# SIGKILLs process $2 (named $1 in messages) and waits until it is gone.
+kill_now() {
+  local name=$1 pid=$2 n
   kill -KILL "$pid"
   for ((n = 0; n < 100; n++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  ! kill -0 "$pid" 2>/dev/null || die "taskmanager $i (pid $pid) survived SIGKILL"
+  ! kill -0 "$pid" 2>/dev/null || die "$name (pid $pid) survived SIGKILL"
+}
+
+cmd_kill_tm() {
+  local i=${1:-} pid
+  tm_index_valid "$i"
+  pid=$(tm_pid "$i") || die "taskmanager $i is not running"
+  kill_now "taskmanager $i" "$pid"
   rm -f "$STATE_DIR/tm-$i.pid"
   log "taskmanager $i: killed (SIGKILL, pid $pid, was $(tm_resource_id "$i"))"
 }
@@ -507,14 +513,9 @@ cmd_start_tm() {
 }
 
 cmd_kill_jm() {
-  local pid n
+  local pid
   pid=$(jm_pid) || die "the jobmanager is not running"
-  kill -KILL "$pid"
-  for ((n = 0; n < 100; n++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  ! kill -0 "$pid" 2>/dev/null || die "jobmanager (pid $pid) survived SIGKILL"
+  kill_now jobmanager "$pid"
   rm -f "$STATE_DIR/jobmanager.pid"
   log "jobmanager: killed (SIGKILL, pid $pid)"
 }
