@@ -184,6 +184,55 @@ final class FlinkCluster implements AutoCloseable {
     return dead;
   }
 
+  /**
+   * A supervisor for the duration of a run: every 3 s, starts again any TaskManager whose process
+   * is gone ({@link #restartDeadTaskManagers()}), as systemd or Kubernetes would. A TaskManager
+   * that exits on its own while its peer is being killed (see there) otherwise leaves the job
+   * without slots until the next test. Closing it stops the checks; {@link Supervisor#restarted()}
+   * lists what it started.
+   */
+  Supervisor supervise() {
+    return new Supervisor();
+  }
+
+  final class Supervisor implements AutoCloseable {
+    private final List<Integer> restarted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean stop;
+    private final Thread thread =
+        new Thread(
+            () -> {
+              while (!stop) {
+                try {
+                  Thread.sleep(3_000);
+                  if (!stop) {
+                    restarted.addAll(restartDeadTaskManagers());
+                  }
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  // a failed check is retried at the next tick
+                }
+              }
+            },
+            "taskmanager-supervisor");
+
+    private Supervisor() {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    List<Integer> restarted() {
+      return List.copyOf(restarted);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.interrupt();
+      thread.join(60_000);
+    }
+  }
+
   /** Starts TaskManager i again and returns once it is registered. */
   void startTaskManager(int i) {
     Result r =
