@@ -58,25 +58,26 @@ public final class AlertingPipeline {
       AlertingConfig config,
       boolean bounded) {
     var poller = new ControlPlanePoller(config.pgUrl(), config.pgUser(), config.pgPassword());
-    return build(
-        env,
-        points,
-        anomalies,
-        config,
-        bounded
-            ? ControlPlaneSource.once(poller)
-            : ControlPlaneSource.polling(poller, config.controlPollInterval()),
-        AlertingSinks.production(config));
+    return build(env, points, anomalies, config, poller, bounded, AlertingSinks.production(config));
   }
 
-  /** Wiring with an injected control-plane source and sinks. */
+  /**
+   * Wiring with the given control-plane poller (polled every {@code controlPollInterval}, or read
+   * once when {@code bounded}; also what the operators read themselves when an element reaches them
+   * before the first snapshot) and sinks.
+   */
   public static AlertingOutputs build(
       StreamExecutionEnvironment env,
       DataStream<MetricPoint> points,
       DataStream<Anomaly> anomalies,
       AlertingConfig config,
-      Source<ControlSnapshot, ?, ?> controlSource,
+      ControlPlanePoller poller,
+      boolean bounded,
       AlertingSinks sinks) {
+    Source<ControlSnapshot, ?, ?> controlSource =
+        bounded
+            ? ControlPlaneSource.once(poller)
+            : ControlPlaneSource.polling(poller, config.controlPollInterval());
     BroadcastStream<ControlSnapshot> control =
         env.fromSource(controlSource, ControlPlaneSource.watermarks(), "Alerting control plane")
             .uid(AlertingUids.CONTROL_SOURCE)
@@ -86,13 +87,13 @@ public final class AlertingPipeline {
     SingleOutputStreamOperator<Signal> fromPoints =
         points
             .connect(control)
-            .process(new RuleRouterFunction<MetricPoint>(maxWindow), SIGNAL)
+            .process(new RuleRouterFunction<MetricPoint>(maxWindow, poller), SIGNAL)
             .uid(AlertingUids.POINT_ROUTER)
             .name("Route points to rules");
     SingleOutputStreamOperator<Signal> fromAnomalies =
         anomalies
             .connect(control)
-            .process(new RuleRouterFunction<Anomaly>(maxWindow), SIGNAL)
+            .process(new RuleRouterFunction<Anomaly>(maxWindow, poller), SIGNAL)
             .uid(AlertingUids.ANOMALY_ROUTER)
             .name("Route anomalies to rules");
 
@@ -153,13 +154,13 @@ public final class AlertingPipeline {
             .connect(control)
             .process(
                 new AlertLifecycleFunction(
-                    config.tickInterval().toMillis(), config.staleAfter().toMillis()),
+                    config.tickInterval().toMillis(), config.staleAfter().toMillis(), poller),
                 TypeInformation.of(AlertTransition.class))
             .uid(AlertingUids.LIFECYCLE)
             .name("Alert lifecycle")
             .keyBy(AlertTransition::ruleId)
             .connect(control)
-            .process(new RuleRateLimitFunction(), TypeInformation.of(AlertTransition.class))
+            .process(new RuleRateLimitFunction(poller), TypeInformation.of(AlertTransition.class))
             .uid(AlertingUids.RATE_LIMIT)
             .name("Max notifications per rule per hour");
 

@@ -4,7 +4,6 @@ import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.alerts.AlertingSinks;
 import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
-import io.vigil.jobs.alerts.source.ControlPlaneSource;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.db.ModelRegistry;
@@ -51,18 +50,18 @@ final class DemoAlerting {
     // Five days of event time pass in seconds here: re-check open alerts every 100 ms, not 15 s.
     var alerting =
         a.withTimings(a.controlPollInterval(), java.time.Duration.ofMillis(100), a.notifyBackoff());
-    var rulesOnce =
-        ControlPlaneSource.once(
-            new ControlPlanePoller(
-                config.get(VigilOptions.PG_URL),
-                config.get(VigilOptions.PG_USER),
-                config.get(VigilOptions.PG_PASSWORD)));
+    var rules =
+        new ControlPlanePoller(
+            config.get(VigilOptions.PG_URL),
+            config.get(VigilOptions.PG_USER),
+            config.get(VigilOptions.PG_PASSWORD));
     AlertingPipeline.build(
         env,
         outputs.points(),
         outputs.anomalies(),
         alerting,
-        rulesOnce,
+        rules,
+        true,
         new AlertingSinks(
             null,
             AlertsJdbcSink.create(alerting.pgUrl(), alerting.pgUser(), alerting.pgPassword()),

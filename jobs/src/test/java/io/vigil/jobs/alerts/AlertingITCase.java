@@ -17,7 +17,6 @@ import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
 import io.vigil.jobs.alerts.sink.AlertsKafkaSink;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
-import io.vigil.jobs.alerts.source.ControlPlaneSource;
 import io.vigil.jobs.alerts.testing.CollectingSink;
 import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.alerts.testing.JsonRecordSchema;
@@ -356,8 +355,8 @@ class AlertingITCase {
         points,
         anomalies,
         config,
-        ControlPlaneSource.polling(
-            new ControlPlanePoller(pgUrl, pgUser, pgPassword), config.controlPollInterval()),
+        new ControlPlanePoller(pgUrl, pgUser, pgPassword),
+        false,
         new AlertingSinks(
             AlertsKafkaSink.create(kafka, config.alertsTopic()),
             AlertsJdbcSink.create(pgUrl, pgUser, pgPassword),

@@ -7,6 +7,7 @@ import io.vigil.common.alerts.ControlPlane;
 import io.vigil.common.alerts.Signal;
 import io.vigil.common.rules.AlertRule;
 import io.vigil.common.rules.ConditionKind;
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +47,7 @@ public class AlertLifecycleFunction
 
   private final long tickMs;
   private final long staleAfterMs;
+  private final ControlBootstrap bootstrap;
   private transient ValueState<AlertState> state;
   private transient MapState<Long, List<Signal>> buffer;
   private transient ControlPlaneState control;
@@ -58,16 +60,17 @@ public class AlertLifecycleFunction
    */
   private transient long runningSince;
 
-  public AlertLifecycleFunction(long tickMs, long staleAfterMs) {
+  public AlertLifecycleFunction(long tickMs, long staleAfterMs, ControlBootstrap bootstrap) {
     this.tickMs = tickMs;
     this.staleAfterMs = staleAfterMs;
+    this.bootstrap = bootstrap;
   }
 
   @Override
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(STATE);
     buffer = getRuntimeContext().getMapState(BUFFER);
-    control = new ControlPlaneState();
+    control = new ControlPlaneState(bootstrap);
     staleSignals = getRuntimeContext().getMetricGroup().counter("staleRuleVersionSignals");
     runningSince = Long.MIN_VALUE;
   }

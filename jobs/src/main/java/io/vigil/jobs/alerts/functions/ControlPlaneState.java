@@ -1,6 +1,7 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.alerts.ControlPlane;
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -10,6 +11,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 /**
  * The broadcast state holding the latest control-plane snapshot as JSON strings, and a per-task
  * cache of its parsed form that is rebuilt only when a new snapshot differs.
+ *
+ * <p>Until the broadcast input has delivered a snapshot (the state holds no rules, not even an
+ * empty list), the control plane is read once through the {@link ControlBootstrap} and used until
+ * the first broadcast snapshot arrives: elements that reach an operator before the control-plane
+ * source's first poll are evaluated against the rules, not dropped as if there were none. A
+ * restored state already holds the snapshot of its checkpoint and needs no read.
  */
 public final class ControlPlaneState {
   /** Broadcast state "control-plane": rules, silences and acks JSON by name. */
@@ -20,6 +27,13 @@ public final class ControlPlaneState {
   private String silences;
   private String acks;
   private ControlPlane parsed = ControlPlane.EMPTY;
+  private final ControlBootstrap bootstrap;
+  private ControlSnapshot bootstrapped;
+
+  /** {@code bootstrap} reads the control plane when no snapshot has been broadcast yet. */
+  public ControlPlaneState(ControlBootstrap bootstrap) {
+    this.bootstrap = java.util.Objects.requireNonNull(bootstrap, "bootstrap");
+  }
 
   /** Stores a snapshot; unchanged parts are not rewritten. */
   public static void store(BroadcastState<String, String> state, ControlSnapshot s)
@@ -41,6 +55,14 @@ public final class ControlPlaneState {
     String r = state.get("rules");
     String s = state.get("silences");
     String a = state.get("acks");
+    if (r == null) {
+      if (bootstrapped == null) {
+        bootstrapped = bootstrap.read();
+      }
+      r = bootstrapped.rulesJson();
+      s = bootstrapped.silencesJson();
+      a = bootstrapped.acksJson();
+    }
     if (!same(r, rules) || !same(s, silences) || !same(a, acks)) {
       parsed = ControlPlane.parse(r, s, a);
       rules = r;

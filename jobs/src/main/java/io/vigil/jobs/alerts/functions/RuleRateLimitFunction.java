@@ -3,6 +3,7 @@ package io.vigil.jobs.alerts.functions;
 import io.vigil.common.alerts.AlertStatus;
 import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.rules.AlertRule;
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +35,22 @@ public class RuleRateLimitFunction
   static final MapStateDescriptor<String, Long> WITHHELD =
       new MapStateDescriptor<>("withheld-alerts", Types.STRING, Types.LONG);
 
+  private final ControlBootstrap bootstrap;
   private transient ListState<Long> sent;
   private transient MapState<String, Long> withheld;
   private transient ControlPlaneState control;
   private transient Counter limited;
 
+  /** {@code bootstrap} reads the rules for transitions that arrive before the first snapshot. */
+  public RuleRateLimitFunction(ControlBootstrap bootstrap) {
+    this.bootstrap = bootstrap;
+  }
+
   @Override
   public void open(OpenContext ctx) {
     sent = getRuntimeContext().getListState(SENT);
     withheld = getRuntimeContext().getMapState(WITHHELD);
-    control = new ControlPlaneState();
+    control = new ControlPlaneState(bootstrap);
     limited = getRuntimeContext().getMetricGroup().counter("rateLimitedNotifications");
   }
 

@@ -7,6 +7,7 @@ import io.vigil.common.model.MetricPoint;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
 import io.vigil.common.rules.RuleMatcher;
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,13 +31,18 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
   public static final Map<Route, OutputTag<RuleEvent>> ROUTES = routes();
 
   private final long maxWindowMs;
+  private final ControlBootstrap bootstrap;
   private transient ControlPlaneState control;
   private transient Counter routed;
   private transient Counter tooLong;
 
-  /** Events of rules whose window exceeds {@code maxWindowMs} (the CEP bound) are dropped. */
-  public RuleRouterFunction(long maxWindowMs) {
+  /**
+   * Events of rules whose window exceeds {@code maxWindowMs} (the CEP bound) are dropped; {@code
+   * bootstrap} reads the rules for elements that arrive before the first broadcast snapshot.
+   */
+  public RuleRouterFunction(long maxWindowMs, ControlBootstrap bootstrap) {
     this.maxWindowMs = maxWindowMs;
+    this.bootstrap = bootstrap;
   }
 
   private static Map<Route, OutputTag<RuleEvent>> routes() {
@@ -53,7 +59,7 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
 
   @Override
   public void open(OpenContext ctx) {
-    control = new ControlPlaneState();
+    control = new ControlPlaneState(bootstrap);
     routed = getRuntimeContext().getMetricGroup().counter("ruleEventsRouted");
     tooLong = getRuntimeContext().getMetricGroup().counter("ruleEventsWindowTooLong");
   }

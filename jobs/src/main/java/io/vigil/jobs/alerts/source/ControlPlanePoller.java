@@ -1,5 +1,6 @@
 package io.vigil.jobs.alerts.source;
 
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import io.vigil.jobs.db.Postgres;
 import java.sql.Connection;
@@ -15,9 +16,18 @@ import org.slf4j.LoggerFactory;
  * Reads rules ({@code alert_rules}), silences and maintenance windows, and acknowledgements ({@code
  * alerts.acknowledged_at}) from PostgreSQL, one snapshot per call; PostgreSQL renders the JSON. On
  * a database error the last good snapshot is repeated, so the job keeps its rules while the
- * database is away.
+ * database is away; before the first good read that is a snapshot with no parts ({@link #UNKNOWN}),
+ * which changes nothing in the operators' broadcast state (a job restored while the database is
+ * away keeps the rules of its checkpoint instead of being told there are none).
+ *
+ * <p>Also the operators' {@link ControlBootstrap}: {@link #read} is one read on its own connection,
+ * failing on a database error.
  */
-public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapshot> {
+public class ControlPlanePoller
+    implements GeneratorFunction<Long, ControlSnapshot>, ControlBootstrap {
+  /** What a poll that could not read the database sends before any good read. */
+  public static final ControlSnapshot UNKNOWN = new ControlSnapshot(0, null, null, null);
+
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePoller.class);
 
   static final String RULES_SQL =
@@ -78,7 +88,7 @@ public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapsh
 
   @Override
   public void open(SourceReaderContext readerContext) {
-    last = new ControlSnapshot(0, "[]", "[]", "[]");
+    last = UNKNOWN;
   }
 
   @Override
@@ -100,7 +110,21 @@ public class ControlPlanePoller implements GeneratorFunction<Long, ControlSnapsh
     return last;
   }
 
+  @Override
+  public ControlSnapshot read() {
+    try (Connection c = Postgres.connect(url, user, password)) {
+      return new ControlSnapshot(
+          System.currentTimeMillis(), one(c, RULES_SQL), one(c, SILENCES_SQL), one(c, ACKS_SQL));
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the alert rules: " + e.getMessage(), e);
+    }
+  }
+
   private String one(String sql) throws SQLException {
+    return one(connection, sql);
+  }
+
+  private static String one(Connection connection, String sql) throws SQLException {
     try (Statement st = connection.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();

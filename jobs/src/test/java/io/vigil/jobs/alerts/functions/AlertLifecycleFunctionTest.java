@@ -6,6 +6,7 @@ import io.vigil.common.alerts.AlertStatus;
 import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.alerts.Signal;
 import io.vigil.common.alerts.SignalType;
+import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,17 @@ class AlertLifecycleFunctionTest {
       """;
   static final Map<String, String> LABELS = Map.of("tenant", "acme", "source", "web-1");
 
+  /** A bootstrap for operators that have a snapshot (broadcast or restored): never read. */
+  static final ControlBootstrap NO_READ =
+      () -> {
+        throw new AssertionError("the control plane was read although a snapshot was there");
+      };
+
   KeyedBroadcastOperatorTestHarness<String, Signal, ControlSnapshot, AlertTransition> harness()
       throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new AlertLifecycleFunction(10, 10_000),
+            new AlertLifecycleFunction(10, 10_000, NO_READ),
             Signal::fingerprint,
             Types.STRING,
             ControlPlaneState.DESCRIPTOR);
@@ -175,7 +182,8 @@ class AlertLifecycleFunctionTest {
     try (var h =
         new KeyedBroadcastOperatorTestHarness<>(
             new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                new AlertLifecycleFunction(10, 10_000), List.of(ControlPlaneState.DESCRIPTOR)),
+                new AlertLifecycleFunction(10, 10_000, NO_READ),
+                List.of(ControlPlaneState.DESCRIPTOR)),
             Signal::fingerprint,
             Types.STRING,
             1,
@@ -191,6 +199,35 @@ class AlertLifecycleFunctionTest {
       assertThat(transitions(h)).containsExactly("resolved"); // silent 10 s while running
       assertThat(h.extractOutputValues().get(0).annotations())
           .containsEntry("resolve_reason", "no data");
+    }
+  }
+
+  @Test
+  void aSignalBeforeTheFirstSnapshotIsJudgedByTheRulesReadDirectly() throws Exception {
+    int[] reads = {0};
+    ControlBootstrap bootstrap =
+        () -> {
+          reads[0]++;
+          return new ControlSnapshot(0, RULES, "[]", "[]");
+        };
+    try (var h =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new AlertLifecycleFunction(10, 10_000, bootstrap),
+            Signal::fingerprint,
+            Types.STRING,
+            ControlPlaneState.DESCRIPTOR)) {
+      h.processBroadcastWatermark(Long.MAX_VALUE); // idle, and no snapshot yet
+      h.setProcessingTime(1_000);
+      h.processElement(new StreamRecord<>(sig(SignalType.FIRE, 1_000, 1), 1_000));
+      h.processElement(new StreamRecord<>(sig(SignalType.CLEAR, 1_010, 1), 1_010));
+      h.processWatermark(1_050);
+      h.setProcessingTime(1_010);
+      assertThat(transitions(h)).containsExactly("firing");
+      assertThat(h.extractOutputValues().get(0).ruleName()).isEqualTo("cpu high");
+      h.processWatermark(1_110); // the rule's auto-resolve, 100 after the clear
+      h.setProcessingTime(1_020);
+      assertThat(transitions(h)).containsExactly("firing", "resolved");
+      assertThat(reads[0]).as("one read per task, not per element").isEqualTo(1);
     }
   }
 }

@@ -27,7 +27,7 @@ class RuleRateLimitFunctionTest {
       harness() throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new RuleRateLimitFunction(),
+            new RuleRateLimitFunction(AlertLifecycleFunctionTest.NO_READ),
             AlertTransition::ruleId,
             Types.STRING,
             ControlPlaneState.DESCRIPTOR);
