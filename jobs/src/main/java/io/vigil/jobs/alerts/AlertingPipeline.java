@@ -19,6 +19,7 @@ import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
 import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
 import io.vigil.jobs.alerts.functions.RuleRouterFunction;
+import io.vigil.jobs.alerts.functions.ThresholdChangeFunction;
 import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
@@ -98,15 +99,28 @@ public final class AlertingPipeline {
             .name("Route anomalies to rules");
 
     var max = config.maxPatternWindow();
+    SingleOutputStreamOperator<RuleEvent> thresholdChanges =
+        routed(fromPoints, Route.THRESHOLD_FOR)
+            .union(routed(fromPoints, Route.SINGLE_HIT))
+            .keyBy(RuleEvent::groupKey)
+            .process(
+                new ThresholdChangeFunction(
+                    Math.max(1, config.staleAfter().toMillis() / 3),
+                    config.absenceRetention().toMillis()),
+                TypeInformation.of(RuleEvent.class))
+            .uid(AlertingUids.THRESHOLD_CHANGES)
+            .name("Threshold: breaches and clears only");
     var threshold =
         cep(
-            routed(fromPoints, Route.THRESHOLD_FOR),
+            thresholdChanges,
             ThresholdForPattern.create(max),
             AlertingUids.CEP_THRESHOLD_FOR,
             "CEP threshold held for duration");
     var single =
         cep(
-            routed(fromPoints, Route.SINGLE_HIT).union(routed(fromAnomalies, Route.SINGLE_HIT)),
+            thresholdChanges
+                .getSideOutput(ThresholdChangeFunction.SINGLE_HIT)
+                .union(routed(fromAnomalies, Route.SINGLE_HIT)),
             SingleHitPattern.create(),
             AlertingUids.CEP_SINGLE_HIT,
             "CEP single hit");
@@ -148,7 +162,8 @@ public final class AlertingPipeline {
             .name("Count late rule events");
 
     DataStream<AlertTransition> transitions =
-        fromPoints
+        thresholdChanges
+            .getSideOutput(ThresholdChangeFunction.SIGNALS)
             .union(threshold, single, count, sequence, flapping, absence)
             .keyBy(Signal::fingerprint)
             .connect(control)

@@ -5,6 +5,7 @@ public final class AlertingUids {
   public static final String CONTROL_SOURCE = "alerting-control-plane-source";
   public static final String POINT_ROUTER = "alerting-point-rule-router";
   public static final String ANOMALY_ROUTER = "alerting-anomaly-rule-router";
+  public static final String THRESHOLD_CHANGES = "alerting-threshold-changes";
   public static final String CEP_THRESHOLD_FOR = "alerting-cep-threshold-for";
   public static final String CEP_SINGLE_HIT = "alerting-cep-single-hit";
   public static final String CEP_ANOMALY_COUNT = "alerting-cep-anomaly-count";

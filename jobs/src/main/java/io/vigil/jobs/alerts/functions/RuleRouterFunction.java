@@ -1,7 +1,6 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.alerts.Signal;
-import io.vigil.common.alerts.SignalType;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.rules.Route;
@@ -20,8 +19,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Matches metric points or anomalies against the broadcast rules and routes each resulting {@link
- * RuleEvent} to the side output of its evaluator. Threshold events also go out as HIT/CLEAR signals
- * (main output): the lifecycle uses them for pending and for clearing.
+ * RuleEvent} to the side output of its evaluator. The main output carries nothing (it did carry the
+ * threshold HIT/CLEAR signals, which {@link ThresholdChangeFunction} now sends for the events it
+ * forwards).
  *
  * @param <T> {@link MetricPoint} or {@link Anomaly}
  */
@@ -81,22 +81,7 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
       }
       ctx.output(ROUTES.get(e.route()), e);
       routed.inc();
-      boolean threshold = e.route() == Route.THRESHOLD_FOR || e.route() == Route.SINGLE_HIT;
-      if (threshold && value instanceof MetricPoint) {
-        out.collect(signal(e));
-      }
     }
-  }
-
-  private static Signal signal(RuleEvent e) {
-    return new Signal(
-        e.fingerprint(),
-        e.ruleId(),
-        e.ruleVersion(),
-        e.hit() ? SignalType.HIT : SignalType.CLEAR,
-        e.timestamp(),
-        e.value(),
-        e.labels());
   }
 
   @Override

@@ -1,0 +1,139 @@
+package io.vigil.jobs.alerts;
+
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
+import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.testing.LocalServices;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Benchmark (prints figures, asserts nothing): how fast the alerting pipeline takes metric points
+ * when one threshold rule ("cpu above 90 for 3 minutes") selects every series, on a local
+ * environment with parallelism 2 and the given state backend, against the real PostgreSQL (rules
+ * in, alert rows out). Each series breaches for 5 minutes every 200 minutes. Prints the points per
+ * second and the alert rows written, so two builds can be compared on the same input.
+ *
+ * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb]}
+ */
+public final class AlertingThroughput {
+  private AlertingThroughput() {}
+
+  static final long BASE = 1_767_571_200_000L; // 2026-01-05T00:00:00Z
+  static final long MINUTE = 60_000;
+
+  public static void main(String[] args) throws Exception {
+    int series = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+    if (series % 2 != 0) {
+      throw new IllegalArgumentException("SERIES must be even (two source splits)");
+    }
+    int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+    String backend = args.length > 2 ? args[2] : "rocksdb";
+    LocalServices s = LocalServices.get();
+    String schema = "bench_" + Long.toHexString(System.nanoTime());
+    String url = s.pgUrlWithSchema(schema);
+    Flyway.configure(AlertingThroughput.class.getClassLoader())
+        .dataSource(url, s.pgUser(), s.pgPassword())
+        .schemas(schema)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    try (Connection c = DriverManager.getConnection(url, s.pgUser(), s.pgPassword())) {
+      RuleSeeder.seed(
+          c,
+          """
+          rules:
+            - name: cpu above 90 for 3 minutes
+              tenant: acme
+              scope: {metric: cpu}
+              condition: {kind: threshold, op: gt, value: 90}
+              for: 3m
+              severity: high
+              auto_resolve: 5m
+          """);
+    }
+    Configuration conf = new Configuration();
+    conf.setString("state.backend.type", backend);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    long total = (long) series * minutes;
+    DataGeneratorSource<MetricPoint> gen =
+        new DataGeneratorSource<>(
+            i -> {
+              // Two source splits of contiguous index ranges: each sends half of the series,
+              // minute by minute, so every series arrives in time order as from Kafka.
+              long half = total / 2;
+              int split = (int) (i / half);
+              long j = i - split * half;
+              return point(split * (series / 2) + (int) (j % (series / 2)), j / (series / 2));
+            },
+            total,
+            RateLimiterStrategy.noOp(),
+            TypeInformation.of(MetricPoint.class));
+    DataStream<MetricPoint> points =
+        env.fromSource(
+                gen,
+                WatermarkStrategy.<MetricPoint>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                    .withTimestampAssigner((p, ts) -> p.timestamp()),
+                "points")
+            .setParallelism(2);
+    DataStream<Anomaly> anomalies =
+        env.fromSource(
+            new DataGeneratorSource<>(
+                i -> (Anomaly) null,
+                0,
+                RateLimiterStrategy.noOp(),
+                TypeInformation.of(Anomaly.class)),
+            WatermarkStrategy.noWatermarks(),
+            "no anomalies");
+    AlertingConfig config =
+        AlertingConfig.defaults(s.kafkaBootstrap(), url, s.pgUser(), s.pgPassword());
+    AlertingPipeline.build(
+        env,
+        points,
+        anomalies,
+        config,
+        new ControlPlanePoller(url, s.pgUser(), s.pgPassword()),
+        true,
+        new AlertingSinks(null, AlertsJdbcSink.create(url, s.pgUser(), s.pgPassword()), null));
+    long t0 = System.nanoTime();
+    env.execute("alerting throughput");
+    double secs = (System.nanoTime() - t0) / 1e9;
+    Map<String, Integer> rows = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection(url, s.pgUser(), s.pgPassword());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT status, count(*) FROM alerts GROUP BY status")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    System.out.printf(
+        "alerting throughput: %d series x %d minutes = %d points, %s state: %.1f s, %.0f points/s;"
+            + " alert rows %s%n",
+        series, minutes, total, backend, secs, total / secs, rows);
+  }
+
+  /** Series i at minute m: ~50, and 95 for minutes [k, k + 5) of every 200, k from the series. */
+  static MetricPoint point(int i, long m) {
+    Random r = new Random(i * 1_000_003L + m);
+    boolean breach = (m + i * 37L) % 200 < 5;
+    double v = breach ? 95 + r.nextDouble() : 50 + 5 * r.nextGaussian();
+    return new MetricPoint(
+        "acme", "svc-" + (i % 10), "cpu", Map.of("host", "h" + i), BASE + m * MINUTE, v);
+  }
+}

@@ -1,0 +1,220 @@
+package io.vigil.jobs.alerts.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.common.alerts.Signal;
+import io.vigil.common.alerts.SignalType;
+import io.vigil.common.rules.Route;
+import io.vigil.common.rules.RuleEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class ThresholdChangeFunctionTest {
+  static final long STEP = 10_000;
+  static final long HEARTBEAT = 600_000;
+
+  static RuleEvent event(Route route, long ts, boolean hit) {
+    return new RuleEvent(
+        "r1@1|fp1", "fp1", "r1", 1, route, ts, hit ? 95 : 50, hit, "", 300_000, 1, Map.of());
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> harness()
+      throws Exception {
+    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new ThresholdChangeFunction(HEARTBEAT, 86_400_000L), RuleEvent::groupKey, Types.STRING);
+  }
+
+  static <T> List<T> values(Collection<StreamRecord<T>> records) {
+    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+  }
+
+  static List<Signal> signals(
+      KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> h) {
+    return values(h.getSideOutput(ThresholdChangeFunction.SIGNALS));
+  }
+
+  @Test
+  void repeatedClearsAreDroppedAndBreachesAndTheirClearsAreNot() throws Exception {
+    try (var h = harness()) {
+      boolean[] hits = new boolean[200];
+      for (int i = 100; i < 130; i++) {
+        hits[i] = true; // a five-minute breach
+      }
+      for (int i = 0; i < hits.length; i++) {
+        h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, i * STEP, hits[i])));
+        h.processWatermark(i * STEP - 5_000);
+      }
+      List<RuleEvent> out = h.extractOutputValues();
+      // the pattern: the first point, the 30 breaching ones and the clear after them
+      assertThat(out).filteredOn(RuleEvent::hit).hasSize(30);
+      assertThat(out)
+          .filteredOn(e -> !e.hit())
+          .extracting(e -> e.timestamp() / STEP)
+          .containsExactly(0L, 130L);
+      // the lifecycle: the same, and a repeated clear every 10 minutes (60 points)
+      assertThat(signals(h))
+          .filteredOn(sig -> sig.type() == SignalType.CLEAR)
+          .extracting(sig -> sig.timestamp() / STEP)
+          .containsExactly(0L, 60L, 130L, 190L);
+      assertThat(signals(h)).filteredOn(sig -> sig.type() == SignalType.HIT).hasSize(30);
+    }
+  }
+
+  @Test
+  void singleHitRulesSendOnlyBreachesToTheirPatternButSignalTheClears() throws Exception {
+    try (var h = harness()) {
+      for (int i = 0; i < 10; i++) {
+        h.processElement(new StreamRecord<>(event(Route.SINGLE_HIT, i * STEP, i == 4 || i == 5)));
+      }
+      assertThat(h.extractOutputValues()).isEmpty();
+      assertThat(values(h.getSideOutput(ThresholdChangeFunction.SINGLE_HIT)))
+          .extracting(e -> e.timestamp() / STEP)
+          .containsExactly(4L, 5L);
+      assertThat(signals(h))
+          .extracting(s -> s.type() + "@" + s.timestamp() / STEP)
+          .containsExactly("CLEAR@0", "HIT@4", "HIT@5", "CLEAR@6");
+    }
+  }
+
+  @Test
+  void aBreachArrivingAfterTheClearThatFollowsItBringsThatClearBack() throws Exception {
+    try (var h = harness()) {
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 0, false)));
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 20_000, false))); // dropped
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 30_000, false))); // dropped
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 10_000, true))); // late-ish
+      assertThat(h.extractOutputValues())
+          .extracting(e -> e.timestamp() + (e.hit() ? " hit" : " clear"))
+          .containsExactly("0 clear", "10000 hit", "20000 clear");
+    }
+  }
+
+  @Test
+  void pointsBehindTheWatermarkAreForwardedForTheEvaluatorsToCountAsLate() throws Exception {
+    try (var h = harness()) {
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 100_000, false)));
+      h.processWatermark(90_000);
+      h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, 50_000, false)));
+      assertThat(h.extractOutputValues()).hasSize(2);
+    }
+  }
+
+  /**
+   * Random breaches, arrival order shuffled within the out-of-orderness bound: whatever is dropped,
+   * the held-for-duration evaluation and the lifecycle's clears are those of the whole sequence.
+   */
+  @Test
+  void outOfOrderPointsChangeNothingTheEvaluatorsSee() throws Exception {
+    long droppedTotal = 0;
+    long total = 0;
+    for (int seed = 1; seed <= 200; seed++) {
+      Random r = new Random(seed);
+      int n = 400;
+      boolean[] hits = new boolean[n];
+      boolean hit = false;
+      for (int i = 0; i < n; i++) {
+        if (r.nextDouble() < (hit ? 0.2 : 0.05)) {
+          hit = !hit;
+        }
+        hits[i] = hit;
+      }
+      // arrival: each point delayed by up to 4 steps; watermark = max seen - 5 steps
+      List<long[]> arrivals = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        arrivals.add(new long[] {i * STEP + r.nextInt(5) * STEP + r.nextInt(1000), i});
+      }
+      arrivals.sort(Comparator.comparingLong(a -> a[0]));
+      List<RuleEvent> forwarded;
+      List<Signal> signalled;
+      try (var h = harness()) {
+        long max = Long.MIN_VALUE;
+        for (long[] a : arrivals) {
+          int i = (int) a[1];
+          h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, i * STEP, hits[i])));
+          max = Math.max(max, i * STEP);
+          h.processWatermark(max - 5 * STEP);
+        }
+        forwarded = h.extractOutputValues();
+        signalled = signals(h);
+      }
+      TreeMap<Long, Boolean> all = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        all.put(i * STEP, hits[i]);
+      }
+      TreeMap<Long, Boolean> kept = new TreeMap<>();
+      for (RuleEvent e : forwarded) {
+        assertThat(all.get(e.timestamp())).as("a real point, as it was").isEqualTo(e.hit());
+        kept.put(e.timestamp(), e.hit());
+      }
+      assertThat(kept.values().stream().filter(b -> b).count())
+          .as("every breach, seed " + seed)
+          .isEqualTo(all.values().stream().filter(b -> b).count());
+      assertThat(firstClears(kept))
+          .as("the clears that end breaches, seed " + seed)
+          .isEqualTo(firstClears(all));
+      for (long forMs : new long[] {0, STEP, 3 * STEP, 10 * STEP}) {
+        assertThat(fires(kept, forMs))
+            .as("held-for fires, for %d ms, seed %d", forMs, seed)
+            .isEqualTo(fires(all, forMs));
+      }
+      TreeMap<Long, Boolean> heard = new TreeMap<>();
+      for (Signal sig : signalled) {
+        assertThat(all.get(sig.timestamp())).isEqualTo(sig.type() == SignalType.HIT);
+        heard.put(sig.timestamp(), sig.type() == SignalType.HIT);
+      }
+      assertThat(firstClears(heard))
+          .as("the lifecycle's clears, seed " + seed)
+          .isEqualTo(firstClears(all));
+      assertThat(heard.values().stream().filter(b -> b).count())
+          .isEqualTo(all.values().stream().filter(b -> b).count());
+      droppedTotal += n - forwarded.size();
+      total += n;
+    }
+    System.out.printf(
+        "threshold changes: %d of %d points dropped (%.0f%%)%n",
+        droppedTotal, total, 100.0 * droppedTotal / total);
+    assertThat(droppedTotal).as("the filter drops something").isGreaterThan(total / 4);
+  }
+
+  /** Times of the clears whose previous point (in time) breached. */
+  static TreeSet<Long> firstClears(TreeMap<Long, Boolean> seq) {
+    TreeSet<Long> out = new TreeSet<>();
+    Boolean prev = null;
+    for (var e : seq.entrySet()) {
+      if (!e.getValue() && Boolean.TRUE.equals(prev)) {
+        out.add(e.getKey());
+      }
+      prev = e.getValue();
+    }
+    return out;
+  }
+
+  /** The ThresholdForPattern semantics: breaches held for forMs, skip past the last event. */
+  static List<Long> fires(TreeMap<Long, Boolean> seq, long forMs) {
+    List<Long> out = new ArrayList<>();
+    Long start = null;
+    for (var e : seq.entrySet()) {
+      if (!e.getValue()) {
+        start = null;
+      } else if (start == null && forMs > 0) {
+        start = e.getKey();
+      } else if (start == null || e.getKey() - start >= forMs) {
+        out.add(e.getKey());
+        start = null;
+      }
+    }
+    return out.stream().collect(Collectors.toList());
+  }
+}
