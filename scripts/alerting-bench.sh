@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Alerting throughput with one threshold rule over every series (see AlertingThroughput).
-# usage: scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb]
+# Alerting throughput with one rule over every series (see AlertingThroughput).
+# usage: scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb] [threshold|absence]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -o -B -pl jobs test-compile

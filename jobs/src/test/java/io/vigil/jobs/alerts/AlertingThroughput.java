@@ -24,17 +24,42 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Benchmark (prints figures, asserts nothing): how fast the alerting pipeline takes metric points
- * when one threshold rule ("cpu above 90 for 3 minutes") selects every series, on a local
- * environment with parallelism 2 and the given state backend, against the real PostgreSQL (rules
- * in, alert rows out). Each series breaches for 5 minutes every 200 minutes. Prints the points per
- * second and the alert rows written, so two builds can be compared on the same input.
+ * when one rule selects every series (a threshold, "cpu above 90 for 3 minutes", or with {@code
+ * absence} a deadman, "no cpu data for 10 minutes"), on a local environment with parallelism 2 and
+ * the given state backend, against the real PostgreSQL (rules in, alert rows out). Each series
+ * breaches for 5 minutes every 200 minutes. Prints the points per second and the alert rows
+ * written, so two builds can be compared on the same input.
  *
- * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb]}
+ * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb] [threshold|absence]}
  */
 public final class AlertingThroughput {
   private AlertingThroughput() {}
 
   static final long BASE = 1_767_571_200_000L; // 2026-01-05T00:00:00Z
+
+  static final String THRESHOLD =
+      """
+      rules:
+        - name: cpu above 90 for 3 minutes
+          tenant: acme
+          scope: {metric: cpu}
+          condition: {kind: threshold, op: gt, value: 90}
+          for: 3m
+          severity: high
+          auto_resolve: 5m
+      """;
+
+  /** A deadman over every series: each point is an event for the absence function. */
+  static final String ABSENCE =
+      """
+      rules:
+        - name: no cpu data for 10 minutes
+          tenant: acme
+          scope: {metric: cpu}
+          condition: {kind: absence, window: 10m}
+          severity: high
+      """;
+
   static final long MINUTE = 60_000;
 
   public static void main(String[] args) throws Exception {
@@ -44,6 +69,7 @@ public final class AlertingThroughput {
     }
     int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     String backend = args.length > 2 ? args[2] : "rocksdb";
+    String kind = args.length > 3 ? args[3] : "threshold";
     LocalServices s = LocalServices.get();
     String schema = "bench_" + Long.toHexString(System.nanoTime());
     String url = s.pgUrlWithSchema(schema);
@@ -54,18 +80,7 @@ public final class AlertingThroughput {
         .load()
         .migrate();
     try (Connection c = DriverManager.getConnection(url, s.pgUser(), s.pgPassword())) {
-      RuleSeeder.seed(
-          c,
-          """
-          rules:
-            - name: cpu above 90 for 3 minutes
-              tenant: acme
-              scope: {metric: cpu}
-              condition: {kind: threshold, op: gt, value: 90}
-              for: 3m
-              severity: high
-              auto_resolve: 5m
-          """);
+      RuleSeeder.seed(c, "absence".equals(kind) ? ABSENCE : THRESHOLD);
     }
     Configuration conf = new Configuration();
     conf.setString("state.backend.type", backend);
@@ -123,9 +138,9 @@ public final class AlertingThroughput {
       }
     }
     System.out.printf(
-        "alerting throughput: %d series x %d minutes = %d points, %s state: %.1f s, %.0f points/s;"
-            + " alert rows %s%n",
-        series, minutes, total, backend, secs, total / secs, rows);
+        "alerting throughput (%s rule): %d series x %d minutes = %d points, %s state: %.1f s,"
+            + " %.0f points/s; alert rows %s%n",
+        kind, series, minutes, total, backend, secs, total / secs, rows);
   }
 
   /** Series i at minute m: ~50, and 95 for minutes [k, k + 5) of every 200, k from the series. */

@@ -48,6 +48,13 @@ class AbsenceFunctionTest {
       }
       assertThat(h.extractOutputValues()).isEmpty();
       assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+      // silence after the last point (500): absence exactly one window after it
+      h.setProcessingTime(599);
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.setProcessingTime(600);
+      assertThat(h.extractOutputValues()).extracting(Signal::type).containsExactly(SignalType.FIRE);
+      assertThat(h.extractOutputValues().get(0).timestamp()).isEqualTo(600);
+      assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
     }
   }
 
