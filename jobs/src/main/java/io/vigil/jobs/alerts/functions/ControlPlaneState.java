@@ -3,6 +3,7 @@ package io.vigil.jobs.alerts.functions;
 import io.vigil.common.alerts.ControlPlane;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import java.util.Objects;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -32,7 +33,7 @@ public final class ControlPlaneState {
 
   /** {@code bootstrap} reads the control plane when no snapshot has been broadcast yet. */
   public ControlPlaneState(ControlBootstrap bootstrap) {
-    this.bootstrap = java.util.Objects.requireNonNull(bootstrap, "bootstrap");
+    this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
   }
 
   /** Stores a snapshot; unchanged parts are not rewritten. */

@@ -97,9 +97,7 @@ public class ControlPlanePoller
       if (connection == null || connection.isClosed()) {
         connection = Postgres.connect(url, user, password);
       }
-      last =
-          new ControlSnapshot(
-              System.currentTimeMillis(), one(RULES_SQL), one(SILENCES_SQL), one(ACKS_SQL));
+      last = snapshot(connection);
     } catch (SQLException e) {
       closeQuietly();
       if (failFast) {
@@ -113,15 +111,15 @@ public class ControlPlanePoller
   @Override
   public ControlSnapshot read() {
     try (Connection c = Postgres.connect(url, user, password)) {
-      return new ControlSnapshot(
-          System.currentTimeMillis(), one(c, RULES_SQL), one(c, SILENCES_SQL), one(c, ACKS_SQL));
+      return snapshot(c);
     } catch (SQLException e) {
       throw new IllegalStateException("could not read the alert rules: " + e.getMessage(), e);
     }
   }
 
-  private String one(String sql) throws SQLException {
-    return one(connection, sql);
+  private static ControlSnapshot snapshot(Connection c) throws SQLException {
+    return new ControlSnapshot(
+        System.currentTimeMillis(), one(c, RULES_SQL), one(c, SILENCES_SQL), one(c, ACKS_SQL));
   }
 
   private static String one(Connection connection, String sql) throws SQLException {
