@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Alerting throughput with one rule over every series (see AlertingThroughput).
-# usage: scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb] [threshold|absence]
+# usage: scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb] [threshold|absence|flapping]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -o -B -pl jobs test-compile

@@ -34,4 +34,21 @@ public record RuleEvent(
     tag = tag == null ? "" : tag;
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
   }
+
+  /** Another point of the same series seen through the same rule. */
+  public RuleEvent withPoint(long timestamp, double value, boolean hit) {
+    return new RuleEvent(
+        groupKey,
+        fingerprint,
+        ruleId,
+        ruleVersion,
+        route,
+        timestamp,
+        value,
+        hit,
+        tag,
+        windowMs,
+        count,
+        labels);
+  }
 }

@@ -15,6 +15,7 @@ import io.vigil.jobs.alerts.cep.ThresholdForPattern;
 import io.vigil.jobs.alerts.functions.AbsenceFunction;
 import io.vigil.jobs.alerts.functions.AlertLifecycleFunction;
 import io.vigil.jobs.alerts.functions.ControlPlaneState;
+import io.vigil.jobs.alerts.functions.FlappingChangeFunction;
 import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
 import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
@@ -136,9 +137,17 @@ public final class AlertingPipeline {
             SequencePattern.create(max),
             AlertingUids.CEP_SEQUENCE,
             "CEP anomaly A then B");
+    SingleOutputStreamOperator<RuleEvent> flappingChanges =
+        routed(fromPoints, Route.FLAPPING)
+            .keyBy(RuleEvent::groupKey)
+            .process(
+                new FlappingChangeFunction(config.absenceRetention().toMillis()),
+                TypeInformation.of(RuleEvent.class))
+            .uid(AlertingUids.FLAPPING_CHANGES)
+            .name("Flapping: changes only");
     var flapping =
         cep(
-            routed(fromPoints, Route.FLAPPING),
+            flappingChanges,
             FlappingPattern.create(max),
             AlertingUids.CEP_FLAPPING,
             "CEP flapping");

@@ -10,6 +10,7 @@ public final class AlertingUids {
   public static final String CEP_SINGLE_HIT = "alerting-cep-single-hit";
   public static final String CEP_ANOMALY_COUNT = "alerting-cep-anomaly-count";
   public static final String CEP_SEQUENCE = "alerting-cep-sequence";
+  public static final String FLAPPING_CHANGES = "alerting-flapping-changes";
   public static final String CEP_FLAPPING = "alerting-cep-flapping";
   public static final String ABSENCE = "alerting-absence";
   public static final String LATE_COUNTER = "alerting-late-event-counter";

@@ -161,6 +161,26 @@ class AlertingITCase {
     sql("UPDATE alert_rules SET active = false WHERE id = '" + mem + "'");
     awaitWebhook("mem high", "resolved", 2); // both open alerts resolve with their rule
 
+    // --- a flapping rule: only the changes of the hit flag reach its pattern
+    insertRule(
+        "acme",
+        "swap flapping",
+        "{\"metric\":\"swap\"}",
+        "{\"kind\":\"flapping\",\"op\":\"gt\",\"value\":50,\"toggles\":3,\"window\":\"10s\"}",
+        0,
+        "[\"webhook\"]");
+    awaitRulesLoaded();
+    long f0 = maxTs + 1_000;
+    double[] flaps = {10, 10, 60, 60, 10, 60, 60, 10}; // changes at 2, 4, 5, 7 s: more than 3
+    double[] steady = {10, 60, 60, 60, 60, 10, 10, 10}; // 2 changes
+    for (int i = 0; i < flaps.length; i++) {
+      sendPoint("web-1", "swap", f0 + i * 1_000L, flaps[i]);
+      sendPoint("web-2", "swap", f0 + i * 1_000L, steady[i]);
+    }
+    advanceWatermark();
+    JsonNode flapping = awaitWebhook("swap flapping", "firing", 1).get(0);
+    assertThat(flapping.at("/alerts/0/labels/source").asText()).isEqualTo("web-1");
+
     // --- a tenant's own channels from notification_channels, added and changed at run time
     insertChannel("acme", "team-hook", "{\"url\": \"" + http.url("/ok/db-acme") + "\"}");
     insertChannel("other", "team-hook", "{\"url\": \"" + http.url("/ok/db-other") + "\"}");

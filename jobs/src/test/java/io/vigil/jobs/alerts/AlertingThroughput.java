@@ -24,13 +24,15 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Benchmark (prints figures, asserts nothing): how fast the alerting pipeline takes metric points
- * when one rule selects every series (a threshold, "cpu above 90 for 3 minutes", or with {@code
- * absence} a deadman, "no cpu data for 10 minutes"), on a local environment with parallelism 2 and
- * the given state backend, against the real PostgreSQL (rules in, alert rows out). Each series
- * breaches for 5 minutes every 200 minutes. Prints the points per second and the alert rows
- * written, so two builds can be compared on the same input.
+ * when one rule selects every series (a threshold, "cpu above 90 for 3 minutes"; with {@code
+ * absence} a deadman, "no cpu data for 10 minutes"; with {@code flapping}, "cpu toggling around 90
+ * more than 4 times in 10 minutes"), on a local environment with parallelism 2 and the given state
+ * backend, against the real PostgreSQL (rules in, alert rows out). Each series breaches for 5
+ * minutes every 200 minutes. Prints the points per second and the alert rows written, so two builds
+ * can be compared on the same input.
  *
- * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb] [threshold|absence]}
+ * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb]
+ * [threshold|absence|flapping]}
  */
 public final class AlertingThroughput {
   private AlertingThroughput() {}
@@ -60,6 +62,21 @@ public final class AlertingThroughput {
           severity: high
       """;
 
+  /**
+   * A flapping rule over every series: each point is an event for the flapping pattern, and the
+   * series of {@link #point} toggle 6 times in 6 minutes once every 400 minutes.
+   */
+  static final String FLAPPING =
+      """
+      rules:
+        - name: cpu flapping around 90
+          tenant: acme
+          scope: {metric: cpu}
+          condition: {kind: flapping, op: gt, value: 90, toggles: 4, window: 10m}
+          severity: high
+          auto_resolve: 5m
+      """;
+
   static final long MINUTE = 60_000;
 
   public static void main(String[] args) throws Exception {
@@ -80,13 +97,21 @@ public final class AlertingThroughput {
         .load()
         .migrate();
     try (Connection c = DriverManager.getConnection(url, s.pgUser(), s.pgPassword())) {
-      RuleSeeder.seed(c, "absence".equals(kind) ? ABSENCE : THRESHOLD);
+      RuleSeeder.seed(
+          c,
+          switch (kind) {
+            case "absence" -> ABSENCE;
+            case "flapping" -> FLAPPING;
+            case "threshold" -> THRESHOLD;
+            default -> throw new IllegalArgumentException("kind: threshold, absence or flapping");
+          });
     }
     Configuration conf = new Configuration();
     conf.setString("state.backend.type", backend);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     long total = (long) series * minutes;
+    boolean flaps = "flapping".equals(kind);
     DataGeneratorSource<MetricPoint> gen =
         new DataGeneratorSource<>(
             i -> {
@@ -95,7 +120,8 @@ public final class AlertingThroughput {
               long half = total / 2;
               int split = (int) (i / half);
               long j = i - split * half;
-              return point(split * (series / 2) + (int) (j % (series / 2)), j / (series / 2));
+              return point(
+                  split * (series / 2) + (int) (j % (series / 2)), j / (series / 2), flaps);
             },
             total,
             RateLimiterStrategy.noOp(),
@@ -143,10 +169,14 @@ public final class AlertingThroughput {
         kind, series, minutes, total, backend, secs, total / secs, rows);
   }
 
-  /** Series i at minute m: ~50, and 95 for minutes [k, k + 5) of every 200, k from the series. */
-  static MetricPoint point(int i, long m) {
+  /**
+   * Series i at minute m: ~50, and 95 for minutes [k, k + 5) of every 200, k from the series; with
+   * {@code flaps}, in minutes [k + 100, k + 106) of every 400 it also alternates between the two.
+   */
+  static MetricPoint point(int i, long m, boolean flaps) {
     Random r = new Random(i * 1_000_003L + m);
-    boolean breach = (m + i * 37L) % 200 < 5;
+    long phase = (m + i * 37L) % 400;
+    boolean breach = phase % 200 < 5 || (flaps && phase >= 100 && phase < 106 && phase % 2 == 0);
     double v = breach ? 95 + r.nextDouble() : 50 + 5 * r.nextGaussian();
     return new MetricPoint(
         "acme", "svc-" + (i % 10), "cpu", Map.of("host", "h" + i), BASE + m * MINUTE, v);

@@ -4,12 +4,9 @@ import io.vigil.common.alerts.Signal;
 import io.vigil.common.alerts.SignalType;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
-import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -92,16 +89,11 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
 
   @Override
   public void open(OpenContext ctx) {
-    ValueStateDescriptor<Changes> d =
-        new ValueStateDescriptor<>("threshold-changes", TypeInformation.of(Changes.class));
-    if (retentionMs > 0) {
-      d.enableTimeToLive(
-          StateTtlConfig.newBuilder(Duration.ofMillis(retentionMs))
-              .updateTtlOnCreateAndWrite()
-              .neverReturnExpired()
-              .build());
-    }
-    state = getRuntimeContext().getState(d);
+    state =
+        getRuntimeContext()
+            .getState(
+                ExpiringState.descriptor(
+                    "threshold-changes", TypeInformation.of(Changes.class), retentionMs));
     forwarded = getRuntimeContext().getMetricGroup().counter("thresholdEventsForwarded");
     dropped = getRuntimeContext().getMetricGroup().counter("thresholdEventsDropped");
   }
@@ -124,7 +116,7 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
       if (!inOrder) {
         int i = firstDroppedAfter(c, e.timestamp());
         if (i >= 0) {
-          emit(clearAt(e, c.droppedTs[i], c.droppedValues[i]), ctx, out);
+          emit(e.withPoint(c.droppedTs[i], c.droppedValues[i], false), ctx, out);
           remove(c, i);
         }
       }
@@ -170,22 +162,6 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             e.timestamp(),
             e.value(),
             e.labels()));
-  }
-
-  private static RuleEvent clearAt(RuleEvent like, long ts, double value) {
-    return new RuleEvent(
-        like.groupKey(),
-        like.fingerprint(),
-        like.ruleId(),
-        like.ruleVersion(),
-        like.route(),
-        ts,
-        value,
-        false,
-        like.tag(),
-        like.windowMs(),
-        like.count(),
-        like.labels());
   }
 
   private static void prune(Changes c, long watermark) {
