@@ -37,7 +37,9 @@ class TypesTest {
             io.vigil.jobs.logs.functions.TemplateStats.class,
             io.vigil.jobs.logs.functions.ErrorGroupState.class,
             io.vigil.jobs.logs.functions.FeatureWindow.class,
-            io.vigil.jobs.logs.functions.LogAnomaly.class)) {
+            io.vigil.jobs.logs.functions.LogAnomaly.class,
+            io.vigil.jobs.alerts.functions.ThresholdChangeFunction.Changes.class,
+            io.vigil.jobs.alerts.functions.KeptPoints.class)) {
       TypeInformation<?> t = TypeInformation.of(c);
       assertThat(t).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
       PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) t;

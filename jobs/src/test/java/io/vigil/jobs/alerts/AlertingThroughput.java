@@ -24,15 +24,17 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Benchmark (prints figures, asserts nothing): how fast the alerting pipeline takes metric points
- * when one rule selects every series (a threshold, "cpu above 90 for 3 minutes"; with {@code
- * absence} a deadman, "no cpu data for 10 minutes"; with {@code flapping}, "cpu toggling around 90
- * more than 4 times in 10 minutes"), on a local environment with parallelism 2 and the given state
- * backend, against the real PostgreSQL (rules in, alert rows out). Each series breaches for 5
- * minutes every 200 minutes. Prints the points per second and the alert rows written, so two builds
- * can be compared on the same input.
+ * when one rule selects every series (a threshold, "cpu above 90 for 3 minutes"; {@code outage},
+ * the same with every series breaching for 100 minutes; with {@code absence} a deadman, "no cpu
+ * data for 10 minutes"; with {@code flapping}, "cpu toggling around 90 more than 4 times in 10
+ * minutes"), on a local environment with parallelism 2 and the given state backend, against the
+ * real PostgreSQL (rules in, alert rows out). Each series breaches for 5 minutes every 200 minutes.
+ * Prints the points per second and the alert rows written, so two builds can be compared on the
+ * same input.
  *
  * <p>{@code scripts/alerting-bench.sh [SERIES] [MINUTES] [hashmap|rocksdb]
- * [threshold|absence|flapping]}
+ * [threshold|outage|absence|flapping]}; {@code -Dconf="key=value;key=value"} adds Flink settings
+ * (for example {@code state.backend.rocksdb.writebuffer.size=4mb}).
  */
 public final class AlertingThroughput {
   private AlertingThroughput() {}
@@ -102,16 +104,23 @@ public final class AlertingThroughput {
           switch (kind) {
             case "absence" -> ABSENCE;
             case "flapping" -> FLAPPING;
-            case "threshold" -> THRESHOLD;
-            default -> throw new IllegalArgumentException("kind: threshold, absence or flapping");
+            case "threshold", "outage" -> THRESHOLD;
+            default ->
+                throw new IllegalArgumentException("kind: threshold, outage, absence or flapping");
           });
     }
     Configuration conf = new Configuration();
     conf.setString("state.backend.type", backend);
+    for (String kv : System.getProperty("conf", "").split(";")) {
+      if (kv.contains("=")) {
+        conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     long total = (long) series * minutes;
     boolean flaps = "flapping".equals(kind);
+    boolean outage = "outage".equals(kind);
     DataGeneratorSource<MetricPoint> gen =
         new DataGeneratorSource<>(
             i -> {
@@ -121,7 +130,7 @@ public final class AlertingThroughput {
               int split = (int) (i / half);
               long j = i - split * half;
               return point(
-                  split * (series / 2) + (int) (j % (series / 2)), j / (series / 2), flaps);
+                  split * (series / 2) + (int) (j % (series / 2)), j / (series / 2), flaps, outage);
             },
             total,
             RateLimiterStrategy.noOp(),
@@ -171,12 +180,16 @@ public final class AlertingThroughput {
 
   /**
    * Series i at minute m: ~50, and 95 for minutes [k, k + 5) of every 200, k from the series; with
-   * {@code flaps}, in minutes [k + 100, k + 106) of every 400 it also alternates between the two.
+   * {@code flaps}, in minutes [k + 100, k + 106) of every 400 it also alternates between the two;
+   * with {@code outage}, every series breaches in minutes [200, 300).
    */
-  static MetricPoint point(int i, long m, boolean flaps) {
+  static MetricPoint point(int i, long m, boolean flaps, boolean outage) {
     Random r = new Random(i * 1_000_003L + m);
     long phase = (m + i * 37L) % 400;
-    boolean breach = phase % 200 < 5 || (flaps && phase >= 100 && phase < 106 && phase % 2 == 0);
+    boolean breach =
+        phase % 200 < 5
+            || (flaps && phase >= 100 && phase < 106 && phase % 2 == 0)
+            || (outage && m >= 200 && m < 300);
     double v = breach ? 95 + r.nextDouble() : 50 + 5 * r.nextGaussian();
     return new MetricPoint(
         "acme", "svc-" + (i % 10), "cpu", Map.of("host", "h" + i), BASE + m * MINUTE, v);

@@ -1,7 +1,6 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.rules.RuleEvent;
-import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,7 +32,7 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
   static final int MAX_HISTORY = 64;
 
   private final long retentionMs;
-  private transient ValueState<Recent> state;
+  private transient ValueState<KeptPoints> state;
   private transient Counter forwarded;
   private transient Counter dropped;
 
@@ -45,25 +44,13 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
     this.retentionMs = retentionMs;
   }
 
-  /** The recent points of a key, ascending by time: a POJO, so the state can evolve. */
-  public static class Recent {
-    public long[] ts = new long[0];
-    public double[] values = new double[0];
-    public boolean[] hits = new boolean[0];
-
-    /** Whether the point was forwarded. */
-    public boolean[] sent = new boolean[0];
-
-    public Recent() {}
-  }
-
   @Override
   public void open(OpenContext ctx) {
     state =
         getRuntimeContext()
             .getState(
                 ExpiringState.descriptor(
-                    "flapping-changes", TypeInformation.of(Recent.class), retentionMs));
+                    "flapping-changes", TypeInformation.of(KeptPoints.class), retentionMs));
     forwarded = getRuntimeContext().getMetricGroup().counter("flappingEventsForwarded");
     dropped = getRuntimeContext().getMetricGroup().counter("flappingEventsDropped");
   }
@@ -76,12 +63,12 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
       forwarded.inc();
       return;
     }
-    Recent r = state.value();
+    KeptPoints r = state.value();
     if (r == null) {
-      r = new Recent();
+      r = new KeptPoints();
     }
-    r = forget(r, watermark);
-    int at = insert(r, e);
+    forget(r, watermark);
+    int at = r.insert(e);
     boolean change = at > 0 && r.hits[at - 1] != e.hit();
     if (change) {
       out.collect(e);
@@ -93,7 +80,7 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
     int next = at + 1;
     if (next < r.ts.length && r.hits[next] != e.hit() && !r.sent[next]) {
       // a point that arrived before this one and was not a change then is one now
-      out.collect(e.withPoint(r.ts[next], r.values[next], r.hits[next]));
+      out.collect(r.event(e, next));
       r.sent[next] = true;
       forwarded.inc();
     }
@@ -101,50 +88,14 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
   }
 
   /**
-   * Drops the points at or behind the watermark but the newest of them (what the next point is
+   * Forgets the points at or behind the watermark but the newest of them (what the next point is
    * compared with), and the oldest beyond {@link #MAX_HISTORY} - 1.
    */
-  private static Recent forget(Recent r, long watermark) {
+  private static void forget(KeptPoints r, long watermark) {
     int behind = 0;
-    while (behind < r.ts.length && r.ts[behind] <= watermark) {
+    while (behind < r.count() && r.ts[behind] <= watermark) {
       behind++;
     }
-    int from = Math.max(Math.max(0, behind - 1), r.ts.length - (MAX_HISTORY - 1));
-    if (from == 0) {
-      return r;
-    }
-    Recent kept = new Recent();
-    kept.ts = Arrays.copyOfRange(r.ts, from, r.ts.length);
-    kept.values = Arrays.copyOfRange(r.values, from, r.values.length);
-    kept.hits = Arrays.copyOfRange(r.hits, from, r.hits.length);
-    kept.sent = Arrays.copyOfRange(r.sent, from, r.sent.length);
-    return kept;
-  }
-
-  /** Inserts {@code e} after the points at or before its time; returns its index. */
-  private static int insert(Recent r, RuleEvent e) {
-    int n = r.ts.length;
-    int at = n;
-    while (at > 0 && r.ts[at - 1] > e.timestamp()) {
-      at--;
-    }
-    r.ts = spliced(r.ts, at, e.timestamp());
-    r.values = Arrays.copyOf(r.values, n + 1);
-    System.arraycopy(r.values, at, r.values, at + 1, n - at);
-    r.values[at] = e.value();
-    r.hits = Arrays.copyOf(r.hits, n + 1);
-    System.arraycopy(r.hits, at, r.hits, at + 1, n - at);
-    r.hits[at] = e.hit();
-    r.sent = Arrays.copyOf(r.sent, n + 1);
-    System.arraycopy(r.sent, at, r.sent, at + 1, n - at);
-    r.sent[at] = false;
-    return at;
-  }
-
-  private static long[] spliced(long[] a, int at, long v) {
-    long[] b = Arrays.copyOf(a, a.length + 1);
-    System.arraycopy(a, at, b, at + 1, a.length - at);
-    b[at] = v;
-    return b;
+    r.dropFirst(Math.max(Math.max(0, behind - 1), r.count() - (MAX_HISTORY - 1)));
   }
 }

@@ -4,7 +4,6 @@ import io.vigil.common.alerts.Signal;
 import io.vigil.common.alerts.SignalType;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
-import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,27 +14,32 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Forwards only what the threshold evaluators need from a rule's per-point events, keyed by {@link
- * RuleEvent#groupKey}: every breaching point, and of the points that do not breach only the first
- * after a breach (the clear). The lifecycle also gets a CLEAR signal for one repeated clear every
- * {@code heartbeatMs} of event time, so an open alert waiting for its auto-resolve keeps hearing
- * from its series (it would otherwise resolve as "no data"). A rule like "cpu above 90 for 5
- * minutes" over every host made every cpu point an event for the CEP operator and the alert
- * lifecycle, each buffering it in keyed state until the watermark; most of those points repeat the
- * clear before them and change nothing in either.
+ * RuleEvent#groupKey}. A rule like "cpu above 90 for 5 minutes" over every host made every cpu
+ * point an event for the CEP operator and the alert lifecycle, each buffering it in keyed state
+ * until the watermark; nearly all of them change nothing in either: the clears that repeat a clear,
+ * and, while a breach lasts, the breaches between the start of a match and its end.
+ *
+ * <p>For a rule with a for-duration the function runs the {@code ThresholdForPattern} match itself
+ * and forwards the points the pattern needs: the breach that starts a run, the first breach at
+ * least the for-duration after the start of the current match (the match's end; the pattern
+ * re-fires every for-duration while the breach lasts, which keeps the alert fresh), the breach
+ * right after a match's end (the next match's start), and the clear that ends a run. Single-hit
+ * rules (no for-duration) get every breach: each one fires.
  *
  * <p>Main output: the events of rules with a for-duration, for the CEP "held for" operator. Side
- * output {@link #SINGLE_HIT}: the breaching events of rules without one (that pattern ignores the
- * others). Side output {@link #SIGNALS}: the HIT/CLEAR signals for the lifecycle, for every
- * forwarded event and the heartbeats.
+ * output {@link #SINGLE_HIT}: the breaching events of rules without one. Side output {@link
+ * #SIGNALS}: the HIT/CLEAR signals for the lifecycle, for every forwarded event, and for a point
+ * that is not forwarded once every {@code heartbeatMs} of event time, so an open alert keeps
+ * hearing from its series (it would otherwise resolve as "no data") and its value stays recent.
  *
- * <p>Out-of-order points keep the evaluators exact. What must hold is that, sorted by event time,
- * the forwarded events are the whole sequence with runs of repeated clears shortened to their first
- * event. A clear is dropped only when it comes in order and the event before it in time is a clear;
- * its time is remembered (above the watermark, at most {@link #MAX_DROPPED}; beyond that clears are
- * forwarded). A breaching point that arrives later than a dropped clear it precedes in time makes
- * the first such clear be forwarded after all. Forwarding an event that could have been dropped is
- * always safe; points behind the watermark are forwarded as they are (the CEP operators count them
- * as late).
+ * <p>Out-of-order points keep the evaluators exact. The function keeps the points above the
+ * watermark (at most {@link #MAX_KEPT}) sorted by time, and the pattern's state at the watermark
+ * (in a run or not, the start of the current match); after each point it runs the match over the
+ * kept points and forwards every point the pattern needs that was not sent yet. The pattern's
+ * matches over any superset of the points it needs are those over the whole sequence (a point
+ * forwarded before a late one changed the runs is harmless: a breach inside a match is never its
+ * end, a repeated clear changes nothing), so the fires are those of every point. Points behind the
+ * watermark are forwarded as they are (the CEP operators count them as late).
  */
 public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEvent, RuleEvent> {
   /** Events of single-hit rules (breaching points only). */
@@ -46,8 +50,17 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
   public static final OutputTag<Signal> SIGNALS =
       new OutputTag<>("threshold-signals", TypeInformation.of(Signal.class)) {};
 
-  /** At most this many dropped clears are remembered per key; further clears are forwarded. */
-  static final int MAX_DROPPED = 32;
+  /**
+   * At most this many points above the watermark are kept per key; beyond that the oldest are taken
+   * as final (a later point arriving before them is then judged against what was decided).
+   */
+  static final int MAX_KEPT = 64;
+
+  /** A match start that is not known (a state from before the pattern was tracked). */
+  static final long UNKNOWN = Long.MAX_VALUE;
+
+  /** No match started: not in a run, or right after a match's end. */
+  static final long NONE = Long.MIN_VALUE;
 
   private final long heartbeatMs;
   private final long retentionMs;
@@ -56,7 +69,8 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
   private transient Counter dropped;
 
   /**
-   * @param heartbeatMs event time after which a repeated clear is signalled to the lifecycle
+   * @param heartbeatMs event time after which a point that is not forwarded is signalled to the
+   *     lifecycle
    * @param retentionMs processing time after its last change at which a key's state is forgotten
    *     (its next event is then forwarded as a first one)
    */
@@ -79,10 +93,22 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
     /** Time of the latest signal sent to the lifecycle. */
     public long lastSignalled = Long.MIN_VALUE;
 
-    /** Dropped clears above the watermark, ascending by time. */
-    public long[] droppedTs = new long[0];
+    /** The pattern's state at the watermark: the last point behind it breached. */
+    public boolean inRun;
 
-    public double[] droppedValues = new double[0];
+    /**
+     * The pattern's state at the watermark: start of the current match, {@link #NONE}, or {@link
+     * #UNKNOWN}.
+     */
+    public long matchStart = NONE;
+
+    /**
+     * Whether {@link #inRun} and {@link #matchStart} are tracked (false in a state from before).
+     */
+    public boolean tracked;
+
+    /** The points above the watermark. */
+    public KeptPoints points = new KeptPoints();
 
     public Changes() {}
   }
@@ -101,44 +127,86 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
   @Override
   public void processElement(RuleEvent e, Context ctx, Collector<RuleEvent> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    Changes c = state.value();
-    if (c == null) {
-      c = new Changes();
-    }
     if (e.timestamp() <= watermark) {
       emit(e, ctx, out); // late: the evaluators count it
       return;
     }
-    prune(c, watermark);
-    boolean inOrder = e.timestamp() >= c.lastTs;
-    if (e.hit()) {
-      emit(e, ctx, out);
-      if (!inOrder) {
-        int i = firstDroppedAfter(c, e.timestamp());
-        if (i >= 0) {
-          emit(e.withPoint(c.droppedTs[i], c.droppedValues[i], false), ctx, out);
-          remove(c, i);
-        }
+    Changes c = state.value();
+    if (c == null) {
+      c = new Changes();
+      c.tracked = true;
+    } else if (!c.tracked) {
+      // A state written before matches were tracked: its last point is the pattern's state; the
+      // start of a match is not known, so every breach is forwarded until the run ends.
+      c.inRun = c.lastTs != Long.MIN_VALUE && c.lastHit;
+      c.matchStart = c.inRun ? UNKNOWN : NONE;
+      c.tracked = true;
+    }
+    c.lastTs = Math.max(c.lastTs, e.timestamp());
+    advance(c, watermark, e.windowMs());
+    KeptPoints k = c.points;
+    int at = k.insert(e);
+    boolean single = e.route() != Route.THRESHOLD_FOR;
+    boolean inRun = c.inRun;
+    long matchStart = c.matchStart;
+    for (int i = 0; i < k.count(); i++) {
+      boolean needed;
+      if (!k.hits[i]) {
+        needed = inRun;
+        inRun = false;
+        matchStart = NONE;
+      } else if (single) {
+        needed = true;
+        inRun = true;
+      } else if (!inRun || matchStart == NONE) {
+        needed = true; // the start of a run, or the start of the match after one
+        inRun = true;
+        matchStart = k.ts[i];
+      } else if (matchStart == UNKNOWN) {
+        needed = true;
+      } else if (k.ts[i] - matchStart >= e.windowMs()) {
+        needed = true; // the end of the match
+        matchStart = NONE;
+      } else {
+        needed = false;
       }
-    } else if (inOrder
-        && c.lastTs != Long.MIN_VALUE
-        && !c.lastHit
-        && c.droppedTs.length < MAX_DROPPED) {
-      append(c, e.timestamp(), e.value());
+      if (needed && !k.sent[i]) {
+        emit(i == at ? e : k.event(e, i), ctx, out);
+        k.sent[i] = true;
+        c.lastSignalled = Math.max(c.lastSignalled, k.ts[i]);
+      }
+    }
+    if (!k.sent[at]) {
       dropped.inc();
       if (c.lastSignalled == Long.MIN_VALUE || e.timestamp() - c.lastSignalled >= heartbeatMs) {
         signal(e, ctx); // the lifecycle hears from the series; the pattern needs nothing
         c.lastSignalled = e.timestamp();
       }
-    } else {
-      emit(e, ctx, out);
-      c.lastSignalled = Math.max(c.lastSignalled, e.timestamp());
     }
-    if (inOrder) {
-      c.lastTs = e.timestamp();
-      c.lastHit = e.hit();
-    }
+    c.lastHit = k.hits[k.count() - 1];
     state.update(c);
+  }
+
+  /**
+   * Moves the pattern's state past the points at or behind the watermark (they cannot change any
+   * more), and past the oldest beyond {@link #MAX_KEPT} - 1, and forgets them.
+   */
+  private static void advance(Changes c, long watermark, long windowMs) {
+    KeptPoints k = c.points;
+    int n = 0;
+    while (n < k.count() && (k.ts[n] <= watermark || k.count() - n >= MAX_KEPT)) {
+      if (!k.hits[n]) {
+        c.inRun = false;
+        c.matchStart = NONE;
+      } else if (!c.inRun || c.matchStart == NONE) {
+        c.inRun = true;
+        c.matchStart = k.ts[n];
+      } else if (c.matchStart != UNKNOWN && k.ts[n] - c.matchStart >= windowMs) {
+        c.matchStart = NONE;
+      }
+      n++;
+    }
+    k.dropFirst(n);
   }
 
   private void emit(RuleEvent e, Context ctx, Collector<RuleEvent> out) {
@@ -162,44 +230,5 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             e.timestamp(),
             e.value(),
             e.labels()));
-  }
-
-  private static void prune(Changes c, long watermark) {
-    int n = 0;
-    while (n < c.droppedTs.length && c.droppedTs[n] <= watermark) {
-      n++;
-    }
-    if (n > 0) {
-      c.droppedTs = Arrays.copyOfRange(c.droppedTs, n, c.droppedTs.length);
-      c.droppedValues = Arrays.copyOfRange(c.droppedValues, n, c.droppedValues.length);
-    }
-  }
-
-  private static int firstDroppedAfter(Changes c, long ts) {
-    for (int i = 0; i < c.droppedTs.length; i++) {
-      if (c.droppedTs[i] > ts) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static void append(Changes c, long ts, double value) {
-    int n = c.droppedTs.length;
-    c.droppedTs = Arrays.copyOf(c.droppedTs, n + 1);
-    c.droppedValues = Arrays.copyOf(c.droppedValues, n + 1);
-    c.droppedTs[n] = ts;
-    c.droppedValues[n] = value;
-  }
-
-  private static void remove(Changes c, int i) {
-    long[] ts = new long[c.droppedTs.length - 1];
-    double[] v = new double[ts.length];
-    System.arraycopy(c.droppedTs, 0, ts, 0, i);
-    System.arraycopy(c.droppedTs, i + 1, ts, i, ts.length - i);
-    System.arraycopy(c.droppedValues, 0, v, 0, i);
-    System.arraycopy(c.droppedValues, i + 1, v, i, v.length - i);
-    c.droppedTs = ts;
-    c.droppedValues = v;
   }
 }
