@@ -9,7 +9,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -51,6 +55,32 @@ class FlappingChangeFunctionTest {
       assertThat(h.extractOutputValues())
           .extracting(e -> e.timestamp() / STEP + (e.hit() ? " hit" : " clear"))
           .containsExactly("2 hit", "5 clear", "6 hit", "7 clear", "10 hit");
+    }
+  }
+
+  @Test
+  void withoutAWatermarkTheKeptPointsStayBoundedAndTheChangesTheSame() throws Exception {
+    try (var h = harness()) {
+      List<Long> changes = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        boolean hit = (i / 7) % 2 == 1; // a change every 7 points, no watermark (a stalled input)
+        if (i > 0 && i % 7 == 0) {
+          changes.add(i * STEP);
+        }
+        h.processElement(new StreamRecord<>(event(i * STEP, hit)));
+      }
+      assertThat(h.extractOutputValues()).extracting(RuleEvent::timestamp).isEqualTo(changes);
+      var op = (AbstractStreamOperator<?>) h.getOperator();
+      op.setCurrentKey("r1@1|fp1");
+      KeptPoints kept =
+          op.getKeyedStateBackend()
+              .getPartitionedState(
+                  VoidNamespace.INSTANCE,
+                  VoidNamespaceSerializer.INSTANCE,
+                  ExpiringState.descriptor(
+                      "flapping-changes", TypeInformation.of(KeptPoints.class), 86_400_000L))
+              .value();
+      assertThat(kept.count()).isEqualTo(FlappingChangeFunction.MAX_HISTORY);
     }
   }
 

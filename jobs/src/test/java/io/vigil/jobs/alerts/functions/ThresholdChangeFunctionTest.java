@@ -15,9 +15,12 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -26,6 +29,11 @@ import org.junit.jupiter.api.Test;
 class ThresholdChangeFunctionTest {
   static final long STEP = 10_000;
   static final long HEARTBEAT = 600_000;
+
+  /** What a breach of points 100-199 with a for-duration of 30 points sends to the pattern. */
+  static final List<String> LONG_BREACH =
+      List.of(
+          "100 hit", "130 hit", "131 hit", "161 hit", "162 hit", "192 hit", "193 hit", "200 clear");
 
   static RuleEvent event(Route route, long ts, boolean hit) {
     return event(route, ts, hit, 300_000);
@@ -40,6 +48,21 @@ class ThresholdChangeFunctionTest {
       throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
         new ThresholdChangeFunction(HEARTBEAT, 86_400_000L), RuleEvent::groupKey, Types.STRING);
+  }
+
+  /** The function's state of the key of {@link #event}. */
+  static ValueState<ThresholdChangeFunction.Changes> state(
+      KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> h) throws Exception {
+    var op = (AbstractStreamOperator<?>) h.getOperator();
+    op.setCurrentKey("r1@1|fp1");
+    return op.getKeyedStateBackend()
+        .getPartitionedState(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            ExpiringState.descriptor(
+                "threshold-changes",
+                TypeInformation.of(ThresholdChangeFunction.Changes.class),
+                86_400_000L));
   }
 
   static <T> List<T> values(Collection<StreamRecord<T>> records) {
@@ -65,15 +88,7 @@ class ThresholdChangeFunctionTest {
       // matches [100, 130], [131, 161], [162, 192]; 193 starts one that the clear at 200 ends
       assertThat(h.extractOutputValues())
           .extracting(e -> e.timestamp() / STEP + (e.hit() ? " hit" : " clear"))
-          .containsExactly(
-              "100 hit",
-              "130 hit",
-              "131 hit",
-              "161 hit",
-              "162 hit",
-              "192 hit",
-              "193 hit",
-              "200 clear");
+          .containsExactlyElementsOf(LONG_BREACH);
       // the lifecycle: those, and a point that is not sent every 10 minutes (60 points)
       assertThat(signals(h))
           .extracting(sig -> sig.timestamp() / STEP + " " + sig.type())
@@ -89,6 +104,22 @@ class ThresholdChangeFunctionTest {
               "193 HIT",
               "200 CLEAR",
               "260 CLEAR");
+    }
+  }
+
+  @Test
+  void withoutAWatermarkTheKeptPointsStayBoundedAndTheDecisionsTheSame() throws Exception {
+    try (var h = harness()) {
+      for (int i = 0; i < 300; i++) {
+        boolean hit = i >= 100 && i < 200;
+        h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, i * STEP, hit)));
+      }
+      // no watermark (a stalled input): the oldest beyond 64 are taken as final, in order nothing
+      // changes
+      assertThat(h.extractOutputValues())
+          .extracting(e -> e.timestamp() / STEP + (e.hit() ? " hit" : " clear"))
+          .containsExactlyElementsOf(LONG_BREACH);
+      assertThat(state(h).value().points.count()).isEqualTo(ThresholdChangeFunction.MAX_KEPT);
     }
   }
 
@@ -125,21 +156,10 @@ class ThresholdChangeFunctionTest {
   void aStateFromBeforeMatchesWereTrackedForwardsEveryBreachUntilTheRunEnds() throws Exception {
     try (var h = harness()) {
       // what session 8's version kept: the last point (a breach) and nothing about the match
-      var op = (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator();
-      op.setCurrentKey("r1@1|fp1");
       ThresholdChangeFunction.Changes old = new ThresholdChangeFunction.Changes();
       old.lastTs = 0;
       old.lastHit = true;
-      op.getKeyedStateBackend()
-          .getPartitionedState(
-              VoidNamespace.INSTANCE,
-              VoidNamespaceSerializer.INSTANCE,
-              ExpiringState.descriptor(
-                  "threshold-changes",
-                  org.apache.flink.api.common.typeinfo.TypeInformation.of(
-                      ThresholdChangeFunction.Changes.class),
-                  86_400_000L))
-          .update(old);
+      state(h).update(old);
       for (int i = 1; i <= 6; i++) {
         h.processElement(new StreamRecord<>(event(Route.THRESHOLD_FOR, i * STEP, i < 5)));
       }
