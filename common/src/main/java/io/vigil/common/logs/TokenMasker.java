@@ -41,22 +41,27 @@ public final class TokenMasker {
         break;
       }
       int start = i;
-      while (i < n && !isSpace(content.charAt(i))) {
-        i++;
+      i = tokenEnd(content, start);
+      boolean quoted = hasSpace(content, start, i);
+      String masked = maskToken(content, start, i, sb, quoted);
+      if (masked.length() == WILDCARD.length() + 1
+          && masked.endsWith(WILDCARD)
+          && "<>~".indexOf(masked.charAt(0)) >= 0) {
+        // "<1", ">100", "~5": a bound or an estimate is a value like the number itself.
+        masked = WILDCARD;
       }
-      String masked = maskToken(content, start, i, sb);
       if (afterNumber && masked != WILDCARD) {
         String unit = maskUnit(masked);
         String last = out.isEmpty() ? "" : out.get(out.size() - 1);
-        if (unit != masked && unit != WILDCARD && last.endsWith(WILDCARD)) {
-          // "5.2 KB," is one variable and a comma; "(1.2 MB)" is "(<*>)".
+        if (unit != masked && last.endsWith(WILDCARD)) {
+          // "5.2 KB," is one variable and a comma; "(1.2 MB)" is "(<*>)"; "(5 sec" is "(<*>".
           out.set(out.size() - 1, last + unit.substring(WILDCARD.length()));
           afterNumber = false;
           continue;
         }
         masked = unit;
       }
-      afterNumber = isNumber(content, start, i);
+      afterNumber = !quoted && isNumber(content, start, i);
       // Adjacent variables are one variable of varying length (a list of ids, a value with spaces).
       if (masked == WILDCARD && !out.isEmpty() && out.get(out.size() - 1) == WILDCARD) {
         continue;
@@ -68,10 +73,69 @@ public final class TokenMasker {
 
   /** Masks a single token (no whitespace inside). */
   public static String maskToken(String token) {
-    return maskToken(token, 0, token.length(), new StringBuilder());
+    return maskToken(token, 0, token.length(), new StringBuilder(), false);
   }
 
-  static String maskToken(String s, int start, int end, StringBuilder sb) {
+  /**
+   * Where the token starting at {@code start} ends: at the next whitespace, unless a double quote
+   * opened in the token closes further on ({@code msg="disk is full"}, a quoted user agent): then
+   * the quoted text with its spaces belongs to the token, so a quoted value of varying length is
+   * one position of the template. A quote that never closes is an ordinary character.
+   */
+  private static int tokenEnd(String s, int start) {
+    int n = s.length();
+    int end = start;
+    while (end < n && !isSpace(s.charAt(end))) {
+      end++;
+    }
+    int from = start;
+    while (oddQuotes(s, from, end)) {
+      int close = nextQuote(s, end);
+      if (close < 0) {
+        break;
+      }
+      from = close + 1;
+      end = from;
+      while (end < n && !isSpace(s.charAt(end))) {
+        end++;
+      }
+    }
+    return end;
+  }
+
+  private static boolean oddQuotes(String s, int a, int b) {
+    boolean odd = false;
+    for (int i = a; i < b; i++) {
+      if (s.charAt(i) == '"' && (i == 0 || s.charAt(i - 1) != '\\')) {
+        odd = !odd;
+      }
+    }
+    return odd;
+  }
+
+  private static int nextQuote(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) == '"' && s.charAt(i - 1) != '\\') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean hasSpace(String s, int a, int b) {
+    for (int i = a; i < b; i++) {
+      if (isSpace(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Masks one token; in a {@code quoted} token (one with spaces inside quotes) whitespace separates
+   * segments like a delimiter and is kept, so each word is masked on its own.
+   */
+  static String maskToken(String s, int start, int end, StringBuilder sb, boolean quoted) {
     boolean special = false;
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
@@ -83,10 +147,11 @@ public final class TokenMasker {
     if (!special) {
       return isDateName(s, start, end) ? WILDCARD : s.substring(start, end);
     }
-    if (isHexColon(s, start, end) || isEndpoint(s, start, end) || isDrivePath(s, start, end)) {
-      return WILDCARD;
-    }
-    if (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end) {
+    if (!quoted
+        && (isHexColon(s, start, end)
+            || isEndpoint(s, start, end)
+            || isDrivePath(s, start, end)
+            || (s.indexOf("://", start) >= 0 && s.indexOf("://", start) < end))) {
       return WILDCARD;
     }
     sb.setLength(0);
@@ -95,7 +160,7 @@ public final class TokenMasker {
     int segStart = start;
     for (int i = start; i <= end; i++) {
       char c = i < end ? s.charAt(i) : '\0';
-      if (i < end && !isDelimiter(c) && !isDotRun(s, i, start, end)) {
+      if (i < end && !isDelimiter(c) && !(quoted && isSpace(c)) && !isDotRun(s, i, start, end)) {
         continue;
       }
       if (i > segStart) {

@@ -58,6 +58,26 @@ class TemplateMinerTest {
   }
 
   @Test
+  void quotedFreeTextOfAnyLengthBecomesOneVariable() {
+    List<Long> ids = new ArrayList<>();
+    for (String error :
+        List.of(
+            "timeout",
+            "connection reset by peer",
+            "no such host",
+            "broken pipe",
+            "access denied")) {
+      ids.add(miner.add("level=error msg=\"handler failed\" error=\"" + error + "\"").templateId());
+    }
+    assertThat(ids.subList(3, 5)).containsOnly(ids.get(0));
+    assertThat(miner.templateCount()).isEqualTo(1);
+    assertThat(miner.templateText(ids.get(0))).isEqualTo("level=<*> msg=\"handler failed\" <*>");
+    // Another message is another event.
+    assertThat(miner.add("level=error msg=\"retry failed\" error=\"timeout\"").templateId())
+        .isNotEqualTo(ids.get(0));
+  }
+
+  @Test
   void theFirstWordOfAShortTemplateStaysConstant() {
     for (String key : List.of("tickTime", "minSessionTimeout", "maxSessionTimeout", "initLimit")) {
       miner.add(key + " set to 5");

@@ -37,6 +37,13 @@ class TokenMaskerTest {
           Tue maybe => <*> maybe
           may be ssh2 => may be <*>
           plain words only => plain words only
+          level=error msg="disk is full" path=/var/lib => level=<*> msg="disk is full" path=<*>
+          agent "Mozilla/5.0 (X11; Linux x86_64) Gecko" done => agent "<*> (<*>; Linux <*>) Gecko" done
+          say "hello world => say "hello world
+          lifetime <1 sec => lifetime <*>
+          lifetime 58 sec => lifetime <*>
+          lifetime 00:01 => lifetime <*>
+          waited (5 sec => waited (<*>
           """)
   void masksVariablePartsGenerically(String content, String expected) {
     assertThat(String.join(" ", TokenMasker.mask(content.replace("\\\\", "\\"))))
@@ -59,6 +66,18 @@ class TokenMaskerTest {
           """)
   void masksSingleTokens(String token, String expected) {
     assertThat(TokenMasker.maskToken(token)).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void quotedTextWithSpacesIsOnePosition() {
+    // A quoted value keeps the message's length whatever its number of words, so a template can
+    // learn that position is variable; an unclosed quote is an ordinary character.
+    assertThat(TokenMasker.mask("error=\"connection refused\" retry")).hasSize(2);
+    assertThat(TokenMasker.mask("error=\"no route to host 10.0.0.1\" retry"))
+        .containsExactly("error=\"no route to host <*>\"", "retry");
+    assertThat(TokenMasker.mask("a \"b c")).containsExactly("a", "\"b", "c");
+    // An escaped quote does not close the quoted text.
+    assertThat(TokenMasker.mask("said \"a \\\"b c\\\" d\" ok")).hasSize(3);
   }
 
   @org.junit.jupiter.api.Test
