@@ -41,8 +41,9 @@ public final class TokenMasker {
         break;
       }
       int start = i;
-      i = tokenEnd(content, start);
-      boolean quoted = hasSpace(content, start, i);
+      long scanned = tokenEnd(content, start);
+      i = (int) (scanned >>> 1);
+      boolean quoted = (scanned & 1) != 0;
       String masked = maskToken(content, start, i, sb, quoted);
       if (masked.length() == WILDCARD.length() + 1
           && masked.endsWith(WILDCARD)
@@ -80,55 +81,42 @@ public final class TokenMasker {
    * Where the token starting at {@code start} ends: at the next whitespace, unless a double quote
    * opened in the token closes further on ({@code msg="disk is full"}, a quoted user agent): then
    * the quoted text with its spaces belongs to the token, so a quoted value of varying length is
-   * one position of the template. A quote that never closes is an ordinary character.
+   * one position of the template. A quote that never closes, or one escaped by a backslash, is an
+   * ordinary character. Returns {@code end << 1}, plus 1 when the token has whitespace inside.
    */
-  private static int tokenEnd(String s, int start) {
+  private static long tokenEnd(String s, int start) {
     int n = s.length();
     int end = start;
+    boolean open = false;
     while (end < n && !isSpace(s.charAt(end))) {
+      open ^= isQuote(s, end);
       end++;
     }
-    int from = start;
-    while (oddQuotes(s, from, end)) {
-      int close = nextQuote(s, end);
-      if (close < 0) {
-        break;
+    if (!open) {
+      return (long) end << 1;
+    }
+    int firstSpace = end;
+    while (open) {
+      int close = end;
+      while (close < n && !isQuote(s, close)) {
+        close++;
       }
-      from = close + 1;
-      end = from;
+      if (close >= n) {
+        // Unclosed: the token ends at the whitespace before this quote's text.
+        return ((long) end << 1) | (end > firstSpace ? 1 : 0);
+      }
+      open = false;
+      end = close + 1;
       while (end < n && !isSpace(s.charAt(end))) {
+        open ^= isQuote(s, end);
         end++;
       }
     }
-    return end;
+    return ((long) end << 1) | 1;
   }
 
-  private static boolean oddQuotes(String s, int a, int b) {
-    boolean odd = false;
-    for (int i = a; i < b; i++) {
-      if (s.charAt(i) == '"' && (i == 0 || s.charAt(i - 1) != '\\')) {
-        odd = !odd;
-      }
-    }
-    return odd;
-  }
-
-  private static int nextQuote(String s, int from) {
-    for (int i = from; i < s.length(); i++) {
-      if (s.charAt(i) == '"' && s.charAt(i - 1) != '\\') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean hasSpace(String s, int a, int b) {
-    for (int i = a; i < b; i++) {
-      if (isSpace(s.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean isQuote(String s, int i) {
+    return s.charAt(i) == '"' && (i == 0 || s.charAt(i - 1) != '\\');
   }
 
   /**

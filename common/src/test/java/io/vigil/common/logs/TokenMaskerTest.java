@@ -76,6 +76,8 @@ class TokenMaskerTest {
     assertThat(TokenMasker.mask("error=\"no route to host 10.0.0.1\" retry"))
         .containsExactly("error=\"no route to host <*>\"", "retry");
     assertThat(TokenMasker.mask("a \"b c")).containsExactly("a", "\"b", "c");
+    // A later quote that never closes leaves the token where its text begins.
+    assertThat(TokenMasker.mask("k=\"x y\",z=\"w v")).containsExactly("k=\"x y\",z=\"w", "v");
     // An escaped quote does not close the quoted text.
     assertThat(TokenMasker.mask("said \"a \\\"b c\\\" d\" ok")).hasSize(3);
   }
