@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Splits a log message on whitespace and replaces the variable-looking parts of each token with
- * {@link #WILDCARD}, with one generic rule set for every log source.
+ * {@link #WILDCARD}, with one generic rule set for every log source. Text in double quotes stays in
+ * one token with its spaces ({@code msg="disk is full"}), its words masked one by one.
  *
  * <p>A token is cut into segments at the structural delimiters {@code = : , ; ( ) [ ] { } " ' < >
  * |} and at runs of two or more dots. A segment is variable when it contains a digit (numbers, hex,
