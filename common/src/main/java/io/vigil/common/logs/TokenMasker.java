@@ -46,12 +46,6 @@ public final class TokenMasker {
       i = (int) (scanned >>> 1);
       boolean quoted = (scanned & 1) != 0;
       String masked = maskToken(content, start, i, sb, quoted);
-      if (masked.length() == WILDCARD.length() + 1
-          && masked.endsWith(WILDCARD)
-          && "<>~".indexOf(masked.charAt(0)) >= 0) {
-        // "<1", ">100", "~5": a bound or an estimate is a value like the number itself.
-        masked = WILDCARD;
-      }
       if (afterNumber && masked != WILDCARD) {
         String unit = maskUnit(masked);
         String last = out.isEmpty() ? "" : out.get(out.size() - 1);
@@ -171,9 +165,13 @@ public final class TokenMasker {
       }
       segStart = i + 1;
     }
-    return sb.length() == WILDCARD.length() && lastWildcardEnd == WILDCARD.length()
-        ? WILDCARD
-        : sb.toString();
+    int len = sb.length();
+    boolean whole =
+        lastWildcardEnd == len
+            && (len == WILDCARD.length()
+                // "<1", ">100", "~5": a bound or an estimate is a value like the number itself.
+                || (len == WILDCARD.length() + 1 && "<>~".indexOf(sb.charAt(0)) >= 0));
+    return whole ? WILDCARD : sb.toString();
   }
 
   private static boolean isVariable(String s, int a, int b) {

@@ -63,6 +63,8 @@ class TokenMaskerTest {
           a1=5 => <*>
           host.example.com:443, => <*>
           (estimated => (estimated
+          <1 => <*>
+          ~5, => <*>,
           """)
   void masksSingleTokens(String token, String expected) {
     assertThat(TokenMasker.maskToken(token)).isEqualTo(expected);
