@@ -141,7 +141,7 @@ public final class OtlpLogsCodec implements Serializable {
   }
 
   /** proto3 JSON writes 64-bit integers as strings; numbers are accepted too. */
-  private static long nanos(JsonNode v, String field) throws BadRecord {
+  static long nanos(JsonNode v, String field) throws BadRecord {
     if (v == null || v.isNull()) {
       return 0;
     }
@@ -158,7 +158,7 @@ public final class OtlpLogsCodec implements Serializable {
     throw new BadRecord("field '" + field + "' must be an integer of nanoseconds");
   }
 
-  private static Map<String, String> keyValues(JsonNode kvs) throws BadRecord {
+  static Map<String, String> keyValues(JsonNode kvs) throws BadRecord {
     Map<String, String> out = new TreeMap<>();
     if (kvs == null || kvs.isNull()) {
       return out;

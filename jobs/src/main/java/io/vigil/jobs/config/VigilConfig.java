@@ -146,6 +146,12 @@ public final class VigilConfig implements Serializable {
     if (get(VigilOptions.METRICS_TOPIC).equals(get(VigilOptions.METRICS_DLQ_TOPIC))) {
       errors.add("kafka.metrics-dlq-topic must differ from kafka.metrics-topic");
     }
+    requireNonBlank(VigilOptions.METRICS_DEFAULT_TENANT, errors);
+    requireNonBlank(VigilOptions.METRICS_DEFAULT_SOURCE, errors);
+    if (!List.of("auto", "vigil", "influx", "telegraf", "otlp")
+        .contains(get(VigilOptions.METRICS_INPUT))) {
+      errors.add("metrics.input must be auto, vigil, influx, telegraf or otlp");
+    }
     validateLogs(errors);
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {

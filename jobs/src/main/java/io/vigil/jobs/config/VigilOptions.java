@@ -20,12 +20,34 @@ public final class VigilOptions {
       key("kafka.metrics-topic")
           .stringType()
           .defaultValue("vigil.metrics")
-          .withDescription("Topic of metric JSON records.");
+          .withDescription(
+              "Topic of metric records: Vigil JSON, InfluxDB line protocol, Telegraf JSON or OTLP JSON.");
   public static final ConfigOption<String> METRICS_DLQ_TOPIC =
       key("kafka.metrics-dlq-topic")
           .stringType()
           .defaultValue("vigil.metrics.dlq")
           .withDescription("Dead-letter topic for metric records that can't be used.");
+  public static final ConfigOption<String> METRICS_INPUT =
+      key("metrics.input")
+          .stringType()
+          .defaultValue("auto")
+          .withDescription(
+              "How metric messages are decoded: auto (JSON by its keys: OTLP, Telegraf or Vigil;"
+                  + " other text as InfluxDB line protocol), vigil, influx, telegraf or otlp.");
+  public static final ConfigOption<String> METRICS_DEFAULT_TENANT =
+      key("metrics.default-tenant")
+          .stringType()
+          .defaultValue("default")
+          .withDescription(
+              "Tenant of points whose sender names none (line protocol, Telegraf, OTLP without a"
+                  + " tenant tag or attribute).");
+  public static final ConfigOption<String> METRICS_DEFAULT_SOURCE =
+      key("metrics.default-source")
+          .stringType()
+          .defaultValue("unknown")
+          .withDescription(
+              "Source of points whose sender names none (no source, service.name, service, host or"
+                  + " host.name tag).");
   public static final ConfigOption<String> GROUP_ID =
       key("kafka.group-id")
           .stringType()
@@ -352,6 +374,9 @@ public final class VigilOptions {
           KAFKA_BOOTSTRAP,
           METRICS_TOPIC,
           METRICS_DLQ_TOPIC,
+          METRICS_INPUT,
+          METRICS_DEFAULT_TENANT,
+          METRICS_DEFAULT_SOURCE,
           GROUP_ID,
           STARTING_OFFSETS,
           BOUNDED,

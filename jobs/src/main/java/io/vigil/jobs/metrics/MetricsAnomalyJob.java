@@ -1,5 +1,6 @@
 package io.vigil.jobs.metrics;
 
+import io.vigil.common.codec.MetricCodec;
 import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.SeverityMapping;
@@ -177,20 +178,27 @@ public final class MetricsAnomalyJob {
     return out;
   }
 
+  /** How metric messages are decoded: formats, defaults and limits from the config. */
+  public static MetricCodec.Settings codecSettings(VigilConfig config) {
+    return new MetricCodec.Settings(
+        new MetricJsonCodec.Limits(
+            config.get(VigilOptions.MAX_MESSAGE_BYTES),
+            config.epochMillis(VigilOptions.MIN_TIMESTAMP),
+            config.epochMillis(VigilOptions.MAX_TIMESTAMP),
+            tenants(config)),
+        MetricCodec.Input.valueOf(config.get(VigilOptions.METRICS_INPUT).toUpperCase()),
+        config.get(VigilOptions.METRICS_DEFAULT_TENANT).trim(),
+        config.get(VigilOptions.METRICS_DEFAULT_SOURCE).trim());
+  }
+
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
   public static Outputs buildPipeline(
       StreamExecutionEnvironment env, Sources sources, Sinks sinks, VigilConfig config) {
-    MetricJsonCodec codec =
-        new MetricJsonCodec(
-            new MetricJsonCodec.Limits(
-                config.get(VigilOptions.MAX_MESSAGE_BYTES),
-                config.epochMillis(VigilOptions.MIN_TIMESTAMP),
-                config.epochMillis(VigilOptions.MAX_TIMESTAMP),
-                tenants(config)));
+    MetricCodec codec = new MetricCodec(codecSettings(config));
     // Decoded inside the source so that every Kafka partition has its own watermark.
     RecordDecoder<MetricPoint> decoder =
         raw -> {
-          MetricJsonCodec.Result result = codec.decode(raw.value());
+          MetricJsonCodec.Result result = codec.decode(raw.value(), raw.kafkaTimestamp());
           return new RecordDecoder.Decoded<>(result.points(), result.errors());
         };
     TypeInformation<MetricPoint> pointType = TypeInformation.of(MetricPoint.class);

@@ -185,27 +185,9 @@ class MetricsAnomalyJobITCase {
     InfluxDB influx = InfluxDBFactory.connect(services.influxUrl());
     try {
       for (Map.Entry<String, List<Double>> e : expectedScores.entrySet()) {
-        MetricPoint p = io.vigil.common.model.SeriesKey.point(e.getKey(), 0, 0);
-        QueryResult r =
-            influx.query(
-                new Query(
-                    "SELECT anomaly_score FROM \"vigil_30d\".\"data_points\" WHERE tenant = '"
-                        + p.tenant()
-                        + "' AND source_id = '"
-                        + p.source()
-                        + "' AND metric_name = '"
-                        + p.metric()
-                        + "' ORDER BY time ASC",
-                    run),
-                TimeUnit.MILLISECONDS);
-        List<Double> actual = new ArrayList<>();
-        r.getResults()
-            .get(0)
-            .getSeries()
-            .get(0)
-            .getValues()
-            .forEach(v -> actual.add(((Number) v.get(1)).doubleValue()));
-        assertThat(actual).as("scores of " + e.getKey()).containsExactlyElementsOf(e.getValue());
+        assertThat(scores(influx, run, e.getKey()))
+            .as("scores of " + e.getKey())
+            .containsExactlyElementsOf(e.getValue());
       }
     } finally {
       influx.close();
@@ -316,6 +298,183 @@ class MetricsAnomalyJobITCase {
     } finally {
       influx.close();
     }
+  }
+
+  /**
+   * Telegraf's line protocol and JSON and the OpenTelemetry Collector's otlp_json go to one topic
+   * under the default {@code metrics.input: auto}: each series must be scored point for point as
+   * the detector scores it offline (so every point arrived, in order, under the right tenant,
+   * source, metric and tags), its injected spike must be an anomaly row, and what the formats carry
+   * but Vigil does not score (a string field, a cumulative counter, a histogram) and a message in
+   * no format must be dead letters with their reasons.
+   */
+  @Test
+  void telegrafAndOpenTelemetryFormatsAreScoredLikeVigilJson() throws Exception {
+    LocalServices services = LocalServices.get();
+    String run = "fm" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String topic = run + ".metrics";
+    String dlq = run + ".metrics.dlq";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq);
+    Map<String, String> conf = conf(services, run, topic, dlq);
+    conf.put("job.checkpoint-interval", "1s");
+    conf.put("metrics.default-tenant", "ops");
+    VigilConfig config = VigilConfig.fromMap(conf, Map.of());
+    MetricsAnomalyJob.prepareDatabase(config);
+
+    int minutes = 300;
+    long base = (System.currentTimeMillis() / MINUTE - 2 * 24 * 60) * MINUTE;
+    MetricPoint idle =
+        new MetricPoint("ops", "web-1", "cpu_usage_idle", Map.of("cpu", "all"), 0, 0);
+    MetricPoint user =
+        new MetricPoint("ops", "web-1", "cpu_usage_user", Map.of("cpu", "all"), 0, 0);
+    MetricPoint mem = new MetricPoint("ops", "web-2", "mem_used_percent", Map.of(), 0, 0);
+    MetricPoint queue =
+        new MetricPoint("globex", "checkout", "queue.depth", Map.of("queue", "q1"), 0, 0);
+    Map<String, Integer> spikeAt =
+        Map.of(idle.series(), 150, user.series(), 180, mem.series(), 210, queue.series(), 240);
+    Map<String, List<MetricPoint>> expected = new LinkedHashMap<>();
+    Random r = new Random(11);
+    for (MetricPoint s : List.of(idle, user, mem, queue)) {
+      List<MetricPoint> ps = new ArrayList<>();
+      for (int i = 0; i < minutes; i++) {
+        // whole numbers for the OTLP integer gauge, two decimals for the others
+        double v = 40 + r.nextGaussian() + (spikeAt.get(s.series()) == i ? 30 : 0);
+        v = s == queue ? Math.round(v) : Math.round(v * 100) / 100.0;
+        ps.add(new MetricPoint(s.tenant(), s.source(), s.metric(), s.tags(), base + i * MINUTE, v));
+      }
+      expected.put(s.series(), ps);
+    }
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
+      for (int i = 0; i < minutes; i++) {
+        long t = base + i * MINUTE;
+        String line =
+            String.format(
+                "cpu,host=web-1,cpu=all usage_idle=%s,usage_user=%s %d%n",
+                expected.get(idle.series()).get(i).value(),
+                expected.get(user.series()).get(i).value(),
+                t * 1_000_000);
+        TestKafka.send(producer, topic, bytes("web-1"), bytes(line));
+        String telegraf =
+            String.format(
+                "{\"fields\":{\"used_percent\":%s},\"name\":\"mem\",\"tags\":{\"host\":\"web-2\"},"
+                    + "\"timestamp\":%d}",
+                expected.get(mem.series()).get(i).value(), t / 1000);
+        TestKafka.send(producer, topic, bytes("web-2"), bytes(telegraf));
+        String otlp =
+            "{\"resourceMetrics\":[{\"resource\":{\"attributes\":["
+                + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"checkout\"}},"
+                + "{\"key\":\"tenant\",\"value\":{\"stringValue\":\"globex\"}}]},"
+                + "\"scopeMetrics\":[{\"metrics\":[{\"name\":\"queue.depth\",\"gauge\":{\"dataPoints\":["
+                + "{\"attributes\":[{\"key\":\"queue\",\"value\":{\"stringValue\":\"q1\"}}],"
+                + "\"timeUnixNano\":\""
+                + t * 1_000_000
+                + "\",\"asInt\":\""
+                + (long) expected.get(queue.series()).get(i).value()
+                + "\"}]}}]}]}]}";
+        TestKafka.send(producer, topic, bytes("checkout"), bytes(otlp));
+      }
+      long t = base + minutes * MINUTE;
+      TestKafka.send(
+          producer, topic, bytes("bad"), bytes("system,host=web-1 uptime_format=\"3 days\" " + t));
+      TestKafka.send(
+          producer,
+          topic,
+          bytes("bad"),
+          bytes(
+              "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":["
+                  + "{\"name\":\"bytes\",\"sum\":{\"aggregationTemporality\":2,\"isMonotonic\":true,"
+                  + "\"dataPoints\":[{\"timeUnixNano\":\""
+                  + t * 1_000_000
+                  + "\",\"asInt\":\"5\"}]}},{\"name\":\"latency\",\"histogram\":{}}]}]}]}"));
+      TestKafka.send(producer, topic, bytes("bad"), bytes("hello world"));
+    }
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(2);
+    MetricsAnomalyJob.buildPipeline(
+        env,
+        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
+        MetricsAnomalyJob.Sinks.from(config),
+        config);
+    env.execute("metrics-it-formats");
+
+    DetectorFactory detector = MetricsAnomalyJob.detector(config);
+    Set<String> expectedAnomalies = new HashSet<>();
+    InfluxDB influx = InfluxDBFactory.connect(services.influxUrl());
+    try {
+      for (Map.Entry<String, List<MetricPoint>> e : expected.entrySet()) {
+        SeriesDetector d = detector.create();
+        List<Double> scores = new ArrayList<>();
+        for (MetricPoint p : e.getValue()) {
+          double score = d.update(p.timestamp(), p.value()).score();
+          scores.add(score);
+          if (score >= 0.4) {
+            expectedAnomalies.add(e.getKey() + "@" + p.timestamp());
+          }
+        }
+        assertThat(expectedAnomalies)
+            .as("the detector finds the spike of " + e.getKey())
+            .contains(e.getKey() + "@" + (base + spikeAt.get(e.getKey()) * MINUTE));
+        assertThat(scores(influx, run, e.getKey()))
+            .as("scores of " + e.getKey())
+            .containsExactlyElementsOf(scores);
+      }
+    } finally {
+      influx.close();
+    }
+    try (Connection c = ModelRegistry.connect(config);
+        Statement st = c.createStatement()) {
+      ResultSet rs = st.executeQuery("SELECT series, detected_at FROM anomalies");
+      Set<String> rows = new HashSet<>();
+      while (rs.next()) {
+        rows.add(rs.getString("series") + "@" + rs.getTimestamp("detected_at").getTime());
+      }
+      assertThat(rows).containsExactlyInAnyOrderElementsOf(expectedAnomalies);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
+    List<String> reasons = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> d : dead) {
+      reasons.add(JSON.readTree(d.value()).get("reason").asText());
+    }
+    assertThat(reasons)
+        .containsExactlyInAnyOrder(
+            "line 1: field 'uptime_format' is a string, not a number to score",
+            "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'bytes' is a cumulative counter"
+                + " (a running total): not scored; send deltas (the collector's cumulativetodelta"
+                + " processor)",
+            "resourceMetrics[0].scopeMetrics[0].metrics[1] metric 'latency' is a histogram: not"
+                + " scored (gauges and sums are)",
+            "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The scores InfluxDB holds for one series, in time order. */
+  private static List<Double> scores(InfluxDB influx, String database, String series) {
+    MetricPoint p = io.vigil.common.model.SeriesKey.point(series, 0, 0);
+    QueryResult r =
+        influx.query(
+            new Query(
+                "SELECT anomaly_score FROM \"vigil_30d\".\"data_points\" WHERE tenant = '"
+                    + p.tenant()
+                    + "' AND source_id = '"
+                    + p.source()
+                    + "' AND metric_name = '"
+                    + p.metric()
+                    + "' ORDER BY time ASC",
+                database),
+            TimeUnit.MILLISECONDS);
+    List<Double> actual = new ArrayList<>();
+    List<QueryResult.Series> found = r.getResults().get(0).getSeries();
+    if (found != null) {
+      found.get(0).getValues().forEach(v -> actual.add(((Number) v.get(1)).doubleValue()));
+    }
+    return actual;
   }
 
   /** A bounded run of the job on the test servers, in its own topics, schema and database. */

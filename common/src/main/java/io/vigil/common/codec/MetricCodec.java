@@ -1,0 +1,225 @@
+package io.vigil.common.codec;
+
+import io.vigil.common.model.MetricPoint;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decodes a metrics message in whichever form its sender writes: Vigil's JSON ({@link
+ * MetricJsonCodec}), InfluxDB line protocol (Telegraf's Kafka output by default, {@link
+ * InfluxLineCodec}), Telegraf's JSON serializer ({@link TelegrafJsonCodec}) or the OpenTelemetry
+ * Collector's {@code otlp_json} ExportMetricsServiceRequest ({@link OtlpMetricsCodec}). Never
+ * throws: every problem becomes a reason string, so the caller can route the record to a
+ * dead-letter topic.
+ *
+ * <p>Senders other than Vigil's JSON name no tenant or source, so both come from tags: the tenant
+ * from {@code tenant} (or {@code vigil.tenant}), the source from {@code source}, else {@code
+ * service.name} / {@code service}, else {@code host} / {@code host.name}; the tag used is not kept
+ * among the series' tags. Missing ones take the configured defaults.
+ */
+public final class MetricCodec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Which decoder handles a message. */
+  public enum Input {
+    /**
+     * JSON by its keys ({@code resourceMetrics}: OTLP, {@code fields}: Telegraf, else Vigil), any
+     * other text as line protocol.
+     */
+    AUTO,
+    VIGIL,
+    INFLUX,
+    TELEGRAF,
+    OTLP
+  }
+
+  /**
+   * How to decode.
+   *
+   * @param limits message size, accepted timestamps and tenants
+   * @param input which decoder, or AUTO
+   * @param defaultTenant tenant of points whose sender names none
+   * @param defaultSource source of points whose sender names none
+   */
+  public record Settings(
+      MetricJsonCodec.Limits limits, Input input, String defaultTenant, String defaultSource)
+      implements Serializable {
+    /** Defaults: AUTO, tenant "default", source "unknown". */
+    public static Settings defaults() {
+      return new Settings(MetricJsonCodec.Limits.defaults(), Input.AUTO, "default", "unknown");
+    }
+  }
+
+  private final Settings settings;
+  private final MetricJsonCodec vigil;
+  private final InfluxLineCodec influx;
+  private final TelegrafJsonCodec telegraf;
+  private final OtlpMetricsCodec otlp;
+
+  public MetricCodec(Settings settings) {
+    this.settings = settings;
+    this.vigil = new MetricJsonCodec(settings.limits());
+    this.influx = new InfluxLineCodec(settings);
+    this.telegraf = new TelegrafJsonCodec(settings);
+    this.otlp = new OtlpMetricsCodec(settings);
+  }
+
+  /**
+   * Decodes one message; {@code fallbackTimestamp} (the Kafka record's time) dates line-protocol
+   * points that carry no timestamp. Never throws.
+   */
+  public MetricJsonCodec.Result decode(byte[] message, long fallbackTimestamp) {
+    try {
+      if (message == null || message.length == 0) {
+        return error("empty message");
+      }
+      if (message.length > settings.limits().maxMessageBytes()) {
+        return error(
+            "oversized message: "
+                + message.length
+                + " bytes > "
+                + settings.limits().maxMessageBytes());
+      }
+      return switch (settings.input()) {
+        case VIGIL -> vigil.decode(message);
+        case INFLUX -> influx.decode(message, fallbackTimestamp, "");
+        case TELEGRAF -> telegraf.decode(message);
+        case OTLP -> otlp.decode(message);
+        case AUTO -> auto(message, fallbackTimestamp);
+      };
+    } catch (RuntimeException e) {
+      // a bug must not stop the job on one record: the record goes to the dead letters with it
+      return error("decoder failure: " + e);
+    }
+  }
+
+  private MetricJsonCodec.Result auto(byte[] message, long fallbackTimestamp) {
+    int i = 0;
+    while (i < message.length && Character.isWhitespace(message[i])) {
+      i++;
+    }
+    if (i == message.length) {
+      return error("empty message");
+    }
+    if (message[i] != '{' && message[i] != '[') {
+      // a guess: when no line of it parses, the reasons say what the message was taken for
+      return influx.decode(
+          message, fallbackTimestamp, "not JSON, and not InfluxDB line protocol: ");
+    }
+    String head =
+        new String(
+            message, i, Math.min(message.length - i, 512), java.nio.charset.StandardCharsets.UTF_8);
+    if (head.contains("\"resourceMetrics\"")) {
+      return otlp.decode(message);
+    }
+    if (head.contains("\"fields\"")) {
+      return telegraf.decode(message);
+    }
+    return vigil.decode(message);
+  }
+
+  static MetricJsonCodec.Result error(String reason) {
+    List<String> e = new ArrayList<>(1);
+    e.add(reason);
+    return new MetricJsonCodec.Result(new ArrayList<>(), e);
+  }
+
+  /** A record part that can't become a point; its message is the reason. */
+  static final class BadPoint extends Exception {
+    BadPoint(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * A point from a sender that names the tenant and source in its tags: takes them out of {@code
+   * tags} (see the class comment), checks names, tags, the time range and the tenant allow-list.
+   */
+  static MetricPoint point(
+      Settings settings, String metric, Map<String, String> tags, long millis, double value)
+      throws BadPoint {
+    Map<String, String> t = new TreeMap<>(tags);
+    String tenant = take(t, "tenant", "vigil.tenant");
+    String source = take(t, "source", "service.name", "service");
+    if (source == null) {
+      source = take(t, "host", "host.name");
+    }
+    tenant = checkName("tenant", tenant == null ? settings.defaultTenant() : tenant);
+    source = checkName("source", source == null ? settings.defaultSource() : source);
+    metric = checkName("metric", metric);
+    java.util.Set<String> allowed = settings.limits().tenants();
+    if (!allowed.isEmpty() && !allowed.contains(tenant)) {
+      throw new BadPoint("unknown tenant '" + MetricJsonCodec.abbreviate(tenant) + "'");
+    }
+    if (t.size() > MetricJsonCodec.MAX_TAGS) {
+      throw new BadPoint("too many tags: " + t.size() + " > " + MetricJsonCodec.MAX_TAGS);
+    }
+    for (Map.Entry<String, String> e : t.entrySet()) {
+      if (e.getKey().isEmpty()
+          || e.getKey().length() > MetricJsonCodec.MAX_NAME_LENGTH
+          || e.getValue().length() > MetricJsonCodec.MAX_NAME_LENGTH) {
+        throw new BadPoint(
+            "tag '"
+                + MetricJsonCodec.abbreviate(e.getKey())
+                + "' has an empty or too long key or value");
+      }
+    }
+    if (!Double.isFinite(value)) {
+      throw new BadPoint("value of '" + MetricJsonCodec.abbreviate(metric) + "' is not finite");
+    }
+    MetricJsonCodec.Limits limits = settings.limits();
+    if (millis < limits.minTimestampMillis() || millis >= limits.maxTimestampMillis()) {
+      throw new BadPoint(
+          "timestamp "
+              + millis
+              + " outside the accepted range ["
+              + java.time.Instant.ofEpochMilli(limits.minTimestampMillis())
+              + ", "
+              + java.time.Instant.ofEpochMilli(limits.maxTimestampMillis())
+              + ")");
+    }
+    return new MetricPoint(tenant, source, metric, t, millis, value);
+  }
+
+  /**
+   * Epoch milliseconds from an epoch timestamp in seconds, milliseconds, microseconds or
+   * nanoseconds, told apart by magnitude: each unit covers the years 1973 to 5138 without overlap
+   * (Telegraf's JSON writes seconds by default, line protocol nanoseconds).
+   */
+  static long epochMillis(long t) {
+    long a = Math.abs(t);
+    if (a < 100_000_000_000L) {
+      return t * 1000;
+    }
+    if (a < 100_000_000_000_000L) {
+      return t;
+    }
+    if (a < 100_000_000_000_000_000L) {
+      return t / 1000;
+    }
+    return t / 1_000_000;
+  }
+
+  private static String take(Map<String, String> tags, String... keys) {
+    for (String k : keys) {
+      String v = tags.get(k);
+      if (v != null && !v.isBlank()) {
+        tags.remove(k);
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static String checkName(String field, String value) throws BadPoint {
+    String s = value.trim();
+    if (s.isEmpty() || s.length() > MetricJsonCodec.MAX_NAME_LENGTH) {
+      throw new BadPoint(
+          field + " must have 1.." + MetricJsonCodec.MAX_NAME_LENGTH + " characters");
+    }
+    return s;
+  }
+}

@@ -1,0 +1,134 @@
+package io.vigil.common.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.model.MetricPoint;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decodes Telegraf's JSON serializer ({@code data_format = "json"}): one metric {@code {"name",
+ * "tags", "fields", "timestamp"}}, or a batch {@code {"metrics": [...]}}. Fields become series as
+ * in line protocol ({@link InfluxLineCodec}: {@code name_field}, booleans as 1 and 0, strings
+ * reported); the timestamp is in {@code json_timestamp_units} (seconds by default), told apart by
+ * magnitude ({@link MetricCodec#epochMillis}). Never throws.
+ */
+final class TelegrafJsonCodec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final MetricCodec.Settings settings;
+  private transient ObjectMapper mapper;
+
+  TelegrafJsonCodec(MetricCodec.Settings settings) {
+    this.settings = settings;
+  }
+
+  MetricJsonCodec.Result decode(byte[] message) {
+    List<MetricPoint> points = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    JsonNode root;
+    try {
+      root = mapper().readTree(message);
+    } catch (JsonProcessingException e) {
+      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getOriginalMessage()));
+    } catch (IOException | RuntimeException e) {
+      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getMessage()));
+    }
+    if (root != null && root.isObject() && root.has("metrics")) {
+      JsonNode metrics = root.get("metrics");
+      if (!metrics.isArray()) {
+        return MetricCodec.error("Telegraf: field 'metrics' must be an array");
+      }
+      for (int m = 0; m < metrics.size(); m++) {
+        decodeOne(metrics.get(m), "metrics[" + m + "] ", points, errors);
+      }
+    } else if (root != null && root.isArray()) {
+      for (int m = 0; m < root.size(); m++) {
+        decodeOne(root.get(m), "[" + m + "] ", points, errors);
+      }
+    } else {
+      decodeOne(root, "", points, errors);
+    }
+    if (points.isEmpty() && errors.isEmpty()) {
+      errors.add("Telegraf: no metrics");
+    }
+    return new MetricJsonCodec.Result(points, errors);
+  }
+
+  private void decodeOne(JsonNode m, String where, List<MetricPoint> points, List<String> errors) {
+    try {
+      if (m == null || !m.isObject()) {
+        throw new MetricCodec.BadPoint("expected a JSON object");
+      }
+      JsonNode name = m.get("name");
+      if (name == null || !name.isTextual()) {
+        throw new MetricCodec.BadPoint("field 'name' must be a string");
+      }
+      JsonNode ts = m.get("timestamp");
+      if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
+        throw new MetricCodec.BadPoint("field 'timestamp' must be an integer (epoch time)");
+      }
+      long millis = MetricCodec.epochMillis(ts.longValue());
+      Map<String, String> tags = new TreeMap<>();
+      JsonNode t = m.get("tags");
+      if (t != null && !t.isNull()) {
+        if (!t.isObject()) {
+          throw new MetricCodec.BadPoint("field 'tags' must be an object of strings");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+            throw new MetricCodec.BadPoint(
+                "tag '" + MetricJsonCodec.abbreviate(e.getKey()) + "' must be a string");
+          }
+          tags.put(e.getKey(), e.getValue().asText());
+        }
+      }
+      JsonNode fields = m.get("fields");
+      if (fields == null || !fields.isObject() || fields.isEmpty()) {
+        throw new MetricCodec.BadPoint("field 'fields' must be a non-empty object");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        String key = f.getKey();
+        JsonNode v = f.getValue();
+        String metric = key.equals("value") ? name.textValue() : name.textValue() + "_" + key;
+        double value;
+        if (v.isNumber()) {
+          value = v.doubleValue();
+        } else if (v.isBoolean()) {
+          value = v.booleanValue() ? 1.0 : 0.0;
+        } else {
+          errors.add(
+              where
+                  + "field '"
+                  + MetricJsonCodec.abbreviate(key)
+                  + "' is "
+                  + (v.isTextual() ? "a string" : v.getNodeType().name().toLowerCase())
+                  + ", not a number to score");
+          continue;
+        }
+        try {
+          points.add(MetricCodec.point(settings, metric, tags, millis, value));
+        } catch (MetricCodec.BadPoint e) {
+          errors.add(where + e.getMessage());
+        }
+      }
+    } catch (MetricCodec.BadPoint e) {
+      errors.add(where + e.getMessage());
+    }
+  }
+
+  private ObjectMapper mapper() {
+    if (mapper == null) {
+      mapper = LogFields.mapper(settings.limits());
+    }
+    return mapper;
+  }
+}

@@ -1,0 +1,243 @@
+package io.vigil.common.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.common.model.MetricPoint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MetricCodecTest {
+  private static final long KAFKA_TIME = 1_700_000_000_000L;
+  private static final MetricJsonCodec.Limits LIMITS =
+      new MetricJsonCodec.Limits(4096, 946_684_800_000L, 4_102_444_800_000L);
+  private final MetricCodec codec =
+      new MetricCodec(new MetricCodec.Settings(LIMITS, MetricCodec.Input.AUTO, "acme", "unknown"));
+
+  private MetricJsonCodec.Result decode(String s) {
+    return codec.decode(s.getBytes(StandardCharsets.UTF_8), KAFKA_TIME);
+  }
+
+  @Test
+  void telegrafLineProtocolBecomesOneSeriesPerNumericField() {
+    MetricJsonCodec.Result r =
+        decode(
+            "cpu,cpu=cpu-total,host=web-1 usage_idle=97.5,usage_user=1.25,busy=true 1700000060000000000\n"
+                + "# a comment\n\n"
+                + "mem,host=web-1 value=42i,free=7u\n");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint(
+                "acme",
+                "web-1",
+                "cpu_usage_idle",
+                Map.of("cpu", "cpu-total"),
+                1_700_000_060_000L,
+                97.5),
+            new MetricPoint(
+                "acme",
+                "web-1",
+                "cpu_usage_user",
+                Map.of("cpu", "cpu-total"),
+                1_700_000_060_000L,
+                1.25),
+            new MetricPoint(
+                "acme", "web-1", "cpu_busy", Map.of("cpu", "cpu-total"), 1_700_000_060_000L, 1.0),
+            new MetricPoint("acme", "web-1", "mem", Map.of(), KAFKA_TIME, 42.0),
+            new MetricPoint("acme", "web-1", "mem_free", Map.of(), KAFKA_TIME, 7.0));
+  }
+
+  @Test
+  void lineProtocolEscapesAndTenantAndSourceTags() {
+    MetricJsonCodec.Result r =
+        decode(
+            "disk\\ io,path=C:\\\\data\\,x,tenant=globex,source=db\\ 1,mode=a\\=b"
+                + " read\\ bytes=5,label=\"a \\\"quoted\\\" text\" 1700000000");
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint(
+                "globex",
+                "db 1",
+                "disk io_read bytes",
+                Map.of("path", "C:\\data,x", "mode", "a=b"),
+                1_700_000_000_000L,
+                5.0));
+    assertThat(r.errors())
+        .containsExactly("line 1: field 'label' is a string, not a number to score");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiterString = " => ",
+      quoteCharacter = '~',
+      textBlock =
+          """
+          cpu => line 1: field '' has no '='
+          cpu usage=abc => line 1: field 'usage' has no valid value: 'abc'
+          cpu usage=NaN => line 1: field 'usage' has no valid value: 'NaN'
+          cpu usage=1 12:00 => line 1: timestamp '12:00' is not an integer
+          cpu usage="open => line 1: field 'usage' has an unclosed string
+          cpu,host usage=1 => line 1: tag 'host' has no '='
+          cpu usage=1 1 => line 1: timestamp 1000 outside the accepted range [2000-01-01T00:00:00Z, 2100-01-01T00:00:00Z)
+          ,host=a usage=1 => line 1: missing measurement
+          """)
+  void badLinesAreReportedWithTheirReason(String line, String reason) {
+    MetricCodec influx =
+        new MetricCodec(
+            new MetricCodec.Settings(LIMITS, MetricCodec.Input.INFLUX, "acme", "unknown"));
+    MetricJsonCodec.Result r = influx.decode(line.getBytes(StandardCharsets.UTF_8), KAFKA_TIME);
+    assertThat(r.points()).isEmpty();
+    assertThat(r.errors()).containsExactly(reason);
+  }
+
+  @Test
+  void oneBadLineDoesNotCostTheOthers() {
+    MetricJsonCodec.Result r = decode("a v=1 1700000000\nb v=x 1700000000\nc v=3 1700000000");
+    assertThat(r.points()).extracting(MetricPoint::metric).containsExactly("a_v", "c_v");
+    assertThat(r.errors()).containsExactly("line 2: field 'v' has no valid value: 'x'");
+  }
+
+  @Test
+  void epochTimestampsInAnyUnitAreToldApartByMagnitude() {
+    long millis = 1_700_000_000_123L;
+    assertThat(MetricCodec.epochMillis(1_700_000_000L)).isEqualTo(1_700_000_000_000L);
+    assertThat(MetricCodec.epochMillis(millis)).isEqualTo(millis);
+    assertThat(MetricCodec.epochMillis(millis * 1000 + 456)).isEqualTo(millis);
+    assertThat(MetricCodec.epochMillis(millis * 1_000_000 + 456_789)).isEqualTo(millis);
+  }
+
+  @Test
+  void telegrafJsonSingleAndBatch() {
+    String one =
+        "{\"fields\":{\"usage_idle\":99.5,\"up\":false,\"state\":\"ok\"},\"name\":\"cpu\","
+            + "\"tags\":{\"host\":\"web-2\",\"cpu\":\"cpu0\"},\"timestamp\":1700000000}";
+    MetricJsonCodec.Result r = decode(one);
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint(
+                "acme", "web-2", "cpu_usage_idle", Map.of("cpu", "cpu0"), 1_700_000_000_000L, 99.5),
+            new MetricPoint(
+                "acme", "web-2", "cpu_up", Map.of("cpu", "cpu0"), 1_700_000_000_000L, 0.0));
+    assertThat(r.errors()).containsExactly("field 'state' is a string, not a number to score");
+
+    MetricJsonCodec.Result batch =
+        decode(
+            "{\"metrics\":[{\"fields\":{\"value\":1},\"name\":\"a\",\"tags\":{},"
+                + "\"timestamp\":1700000000000},{\"fields\":{\"v\":2},\"name\":\"b\"}]}");
+    assertThat(batch.points())
+        .containsExactly(new MetricPoint("acme", "unknown", "a", Map.of(), 1_700_000_000_000L, 1));
+    assertThat(batch.errors())
+        .containsExactly("metrics[1] field 'timestamp' must be an integer (epoch time)");
+  }
+
+  @Test
+  void vigilJsonStillDecodesUnderAuto() {
+    MetricJsonCodec.Result r =
+        decode(
+            "{\"tenant\":\"t\",\"source\":\"s\",\"metric\":\"m\",\"timestamp\":1700000000000,"
+                + "\"value\":3}");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.points())
+        .containsExactly(new MetricPoint("t", "s", "m", Map.of(), 1_700_000_000_000L, 3));
+  }
+
+  @Test
+  void otlpGaugesAndSumsAreScoredCountersAndHistogramsAreReported() {
+    String otlp =
+        """
+        {"resourceMetrics":[{"resource":{"attributes":[
+            {"key":"service.name","value":{"stringValue":"checkout"}},
+            {"key":"tenant","value":{"stringValue":"globex"}},
+            {"key":"region","value":{"stringValue":"eu"}}]},
+          "scopeMetrics":[{"scope":{"name":"otel"},"metrics":[
+            {"name":"queue.depth","gauge":{"dataPoints":[
+              {"attributes":[{"key":"queue","value":{"stringValue":"q1"}}],
+               "timeUnixNano":"1700000000000000000","asInt":"17"},
+              {"timeUnixNano":"1700000060000000000","asDouble":2.5,
+               "attributes":[{"key":"region","value":{"stringValue":"us"}}]},
+              {"timeUnixNano":"1700000120000000000","flags":1}]}},
+            {"name":"requests","sum":{"aggregationTemporality":1,"isMonotonic":true,
+              "dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":5}]}},
+            {"name":"active","sum":{"aggregationTemporality":"AGGREGATION_TEMPORALITY_CUMULATIVE",
+              "isMonotonic":false,"dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"3"}]}},
+            {"name":"bytes","sum":{"aggregationTemporality":2,"isMonotonic":true,
+              "dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"123456"}]}},
+            {"name":"latency","histogram":{"dataPoints":[]}}]}]}]}
+        """;
+    MetricJsonCodec.Result r = decode(otlp);
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint(
+                "globex",
+                "checkout",
+                "queue.depth",
+                Map.of("region", "eu", "queue", "q1"),
+                1_700_000_000_000L,
+                17),
+            new MetricPoint(
+                "globex",
+                "checkout",
+                "queue.depth",
+                Map.of("region", "us"),
+                1_700_000_060_000L,
+                2.5),
+            new MetricPoint(
+                "globex", "checkout", "requests", Map.of("region", "eu"), 1_700_000_000_000L, 5),
+            new MetricPoint(
+                "globex", "checkout", "active", Map.of("region", "eu"), 1_700_000_000_000L, 3));
+    String at = "resourceMetrics[0].scopeMetrics[0].metrics";
+    assertThat(r.errors())
+        .containsExactly(
+            at
+                + "[0] metric 'queue.depth' dataPoints[2] has no recorded value (flag set by its sender)",
+            at
+                + "[3] metric 'bytes' is a cumulative counter (a running total): not scored;"
+                + " send deltas (the collector's cumulativetodelta processor)",
+            at + "[4] metric 'latency' is a histogram: not scored (gauges and sums are)");
+  }
+
+  @Test
+  void tenantAllowListAppliesToEveryFormat() {
+    MetricCodec allow =
+        new MetricCodec(
+            new MetricCodec.Settings(
+                new MetricJsonCodec.Limits(
+                    4096, 946_684_800_000L, 4_102_444_800_000L, Set.of("acme")),
+                MetricCodec.Input.AUTO,
+                "acme",
+                "unknown"));
+    MetricJsonCodec.Result r =
+        allow.decode(
+            "m,tenant=acme v=1 1700000000\nm,tenant=evil v=2 1700000000"
+                .getBytes(StandardCharsets.UTF_8),
+            KAFKA_TIME);
+    assertThat(r.points()).extracting(MetricPoint::tenant).containsExactly("acme");
+    assertThat(r.errors()).containsExactly("line 2: unknown tenant 'evil'");
+  }
+
+  @Test
+  void aForcedInputDecodesOnlyThatFormat() {
+    MetricCodec influx =
+        new MetricCodec(
+            new MetricCodec.Settings(LIMITS, MetricCodec.Input.INFLUX, "acme", "unknown"));
+    MetricJsonCodec.Result r =
+        influx.decode("{\"fields\":{}}".getBytes(StandardCharsets.UTF_8), KAFKA_TIME);
+    assertThat(r.points()).isEmpty();
+    assertThat(r.errors()).hasSize(1);
+    assertThat(decode("hello world").errors())
+        .containsExactly(
+            "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='");
+    assertThat(decode("system,host=a uptime_format=\"3 days\" 1700000000").errors())
+        .as("a line of the protocol's shape is line protocol, even without a number in it")
+        .containsExactly("line 1: field 'uptime_format' is a string, not a number to score");
+    assertThat(decode("").errors()).containsExactly("empty message");
+    assertThat(decode(" \n ").errors()).containsExactly("empty message");
+    assertThat(decode("x".repeat(5000)).errors().get(0)).startsWith("oversized message");
+    assertThat(List.of(decode("{").errors().get(0))).allMatch(s -> s.startsWith("invalid JSON"));
+  }
+}
