@@ -129,6 +129,9 @@ public final class LogCodec implements Serializable {
     if (i == message.length) {
       return Result.error("empty message");
     }
+    if (MetricCodec.looksBinary(message)) {
+      return Result.error(MetricCodec.BINARY);
+    }
     if (message[i] != '{' && message[i] != '[') {
       return raw.decode(message, fallbackTimestamp);
     }

@@ -104,6 +104,9 @@ public final class MetricCodec implements Serializable {
     if (i == message.length) {
       return error("empty message");
     }
+    if (looksBinary(message)) {
+      return error(BINARY);
+    }
     if (message[i] != '{' && message[i] != '[') {
       // a guess: when no line of it parses, the reasons say what the message was taken for
       return influx.decode(
@@ -119,6 +122,27 @@ public final class MetricCodec implements Serializable {
       return telegraf.decode(message);
     }
     return vigil.decode(message);
+  }
+
+  /** Why a binary message is refused, with the likely cause. */
+  static final String BINARY =
+      "binary data, not text: Vigil reads JSON and text (an OpenTelemetry Collector's Kafka"
+          + " exporter writes otlp_proto unless told encoding: otlp_json)";
+
+  /**
+   * Whether a message is binary (protobuf, compressed, ...) rather than text: a control character
+   * other than tab, line breaks, form feed and ESC (terminal colours in log lines) among its first
+   * 256 bytes.
+   */
+  static boolean looksBinary(byte[] message) {
+    int n = Math.min(message.length, 256);
+    for (int i = 0; i < n; i++) {
+      int b = message[i] & 0xff;
+      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0b && b != 0x0c && b != 0x1b) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static MetricJsonCodec.Result error(String reason) {

@@ -204,4 +204,14 @@ class LogCodecTest {
   void severitiesAreNormalised(String text, String level) {
     assertThat(LogLevels.normalize(text)).isEqualTo(level);
   }
+
+  @Test
+  void binaryMessagesAreDeadLettersNotLogLines() {
+    LogCodec.Result r = codec.decode(MetricCodecTest.OTLP_PROTO, KAFKA_TIME);
+    assertThat(r.events()).isEmpty();
+    assertThat(r.errors()).containsExactly(MetricCodec.BINARY);
+    assertThat(decode("2024-05-01 12:00:00 ERROR disk: \u001b[31mfull\u001b[0m").events())
+        .as("terminal colours in a text line are not binary")
+        .hasSize(1);
+  }
 }

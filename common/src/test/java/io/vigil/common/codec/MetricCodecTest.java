@@ -201,6 +201,22 @@ class MetricCodecTest {
             at + "[4] metric 'latency' is a histogram: not scored (gauges and sums are)");
   }
 
+  /** The start of an ExportMetricsServiceRequest as otlp_proto: field tags and lengths. */
+  static final byte[] OTLP_PROTO = {
+    0x0a, 0x3c, 0x0a, 0x1a, 0x0a, 0x18, 0x0a, 0x0c, 's', 'e', 'r', 'v', 'i', 'c', 'e', '.', 'n',
+    'a', 'm', 'e', 0x12, 0x08, 0x0a, 0x06, 'w', 'e', 'b'
+  };
+
+  @Test
+  void binaryMessagesAreRefusedWithTheLikelyCause() {
+    MetricJsonCodec.Result r = codec.decode(OTLP_PROTO, KAFKA_TIME);
+    assertThat(r.points()).isEmpty();
+    assertThat(r.errors()).containsExactly(MetricCodec.BINARY);
+    assertThat(
+            MetricCodec.looksBinary("cpu v=1\t\r\n\u001b[31mred".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+  }
+
   @Test
   void tenantAllowListAppliesToEveryFormat() {
     MetricCodec allow =
