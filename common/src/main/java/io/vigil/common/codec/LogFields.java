@@ -39,6 +39,17 @@ final class LogFields {
     return m;
   }
 
+  /** The message's JSON tree; a parse failure is a reason starting "invalid JSON". */
+  static JsonNode readTree(ObjectMapper mapper, byte[] message) throws BadRecord {
+    try {
+      return mapper.readTree(message);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadRecord("invalid JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new BadRecord("invalid JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
   /** A tenant or service name: 1..256 characters after trimming. */
   static String name(String field, String value) throws BadRecord {
     String s = value.trim();

@@ -1,12 +1,10 @@
 package io.vigil.common.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.codec.LogFields.BadRecord;
 import io.vigil.common.logs.LogLevels;
 import io.vigil.common.model.LogEvent;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,11 +46,9 @@ public final class OtlpLogsCodec implements Serializable {
     List<String> errors = new ArrayList<>();
     JsonNode root;
     try {
-      root = mapper().readTree(message);
-    } catch (JsonProcessingException e) {
-      return LogCodec.Result.error("invalid JSON: " + LogFields.firstLine(e.getOriginalMessage()));
-    } catch (IOException | RuntimeException e) {
-      return LogCodec.Result.error("invalid JSON: " + LogFields.firstLine(e.getMessage()));
+      root = LogFields.readTree(mapper(), message);
+    } catch (BadRecord e) {
+      return LogCodec.Result.error(e.getMessage());
     }
     JsonNode rls = root == null ? null : root.get("resourceLogs");
     if (rls == null || !rls.isArray()) {

@@ -1,10 +1,8 @@
 package io.vigil.common.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,11 +38,9 @@ final class OtlpMetricsCodec implements Serializable {
     List<String> errors = new ArrayList<>();
     JsonNode root;
     try {
-      root = mapper().readTree(message);
-    } catch (JsonProcessingException e) {
-      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getOriginalMessage()));
-    } catch (IOException | RuntimeException e) {
-      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getMessage()));
+      root = LogFields.readTree(mapper(), message);
+    } catch (LogFields.BadRecord e) {
+      return MetricCodec.error(e.getMessage());
     }
     JsonNode rms = root == null ? null : root.get("resourceMetrics");
     if (rms == null || !rms.isArray()) {

@@ -1,10 +1,8 @@
 package io.vigil.common.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,11 +32,9 @@ final class TelegrafJsonCodec implements Serializable {
     List<String> errors = new ArrayList<>();
     JsonNode root;
     try {
-      root = mapper().readTree(message);
-    } catch (JsonProcessingException e) {
-      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getOriginalMessage()));
-    } catch (IOException | RuntimeException e) {
-      return MetricCodec.error("invalid JSON: " + LogFields.firstLine(e.getMessage()));
+      root = LogFields.readTree(mapper(), message);
+    } catch (LogFields.BadRecord e) {
+      return MetricCodec.error(e.getMessage());
     }
     if (root != null && root.isObject() && root.has("metrics")) {
       JsonNode metrics = root.get("metrics");

@@ -120,15 +120,7 @@ class MetricsAnomalyJobITCase {
       }
     }
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
-    env.setParallelism(2);
-    MetricsAnomalyJob.buildPipeline(
-        env,
-        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
-        MetricsAnomalyJob.Sinks.from(config),
-        config);
-    env.execute("metrics-it");
+    runBounded(config, topic, run, 2, "metrics-it");
 
     DetectorFactory detector = MetricsAnomalyJob.detector(config);
     Map<String, List<Double>> expectedScores = new HashMap<>();
@@ -262,15 +254,7 @@ class MetricsAnomalyJobITCase {
           .get();
     }
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
-    env.setParallelism(1);
-    MetricsAnomalyJob.buildPipeline(
-        env,
-        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
-        MetricsAnomalyJob.Sinks.from(config),
-        config);
-    env.execute("metrics-it-partition-watermarks");
+    runBounded(config, topic, run, 1, "metrics-it-partition-watermarks");
 
     List<ConsumerRecord<byte[], byte[]>> dead =
         TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
@@ -389,15 +373,7 @@ class MetricsAnomalyJobITCase {
       TestKafka.send(producer, topic, bytes("bad"), bytes("hello world"));
     }
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
-    env.setParallelism(2);
-    MetricsAnomalyJob.buildPipeline(
-        env,
-        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
-        MetricsAnomalyJob.Sinks.from(config),
-        config);
-    env.execute("metrics-it-formats");
+    runBounded(config, topic, run, 2, "metrics-it-formats");
 
     DetectorFactory detector = MetricsAnomalyJob.detector(config);
     Set<String> expectedAnomalies = new HashSet<>();
@@ -448,6 +424,20 @@ class MetricsAnomalyJobITCase {
             "resourceMetrics[0].scopeMetrics[0].metrics[1] metric 'latency' is a histogram: not"
                 + " scored (gauges and sums are)",
             "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='");
+  }
+
+  /** Runs the job on the MiniCluster until the end of the topic's input. */
+  private static void runBounded(
+      VigilConfig config, String topic, String run, int parallelism, String name) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(parallelism);
+    MetricsAnomalyJob.buildPipeline(
+        env,
+        new MetricsAnomalyJob.Sources(KafkaSources.raw(config, topic, run), null),
+        MetricsAnomalyJob.Sinks.from(config),
+        config);
+    env.execute(name);
   }
 
   private static byte[] bytes(String s) {
