@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * "tags", "fields", "timestamp"}}, or a batch {@code {"metrics": [...]}}. Fields become series as
  * in line protocol ({@link InfluxLineCodec}: {@code name_field}, booleans as 1 and 0, strings
  * reported); the timestamp is in {@code json_timestamp_units} (seconds by default), told apart by
- * magnitude ({@link MetricCodec#epochMillis}). Never throws.
+ * magnitude ({@link MetricCodec#epochMillis}), or an RFC 3339 text ({@code json_timestamp_format}).
+ * Never throws.
  */
 final class TelegrafJsonCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -66,11 +67,7 @@ final class TelegrafJsonCodec implements Serializable {
       if (name == null || !name.isTextual()) {
         throw new MetricCodec.BadPoint("field 'name' must be a string");
       }
-      JsonNode ts = m.get("timestamp");
-      if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
-        throw new MetricCodec.BadPoint("field 'timestamp' must be an integer (epoch time)");
-      }
-      long millis = MetricCodec.epochMillis(ts.longValue());
+      long millis = timestamp(m.get("timestamp"));
       Map<String, String> tags = new TreeMap<>();
       JsonNode t = m.get("tags");
       if (t != null && !t.isNull()) {
@@ -119,6 +116,21 @@ final class TelegrafJsonCodec implements Serializable {
     } catch (MetricCodec.BadPoint e) {
       errors.add(where + e.getMessage());
     }
+  }
+
+  /**
+   * Epoch time in any unit ({@code json_timestamp_units}), or text ({@code json_timestamp_format}).
+   */
+  private static long timestamp(JsonNode ts) throws MetricCodec.BadPoint {
+    if (ts != null && ts.isIntegralNumber() && ts.canConvertToLong()) {
+      return MetricCodec.epochMillis(ts.longValue());
+    }
+    Long parsed = ts != null && ts.isTextual() ? LogFields.parseTime(ts.textValue()) : null;
+    if (parsed == null) {
+      throw new MetricCodec.BadPoint(
+          "field 'timestamp' must be an integer (epoch time) or an RFC 3339 time");
+    }
+    return parsed;
   }
 
   private ObjectMapper mapper() {

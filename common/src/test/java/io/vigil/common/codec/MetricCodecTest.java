@@ -132,7 +132,13 @@ class MetricCodecTest {
     assertThat(batch.points())
         .containsExactly(new MetricPoint("acme", "unknown", "a", Map.of(), 1_700_000_000_000L, 1));
     assertThat(batch.errors())
-        .containsExactly("metrics[1] field 'timestamp' must be an integer (epoch time)");
+        .containsExactly(
+            "metrics[1] field 'timestamp' must be an integer (epoch time) or an RFC 3339 time");
+    assertThat(
+            decode("{\"fields\":{\"v\":2},\"name\":\"b\",\"timestamp\":\"2023-11-14T22:13:20Z\"}")
+                .points())
+        .extracting(MetricPoint::timestamp)
+        .containsExactly(1_700_000_000_000L);
   }
 
   @Test
