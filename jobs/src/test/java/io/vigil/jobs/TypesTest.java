@@ -29,6 +29,7 @@ class TypesTest {
             DeadLetter.class,
             RawRecord.class,
             SeriesState.class,
+            io.vigil.jobs.metrics.functions.CounterRateFunction.Reading.class,
             io.vigil.common.model.LogEvent.class,
             io.vigil.common.logs.WindowCounts.class,
             io.vigil.jobs.logs.functions.MinedLog.class,

@@ -43,13 +43,39 @@ public final class MetricCodec implements Serializable {
    * @param input which decoder, or AUTO
    * @param defaultTenant tenant of points whose sender names none
    * @param defaultSource source of points whose sender names none
+   * @param cumulativeMetrics metric names (globs: {@code *} stands for any text) whose values are
+   *     running totals, in any format; OTLP says so itself
    */
   public record Settings(
-      MetricJsonCodec.Limits limits, Input input, String defaultTenant, String defaultSource)
+      MetricJsonCodec.Limits limits,
+      Input input,
+      String defaultTenant,
+      String defaultSource,
+      List<String> cumulativeMetrics)
       implements Serializable {
+    public Settings {
+      cumulativeMetrics = List.copyOf(cumulativeMetrics);
+    }
+
+    /** No metric declared cumulative. */
+    public Settings(
+        MetricJsonCodec.Limits limits, Input input, String defaultTenant, String defaultSource) {
+      this(limits, input, defaultTenant, defaultSource, List.of());
+    }
+
     /** Defaults: AUTO, tenant "default", source "unknown". */
     public static Settings defaults() {
       return new Settings(MetricJsonCodec.Limits.defaults(), Input.AUTO, "default", "unknown");
+    }
+
+    /** Whether {@code metric} is declared a running total. */
+    boolean declaredCumulative(String metric) {
+      for (String glob : cumulativeMetrics) {
+        if (glob(glob, metric)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -83,17 +109,48 @@ public final class MetricCodec implements Serializable {
                 + " bytes > "
                 + settings.limits().maxMessageBytes());
       }
-      return switch (settings.input()) {
-        case VIGIL -> vigil.decode(message);
-        case INFLUX -> influx.decode(message, fallbackTimestamp, "");
-        case TELEGRAF -> telegraf.decode(message);
-        case OTLP -> otlp.decode(message);
-        case AUTO -> auto(message, fallbackTimestamp);
-      };
+      return declared(
+          switch (settings.input()) {
+            case VIGIL -> vigil.decode(message);
+            case INFLUX -> influx.decode(message, fallbackTimestamp, "");
+            case TELEGRAF -> telegraf.decode(message);
+            case OTLP -> otlp.decode(message);
+            case AUTO -> auto(message, fallbackTimestamp);
+          });
     } catch (RuntimeException e) {
       // a bug must not stop the job on one record: the record goes to the dead letters with it
       return error("decoder failure: " + e);
     }
+  }
+
+  /** Marks the points of metrics declared cumulative. */
+  private MetricJsonCodec.Result declared(MetricJsonCodec.Result r) {
+    if (settings.cumulativeMetrics().isEmpty()) {
+      return r;
+    }
+    r.points().replaceAll(p -> settings.declaredCumulative(p.metric()) ? p.asCumulative() : p);
+    return r;
+  }
+
+  /** Whether {@code value} matches {@code glob}, in which {@code *} stands for any text. */
+  static boolean glob(String glob, String value) {
+    String[] parts = glob.split("\\*", -1);
+    if (parts.length == 1) {
+      return glob.equals(value);
+    }
+    if (!value.startsWith(parts[0])) {
+      return false;
+    }
+    int at = parts[0].length();
+    for (int i = 1; i < parts.length - 1; i++) {
+      int found = value.indexOf(parts[i], at);
+      if (found < 0) {
+        return false;
+      }
+      at = found + parts[i].length();
+    }
+    String last = parts[parts.length - 1];
+    return value.length() - last.length() >= at && value.endsWith(last);
   }
 
   private MetricJsonCodec.Result auto(byte[] message, long fallbackTimestamp) {

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 
 /**
  * Decodes Vigil's metric JSON: one object {@code {"tenant","source","metric","tags","timestamp",
- * "value"}} or an array of them per message. Every problem becomes a reason string rather than an
- * exception, so a caller can route the record to a dead-letter topic.
+ * "value"}} (and {@code "cumulative": true} for a running total) or an array of them per message.
+ * Every problem becomes a reason string rather than an exception, so a caller can route the record
+ * to a dead-letter topic.
  */
 public final class MetricJsonCodec implements Serializable {
 
@@ -72,6 +73,9 @@ public final class MetricJsonCodec implements Serializable {
     com.fasterxml.jackson.databind.node.ObjectNode tags = n.putObject("tags");
     p.tags().forEach(tags::put);
     n.put("timestamp", p.timestamp()).put("value", p.value());
+    if (p.cumulative()) {
+      n.put("cumulative", true);
+    }
     try {
       return ENCODER.writeValueAsBytes(n);
     } catch (JsonProcessingException e) {
@@ -136,7 +140,18 @@ public final class MetricJsonCodec implements Serializable {
     String metric = name(n, "metric");
     long ts = timestamp(n.get("timestamp"));
     double value = value(n.get("value"));
-    return new MetricPoint(tenant, source, metric, tags(n.get("tags")), ts, value);
+    JsonNode cumulative = n.get("cumulative");
+    if (cumulative != null && !cumulative.isNull() && !cumulative.isBoolean()) {
+      throw new BadRecord("field 'cumulative' must be true or false");
+    }
+    return new MetricPoint(
+        tenant,
+        source,
+        metric,
+        tags(n.get("tags")),
+        ts,
+        value,
+        cumulative != null && cumulative.asBoolean(false));
   }
 
   private static String name(JsonNode n, String field) throws BadRecord {

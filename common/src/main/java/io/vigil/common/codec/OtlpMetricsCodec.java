@@ -16,10 +16,9 @@ import java.util.TreeMap;
  * timeUnixNano} and {@code asDouble} or {@code asInt}; the series' tags are the resource's and the
  * data point's attributes (the point's win), tenant and source taken from them as {@link
  * MetricCodec} says ({@code service.name} is the source). A cumulative monotonic sum is a running
- * total whose every point is a new maximum, so it is not scored: it is reported once per metric
- * with the fix (the collector's {@code cumulativetodelta} processor); delta sums and non-monotonic
- * sums (an up-down counter's current value) are. Histograms and summaries are reported, once per
- * metric, as not scored. Never throws.
+ * total: its points are marked {@link MetricPoint#cumulative()}, and the job scores its rate; delta
+ * sums and non-monotonic sums (an up-down counter's current value) are scored as they are.
+ * Histograms and summaries are reported, once per metric, as not scored. Never throws.
  */
 final class OtlpMetricsCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -91,19 +90,14 @@ final class OtlpMetricsCodec implements Serializable {
     }
     String label = "metric '" + MetricJsonCodec.abbreviate(name) + "' ";
     JsonNode data;
+    boolean cumulative = false;
     if (metric.has("gauge")) {
       data = metric.get("gauge");
     } else if (metric.has("sum")) {
       data = metric.get("sum");
-      if (temporality(data.get("aggregationTemporality")) == CUMULATIVE
-          && data.path("isMonotonic").asBoolean(false)) {
-        errors.add(
-            where
-                + label
-                + "is a cumulative counter (a running total): not scored; send deltas (the"
-                + " collector's cumulativetodelta processor)");
-        return;
-      }
+      cumulative =
+          temporality(data.get("aggregationTemporality")) == CUMULATIVE
+              && data.path("isMonotonic").asBoolean(false);
     } else {
       String kind =
           metric.has("histogram")
@@ -131,7 +125,8 @@ final class OtlpMetricsCodec implements Serializable {
         }
         Map<String, String> tags = new TreeMap<>(resource);
         tags.putAll(OtlpLogsCodec.keyValues(dp.get("attributes")));
-        points.add(MetricCodec.point(settings, name, tags, nanos / 1_000_000, value(dp)));
+        MetricPoint p = MetricCodec.point(settings, name, tags, nanos / 1_000_000, value(dp));
+        points.add(cumulative ? p.asCumulative() : p);
       } catch (MetricCodec.BadPoint | LogFields.BadRecord e) {
         errors.add(where + label + "dataPoints[" + d + "] " + e.getMessage());
       }

@@ -153,7 +153,7 @@ class MetricCodecTest {
   }
 
   @Test
-  void otlpGaugesAndSumsAreScoredCountersAndHistogramsAreReported() {
+  void otlpGaugesAndSumsAreScoredCountersMarkedAndHistogramsReported() {
     String otlp =
         """
         {"resourceMetrics":[{"resource":{"attributes":[
@@ -195,15 +195,20 @@ class MetricCodecTest {
             new MetricPoint(
                 "globex", "checkout", "requests", Map.of("region", "eu"), 1_700_000_000_000L, 5),
             new MetricPoint(
-                "globex", "checkout", "active", Map.of("region", "eu"), 1_700_000_000_000L, 3));
+                "globex", "checkout", "active", Map.of("region", "eu"), 1_700_000_000_000L, 3),
+            new MetricPoint(
+                "globex",
+                "checkout",
+                "bytes",
+                Map.of("region", "eu"),
+                1_700_000_000_000L,
+                123456,
+                true));
     String at = "resourceMetrics[0].scopeMetrics[0].metrics";
     assertThat(r.errors())
         .containsExactly(
             at
                 + "[0] metric 'queue.depth' dataPoints[2] has no recorded value (flag set by its sender)",
-            at
-                + "[3] metric 'bytes' is a cumulative counter (a running total): not scored;"
-                + " send deltas (the collector's cumulativetodelta processor)",
             at + "[4] metric 'latency' is a histogram: not scored (gauges and sums are)");
   }
 
@@ -221,6 +226,42 @@ class MetricCodecTest {
     assertThat(
             MetricCodec.looksBinary("cpu v=1\t\r\n\u001b[31mred".getBytes(StandardCharsets.UTF_8)))
         .isFalse();
+  }
+
+  @Test
+  void metricsDeclaredCumulativeAreMarkedInEveryFormat() {
+    MetricCodec declared =
+        new MetricCodec(
+            new MetricCodec.Settings(
+                LIMITS,
+                MetricCodec.Input.AUTO,
+                "acme",
+                "unknown",
+                List.of("*_total", "net_bytes_*")));
+    MetricJsonCodec.Result r =
+        declared.decode(
+            ("http_requests_total v=1 1700000000\nnet,host=a bytes_recv=5,drop=1 1700000000\n"
+                    + "net_bytes_total_x v=2 1700000000")
+                .getBytes(StandardCharsets.UTF_8),
+            KAFKA_TIME);
+    assertThat(r.points())
+        .extracting(p -> p.metric() + "=" + p.cumulative())
+        .containsExactly(
+            "http_requests_total_v=false",
+            "net_bytes_recv=true",
+            "net_drop=false",
+            "net_bytes_total_x_v=true");
+    MetricJsonCodec.Result json =
+        declared.decode(
+            "{\"tenant\":\"t\",\"source\":\"s\",\"metric\":\"rpc_total\",\"timestamp\":1700000000000,\"value\":3}"
+                .getBytes(StandardCharsets.UTF_8),
+            KAFKA_TIME);
+    assertThat(json.points()).extracting(MetricPoint::cumulative).containsExactly(true);
+    assertThat(MetricCodec.glob("a*b*c", "aXbYc")).isTrue();
+    assertThat(MetricCodec.glob("a*b*c", "aXcYb")).isFalse();
+    assertThat(MetricCodec.glob("*_total", "_total")).isTrue();
+    assertThat(MetricCodec.glob("ab*ba", "aba")).isFalse();
+    assertThat(MetricCodec.glob("x", "x")).isTrue();
   }
 
   @Test

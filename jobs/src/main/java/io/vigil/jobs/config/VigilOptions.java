@@ -34,6 +34,14 @@ public final class VigilOptions {
           .withDescription(
               "How metric messages are decoded: auto (JSON by its keys: OTLP, Telegraf or Vigil;"
                   + " other text as InfluxDB line protocol), vigil, influx, telegraf or otlp.");
+  public static final ConfigOption<String> METRICS_CUMULATIVE =
+      key("metrics.cumulative-metrics")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Comma-separated metric names (* matches any text, e.g. '*_total,net_bytes_*') whose"
+                  + " values are running totals: they are scored and alerted on as per-second rates."
+                  + " OTLP cumulative monotonic sums are without being listed.");
   public static final ConfigOption<String> METRICS_DEFAULT_TENANT =
       key("metrics.default-tenant")
           .stringType()
@@ -375,6 +383,7 @@ public final class VigilOptions {
           METRICS_TOPIC,
           METRICS_DLQ_TOPIC,
           METRICS_INPUT,
+          METRICS_CUMULATIVE,
           METRICS_DEFAULT_TENANT,
           METRICS_DEFAULT_SOURCE,
           GROUP_ID,

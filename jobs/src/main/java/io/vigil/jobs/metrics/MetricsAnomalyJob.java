@@ -23,6 +23,7 @@ import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.core.SplitParsedFunction;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.metrics.functions.CounterRateFunction;
 import io.vigil.jobs.metrics.functions.DetectionSettings;
 import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
 import io.vigil.jobs.metrics.functions.ParseFeedbackFunction;
@@ -188,7 +189,11 @@ public final class MetricsAnomalyJob {
             tenants(config)),
         MetricCodec.Input.valueOf(config.get(VigilOptions.METRICS_INPUT).toUpperCase()),
         config.get(VigilOptions.METRICS_DEFAULT_TENANT).trim(),
-        config.get(VigilOptions.METRICS_DEFAULT_SOURCE).trim());
+        config.get(VigilOptions.METRICS_DEFAULT_SOURCE).trim(),
+        java.util.Arrays.stream(config.get(VigilOptions.METRICS_CUMULATIVE).split(","))
+            .map(String::trim)
+            .filter(g -> !g.isEmpty())
+            .toList());
   }
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */
@@ -212,9 +217,27 @@ public final class MetricsAnomalyJob {
                 new SplitParsedFunction<>(MetricsJobTags.DEAD_LETTERS, "pointsParsed", pointType))
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
+    // Running totals become rates before anything scores or alerts on them.
+    SingleOutputStreamOperator<MetricPoint> rates =
+        points
+            .filter(MetricPoint::cumulative)
+            .uid(MetricsJobUids.COUNTERS)
+            .name("Counter readings")
+            .keyBy(MetricPoint::series)
+            .process(
+                new CounterRateFunction(
+                    MetricsJobTags.DEAD_LETTERS, config.get(VigilOptions.SERIES_TTL).toMillis()))
+            .uid(MetricsJobUids.COUNTER_RATES)
+            .name("Counter rates");
+    DataStream<MetricPoint> measured =
+        points
+            .filter(p -> !p.cumulative())
+            .uid(MetricsJobUids.GAUGES)
+            .name("Gauge readings")
+            .union(rates);
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
     SingleOutputStreamOperator<ScoredPoint> scored =
-        points
+        measured
             .keyBy(MetricPoint::series)
             .connect(feedback.keyBy(Feedback::series))
             .process(
@@ -234,7 +257,10 @@ public final class MetricsAnomalyJob {
             .name("Late points as dead letters");
     points
         .getSideOutput(MetricsJobTags.DEAD_LETTERS)
-        .union(late, feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS))
+        .union(
+            late,
+            feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS),
+            rates.getSideOutput(MetricsJobTags.DEAD_LETTERS))
         .sinkTo(sinks.deadLetters())
         .uid(MetricsJobUids.DEAD_LETTER_SINK)
         .name("Dead letters");
@@ -253,7 +279,7 @@ public final class MetricsAnomalyJob {
         .sinkTo(sinks.anomalies())
         .uid(MetricsJobUids.ANOMALIES_SINK)
         .name("PostgreSQL anomalies");
-    return new Outputs(points, anomalies);
+    return new Outputs(measured, anomalies);
   }
 
   /**

@@ -289,8 +289,10 @@ class MetricsAnomalyJobITCase {
    * under the default {@code metrics.input: auto}: each series must be scored point for point as
    * the detector scores it offline (so every point arrived, in order, under the right tenant,
    * source, metric and tags), its injected spike must be an anomaly row, and what the formats carry
-   * but Vigil does not score (a string field, a cumulative counter, a histogram) and a message in
-   * no format must be dead letters with their reasons.
+   * but Vigil does not score (a string field, a histogram) and a message in no format must be dead
+   * letters with their reasons. Two running totals (an OTLP cumulative sum, a line-protocol field
+   * named in {@code metrics.cumulative-metrics}), one restarting from zero, must be scored as their
+   * per-second rates, a burst of the rate an anomaly.
    */
   @Test
   void telegrafAndOpenTelemetryFormatsAreScoredLikeVigilJson() throws Exception {
@@ -302,6 +304,7 @@ class MetricsAnomalyJobITCase {
     Map<String, String> conf = conf(services, run, topic, dlq);
     conf.put("job.checkpoint-interval", "1s");
     conf.put("metrics.default-tenant", "ops");
+    conf.put("metrics.cumulative-metrics", "net_bytes_*");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     MetricsAnomalyJob.prepareDatabase(config);
 
@@ -314,8 +317,17 @@ class MetricsAnomalyJobITCase {
     MetricPoint mem = new MetricPoint("ops", "web-2", "mem_used_percent", Map.of(), 0, 0);
     MetricPoint queue =
         new MetricPoint("globex", "checkout", "queue.depth", Map.of("queue", "q1"), 0, 0);
+    // running totals: an OTLP cumulative sum, and a line-protocol field declared cumulative
+    MetricPoint requests = new MetricPoint("globex", "checkout", "http.requests", Map.of(), 0, 0);
+    MetricPoint received = new MetricPoint("ops", "web-1", "net_bytes_recv", Map.of(), 0, 0);
     Map<String, Integer> spikeAt =
-        Map.of(idle.series(), 150, user.series(), 180, mem.series(), 210, queue.series(), 240);
+        Map.of(
+            idle.series(), 150,
+            user.series(), 180,
+            mem.series(), 210,
+            queue.series(), 240,
+            requests.series(), 200,
+            received.series(), 230);
     Map<String, List<MetricPoint>> expected = new LinkedHashMap<>();
     Random r = new Random(11);
     for (MetricPoint s : List.of(idle, user, mem, queue)) {
@@ -328,14 +340,38 @@ class MetricsAnomalyJobITCase {
       }
       expected.put(s.series(), ps);
     }
+    Map<String, long[]> totals = new LinkedHashMap<>();
+    for (MetricPoint s : List.of(requests, received)) {
+      long step = s == requests ? 600 : 6_000_000;
+      long[] total = new long[minutes];
+      List<MetricPoint> rates = new ArrayList<>();
+      for (int i = 0; i < minutes; i++) {
+        long increase =
+            Math.round(
+                step * (1 + 0.03 * r.nextGaussian() + (spikeAt.get(s.series()) == i ? 4 : 0)));
+        // the sender restarts at minute 260: its total starts again from zero
+        total[i] = i == 0 ? 1_000_000_000L : i == 260 ? increase : total[i - 1] + increase;
+        if (i > 0) {
+          double delta = i == 260 ? total[i] : total[i] - total[i - 1];
+          rates.add(
+              new MetricPoint(
+                  s.tenant(), s.source(), s.metric(), s.tags(), base + i * MINUTE, delta / 60.0));
+        }
+      }
+      totals.put(s.series(), total);
+      expected.put(s.series(), rates);
+    }
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
       for (int i = 0; i < minutes; i++) {
         long t = base + i * MINUTE;
         String line =
             String.format(
-                "cpu,host=web-1,cpu=all usage_idle=%s,usage_user=%s %d%n",
+                "cpu,host=web-1,cpu=all usage_idle=%s,usage_user=%s %d%nnet,host=web-1"
+                    + " bytes_recv=%di %d%n",
                 expected.get(idle.series()).get(i).value(),
                 expected.get(user.series()).get(i).value(),
+                t * 1_000_000,
+                totals.get(received.series())[i],
                 t * 1_000_000);
         TestKafka.send(producer, topic, bytes("web-1"), bytes(line));
         String telegraf =
@@ -354,6 +390,11 @@ class MetricsAnomalyJobITCase {
                 + t * 1_000_000
                 + "\",\"asInt\":\""
                 + (long) expected.get(queue.series()).get(i).value()
+                + "\"}]}},{\"name\":\"http.requests\",\"sum\":{\"aggregationTemporality\":2,"
+                + "\"isMonotonic\":true,\"dataPoints\":[{\"timeUnixNano\":\""
+                + t * 1_000_000
+                + "\",\"asInt\":\""
+                + totals.get(requests.series())[i]
                 + "\"}]}}]}]}]}";
         TestKafka.send(producer, topic, bytes("checkout"), bytes(otlp));
       }
@@ -366,10 +407,7 @@ class MetricsAnomalyJobITCase {
           bytes("bad"),
           bytes(
               "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":["
-                  + "{\"name\":\"bytes\",\"sum\":{\"aggregationTemporality\":2,\"isMonotonic\":true,"
-                  + "\"dataPoints\":[{\"timeUnixNano\":\""
-                  + t * 1_000_000
-                  + "\",\"asInt\":\"5\"}]}},{\"name\":\"latency\",\"histogram\":{}}]}]}]}"));
+                  + "{\"name\":\"latency\",\"histogram\":{}}]}]}]}"));
       TestKafka.send(producer, topic, bytes("bad"), bytes("hello world"));
     }
 
@@ -410,7 +448,7 @@ class MetricsAnomalyJobITCase {
     }
 
     List<ConsumerRecord<byte[], byte[]>> dead =
-        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
+        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 3, Duration.ofSeconds(60));
     List<String> reasons = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> d : dead) {
       reasons.add(JSON.readTree(d.value()).get("reason").asText());
@@ -418,10 +456,7 @@ class MetricsAnomalyJobITCase {
     assertThat(reasons)
         .containsExactlyInAnyOrder(
             "line 1: field 'uptime_format' is a string, not a number to score",
-            "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'bytes' is a cumulative counter"
-                + " (a running total): not scored; send deltas (the collector's cumulativetodelta"
-                + " processor)",
-            "resourceMetrics[0].scopeMetrics[0].metrics[1] metric 'latency' is a histogram: not"
+            "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'latency' is a histogram: not"
                 + " scored (gauges and sums are)",
             "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='");
   }

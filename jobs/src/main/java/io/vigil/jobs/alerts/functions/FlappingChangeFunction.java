@@ -1,6 +1,7 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.core.ExpiringState;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

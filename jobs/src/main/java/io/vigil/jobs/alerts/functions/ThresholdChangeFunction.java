@@ -4,6 +4,7 @@ import io.vigil.common.alerts.Signal;
 import io.vigil.common.alerts.SignalType;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.core.ExpiringState;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

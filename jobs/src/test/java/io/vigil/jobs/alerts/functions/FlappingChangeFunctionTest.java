@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.core.ExpiringState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.vigil.common.alerts.Signal;
 import io.vigil.common.alerts.SignalType;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.core.ExpiringState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.vigil.jobs.alerts.functions;
+package io.vigil.jobs.core;
 
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -6,14 +6,14 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** Keyed value state forgotten a while after its last write. */
-final class ExpiringState {
+public final class ExpiringState {
   private ExpiringState() {}
 
   /**
    * A descriptor whose state expires {@code retentionMs} of processing time after it was last
    * written (never returned once expired); {@code retentionMs <= 0} keeps it forever.
    */
-  static <T> ValueStateDescriptor<T> descriptor(
+  public static <T> ValueStateDescriptor<T> descriptor(
       String name, TypeInformation<T> type, long retentionMs) {
     ValueStateDescriptor<T> d = new ValueStateDescriptor<>(name, type);
     if (retentionMs > 0) {
