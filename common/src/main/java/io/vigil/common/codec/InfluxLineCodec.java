@@ -57,7 +57,7 @@ final class InfluxLineCodec implements Serializable {
       try {
         new Line(line).parse(points, errors, "line " + lineNo + ": ", fallbackTimestamp);
         shaped++;
-      } catch (MetricCodec.BadPoint e) {
+      } catch (LogFields.BadRecord e) {
         errors.add("line " + lineNo + ": " + e.getMessage());
       }
     }
@@ -80,10 +80,10 @@ final class InfluxLineCodec implements Serializable {
     }
 
     void parse(List<MetricPoint> points, List<String> errors, String where, long fallback)
-        throws MetricCodec.BadPoint {
+        throws LogFields.BadRecord {
       String measurement = token(",", " ", true);
       if (measurement.isEmpty()) {
-        throw new MetricCodec.BadPoint("missing measurement");
+        throw new LogFields.BadRecord("missing measurement");
       }
       Map<String, String> tags = new TreeMap<>();
       while (i < s.length() && s.charAt(i) == ',') {
@@ -92,7 +92,7 @@ final class InfluxLineCodec implements Serializable {
         expect('=', "tag '" + MetricJsonCodec.abbreviate(key) + "' has no '='");
         String value = token(",", "= ", true);
         if (key.isEmpty() || value.isEmpty()) {
-          throw new MetricCodec.BadPoint("empty tag key or value");
+          throw new LogFields.BadRecord("empty tag key or value");
         }
         tags.put(key, value);
       }
@@ -105,12 +105,12 @@ final class InfluxLineCodec implements Serializable {
         String key = token("=", ", ", true);
         expect('=', "field '" + MetricJsonCodec.abbreviate(key) + "' has no '='");
         if (key.isEmpty()) {
-          throw new MetricCodec.BadPoint("empty field key");
+          throw new LogFields.BadRecord("empty field key");
         }
         fields.put(key, fieldValue(key));
       } while (i < s.length() && s.charAt(i) == ',');
       if (fields.isEmpty()) {
-        throw new MetricCodec.BadPoint("no fields");
+        throw new LogFields.BadRecord("no fields");
       }
       skipSpaces();
       long millis = fallback;
@@ -119,7 +119,7 @@ final class InfluxLineCodec implements Serializable {
         try {
           millis = MetricCodec.epochMillis(Long.parseLong(ts));
         } catch (NumberFormatException e) {
-          throw new MetricCodec.BadPoint(
+          throw new LogFields.BadRecord(
               "timestamp '" + MetricJsonCodec.abbreviate(ts) + "' is not an integer");
         }
       }
@@ -137,7 +137,7 @@ final class InfluxLineCodec implements Serializable {
           points.add(
               MetricCodec.point(
                   settings, name, tags, millis, ((Number) f.getValue()).doubleValue()));
-        } catch (MetricCodec.BadPoint e) {
+        } catch (LogFields.BadRecord e) {
           errors.add(where + e.getMessage());
         }
       }
@@ -169,9 +169,9 @@ final class InfluxLineCodec implements Serializable {
       return b.toString();
     }
 
-    private void expect(char c, String reason) throws MetricCodec.BadPoint {
+    private void expect(char c, String reason) throws LogFields.BadRecord {
       if (i >= s.length() || s.charAt(i) != c) {
-        throw new MetricCodec.BadPoint(reason);
+        throw new LogFields.BadRecord(reason);
       }
       i++;
     }
@@ -183,7 +183,7 @@ final class InfluxLineCodec implements Serializable {
     }
 
     /** A Double, Long or Boolean-as-Double for numbers and booleans; a String for strings. */
-    private Object fieldValue(String key) throws MetricCodec.BadPoint {
+    private Object fieldValue(String key) throws LogFields.BadRecord {
       if (i < s.length() && s.charAt(i) == '"') {
         i++;
         StringBuilder b = new StringBuilder();
@@ -222,7 +222,7 @@ final class InfluxLineCodec implements Serializable {
         }
         return Double.parseDouble(v);
       } catch (NumberFormatException e) {
-        throw new MetricCodec.BadPoint(
+        throw new LogFields.BadRecord(
             "field '"
                 + MetricJsonCodec.abbreviate(key)
                 + "' has no valid value: '"

@@ -11,7 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
-/** Checks shared by the log decoders: names, timestamps, the JSON parser's limits. */
+/** Checks shared by the log and metric decoders: names, timestamps, the JSON parser's limits. */
 final class LogFields {
   static final int MAX_NAME_LENGTH = 256;
   static final int MAX_ATTRIBUTES = 64;
@@ -19,7 +19,7 @@ final class LogFields {
 
   private LogFields() {}
 
-  /** A record that can't become a log event; its message is the reason. */
+  /** A record (or a part of one) that can't be used; its message is the reason. */
   static final class BadRecord extends Exception {
     BadRecord(String reason) {
       super(reason, null, false, false);

@@ -208,60 +208,45 @@ public final class MetricCodec implements Serializable {
     return new MetricJsonCodec.Result(new ArrayList<>(), e);
   }
 
-  /** A record part that can't become a point; its message is the reason. */
-  static final class BadPoint extends Exception {
-    BadPoint(String reason) {
-      super(reason, null, false, false);
-    }
-  }
-
   /**
    * A point from a sender that names the tenant and source in its tags: takes them out of {@code
    * tags} (see the class comment), checks names, tags, the time range and the tenant allow-list.
    */
   static MetricPoint point(
       Settings settings, String metric, Map<String, String> tags, long millis, double value)
-      throws BadPoint {
+      throws LogFields.BadRecord {
     Map<String, String> t = new TreeMap<>(tags);
     String tenant = take(t, "tenant", "vigil.tenant");
     String source = take(t, "source", "service.name", "service");
     if (source == null) {
       source = take(t, "host", "host.name");
     }
-    tenant = checkName("tenant", tenant == null ? settings.defaultTenant() : tenant);
-    source = checkName("source", source == null ? settings.defaultSource() : source);
-    metric = checkName("metric", metric);
+    tenant = LogFields.name("tenant", tenant == null ? settings.defaultTenant() : tenant);
+    source = LogFields.name("source", source == null ? settings.defaultSource() : source);
+    metric = LogFields.name("metric", metric);
     java.util.Set<String> allowed = settings.limits().tenants();
     if (!allowed.isEmpty() && !allowed.contains(tenant)) {
-      throw new BadPoint("unknown tenant '" + MetricJsonCodec.abbreviate(tenant) + "'");
+      throw new LogFields.BadRecord("unknown tenant '" + MetricJsonCodec.abbreviate(tenant) + "'");
     }
     if (t.size() > MetricJsonCodec.MAX_TAGS) {
-      throw new BadPoint("too many tags: " + t.size() + " > " + MetricJsonCodec.MAX_TAGS);
+      throw new LogFields.BadRecord(
+          "too many tags: " + t.size() + " > " + MetricJsonCodec.MAX_TAGS);
     }
     for (Map.Entry<String, String> e : t.entrySet()) {
       if (e.getKey().isEmpty()
           || e.getKey().length() > MetricJsonCodec.MAX_NAME_LENGTH
           || e.getValue().length() > MetricJsonCodec.MAX_NAME_LENGTH) {
-        throw new BadPoint(
+        throw new LogFields.BadRecord(
             "tag '"
                 + MetricJsonCodec.abbreviate(e.getKey())
                 + "' has an empty or too long key or value");
       }
     }
     if (!Double.isFinite(value)) {
-      throw new BadPoint("value of '" + MetricJsonCodec.abbreviate(metric) + "' is not finite");
+      throw new LogFields.BadRecord(
+          "value of '" + MetricJsonCodec.abbreviate(metric) + "' is not finite");
     }
-    MetricJsonCodec.Limits limits = settings.limits();
-    if (millis < limits.minTimestampMillis() || millis >= limits.maxTimestampMillis()) {
-      throw new BadPoint(
-          "timestamp "
-              + millis
-              + " outside the accepted range ["
-              + java.time.Instant.ofEpochMilli(limits.minTimestampMillis())
-              + ", "
-              + java.time.Instant.ofEpochMilli(limits.maxTimestampMillis())
-              + ")");
-    }
+    LogFields.checkRange(millis, settings.limits());
     return new MetricPoint(tenant, source, metric, t, millis, value);
   }
 
@@ -293,14 +278,5 @@ public final class MetricCodec implements Serializable {
       }
     }
     return null;
-  }
-
-  private static String checkName(String field, String value) throws BadPoint {
-    String s = value.trim();
-    if (s.isEmpty() || s.length() > MetricJsonCodec.MAX_NAME_LENGTH) {
-      throw new BadPoint(
-          field + " must have 1.." + MetricJsonCodec.MAX_NAME_LENGTH + " characters");
-    }
-    return s;
   }
 }

@@ -117,17 +117,17 @@ final class OtlpMetricsCodec implements Serializable {
       JsonNode dp = dps.get(d);
       try {
         if ((dp.path("flags").asInt(0) & NO_RECORDED_VALUE) != 0) {
-          throw new MetricCodec.BadPoint("has no recorded value (flag set by its sender)");
+          throw new LogFields.BadRecord("has no recorded value (flag set by its sender)");
         }
         long nanos = OtlpLogsCodec.nanos(dp.get("timeUnixNano"), "timeUnixNano");
         if (nanos == 0) {
-          throw new MetricCodec.BadPoint("missing field 'timeUnixNano'");
+          throw new LogFields.BadRecord("missing field 'timeUnixNano'");
         }
         Map<String, String> tags = new TreeMap<>(resource);
         tags.putAll(OtlpLogsCodec.keyValues(dp.get("attributes")));
         MetricPoint p = MetricCodec.point(settings, name, tags, nanos / 1_000_000, value(dp));
         points.add(cumulative ? p.asCumulative() : p);
-      } catch (MetricCodec.BadPoint | LogFields.BadRecord e) {
+      } catch (LogFields.BadRecord e) {
         errors.add(where + label + "dataPoints[" + d + "] " + e.getMessage());
       }
     }
@@ -145,13 +145,13 @@ final class OtlpMetricsCodec implements Serializable {
   }
 
   /** {@code asDouble} (a number, or "NaN"/"Infinity" as text) or {@code asInt} (int64 as text). */
-  private static double value(JsonNode dp) throws MetricCodec.BadPoint {
+  private static double value(JsonNode dp) throws LogFields.BadRecord {
     JsonNode d = dp.get("asDouble");
     if (d != null && d.isNumber()) {
       return d.doubleValue();
     }
     if (d != null && d.isTextual()) {
-      throw new MetricCodec.BadPoint(
+      throw new LogFields.BadRecord(
           "'asDouble' is '" + MetricJsonCodec.abbreviate(d.asText()) + "', not a finite number");
     }
     JsonNode i = dp.get("asInt");
@@ -162,11 +162,11 @@ final class OtlpMetricsCodec implements Serializable {
       try {
         return Long.parseLong(i.textValue().trim());
       } catch (NumberFormatException e) {
-        throw new MetricCodec.BadPoint(
+        throw new LogFields.BadRecord(
             "'asInt' is not an integer: '" + MetricJsonCodec.abbreviate(i.textValue()) + "'");
       }
     }
-    throw new MetricCodec.BadPoint("has neither 'asDouble' nor 'asInt'");
+    throw new LogFields.BadRecord("has neither 'asDouble' nor 'asInt'");
   }
 
   private ObjectMapper mapper() {

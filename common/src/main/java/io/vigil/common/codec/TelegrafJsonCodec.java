@@ -61,23 +61,23 @@ final class TelegrafJsonCodec implements Serializable {
   private void decodeOne(JsonNode m, String where, List<MetricPoint> points, List<String> errors) {
     try {
       if (m == null || !m.isObject()) {
-        throw new MetricCodec.BadPoint("expected a JSON object");
+        throw new LogFields.BadRecord("expected a JSON object");
       }
       JsonNode name = m.get("name");
       if (name == null || !name.isTextual()) {
-        throw new MetricCodec.BadPoint("field 'name' must be a string");
+        throw new LogFields.BadRecord("field 'name' must be a string");
       }
       long millis = timestamp(m.get("timestamp"));
       Map<String, String> tags = new TreeMap<>();
       JsonNode t = m.get("tags");
       if (t != null && !t.isNull()) {
         if (!t.isObject()) {
-          throw new MetricCodec.BadPoint("field 'tags' must be an object of strings");
+          throw new LogFields.BadRecord("field 'tags' must be an object of strings");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-            throw new MetricCodec.BadPoint(
+            throw new LogFields.BadRecord(
                 "tag '" + MetricJsonCodec.abbreviate(e.getKey()) + "' must be a string");
           }
           tags.put(e.getKey(), e.getValue().asText());
@@ -85,7 +85,7 @@ final class TelegrafJsonCodec implements Serializable {
       }
       JsonNode fields = m.get("fields");
       if (fields == null || !fields.isObject() || fields.isEmpty()) {
-        throw new MetricCodec.BadPoint("field 'fields' must be a non-empty object");
+        throw new LogFields.BadRecord("field 'fields' must be a non-empty object");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
@@ -109,11 +109,11 @@ final class TelegrafJsonCodec implements Serializable {
         }
         try {
           points.add(MetricCodec.point(settings, metric, tags, millis, value));
-        } catch (MetricCodec.BadPoint e) {
+        } catch (LogFields.BadRecord e) {
           errors.add(where + e.getMessage());
         }
       }
-    } catch (MetricCodec.BadPoint e) {
+    } catch (LogFields.BadRecord e) {
       errors.add(where + e.getMessage());
     }
   }
@@ -121,13 +121,13 @@ final class TelegrafJsonCodec implements Serializable {
   /**
    * Epoch time in any unit ({@code json_timestamp_units}), or text ({@code json_timestamp_format}).
    */
-  private static long timestamp(JsonNode ts) throws MetricCodec.BadPoint {
+  private static long timestamp(JsonNode ts) throws LogFields.BadRecord {
     if (ts != null && ts.isIntegralNumber() && ts.canConvertToLong()) {
       return MetricCodec.epochMillis(ts.longValue());
     }
     Long parsed = ts != null && ts.isTextual() ? LogFields.parseTime(ts.textValue()) : null;
     if (parsed == null) {
-      throw new MetricCodec.BadPoint(
+      throw new LogFields.BadRecord(
           "field 'timestamp' must be an integer (epoch time) or an RFC 3339 time");
     }
     return parsed;
