@@ -26,8 +26,8 @@ public final class MetricCodec implements Serializable {
   /** Which decoder handles a message. */
   public enum Input {
     /**
-     * JSON by its keys ({@code resourceMetrics}: OTLP, {@code fields}: Telegraf, else Vigil), any
-     * other text as line protocol.
+     * JSON by its keys ({@code resourceMetrics}: OTLP, {@code fields} and {@code name}: Telegraf,
+     * else Vigil), any other text as line protocol.
      */
     AUTO,
     VIGIL,
@@ -175,7 +175,7 @@ public final class MetricCodec implements Serializable {
     if (head.contains("\"resourceMetrics\"")) {
       return otlp.decode(message);
     }
-    if (head.contains("\"fields\"")) {
+    if (head.contains("\"fields\"") && head.contains("\"name\"")) {
       return telegraf.decode(message);
     }
     return vigil.decode(message);

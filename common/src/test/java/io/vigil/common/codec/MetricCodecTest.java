@@ -142,6 +142,18 @@ class MetricCodecTest {
   }
 
   @Test
+  void vigilJsonWithATagCalledFieldsIsStillVigilJson() {
+    MetricJsonCodec.Result r =
+        decode(
+            "{\"tenant\":\"t\",\"source\":\"s\",\"metric\":\"m\",\"tags\":{\"fields\":\"a\"},"
+                + "\"timestamp\":1700000000000,\"value\":3}");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint("t", "s", "m", Map.of("fields", "a"), 1_700_000_000_000L, 3));
+  }
+
+  @Test
   void vigilJsonStillDecodesUnderAuto() {
     MetricJsonCodec.Result r =
         decode(
