@@ -1,11 +1,14 @@
 package io.vigil.common.codec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Decodes a metrics message in whichever form its sender writes: Vigil's JSON ({@link
@@ -84,6 +87,7 @@ public final class MetricCodec implements Serializable {
   private final InfluxLineCodec influx;
   private final TelegrafJsonCodec telegraf;
   private final OtlpMetricsCodec otlp;
+  private transient ObjectMapper mapper;
 
   public MetricCodec(Settings settings) {
     this.settings = settings;
@@ -113,13 +117,26 @@ public final class MetricCodec implements Serializable {
           switch (settings.input()) {
             case VIGIL -> vigil.decode(message);
             case INFLUX -> influx.decode(message, fallbackTimestamp, "");
-            case TELEGRAF -> telegraf.decode(message);
-            case OTLP -> otlp.decode(message);
+            case TELEGRAF -> json(message, telegraf::decode);
+            case OTLP -> json(message, otlp::decode);
             case AUTO -> auto(message, fallbackTimestamp);
           });
     } catch (RuntimeException e) {
       // a bug must not stop the job on one record: the record goes to the dead letters with it
       return error("decoder failure: " + e);
+    }
+  }
+
+  /** Parses a JSON message once and hands its tree to a decoder. */
+  private MetricJsonCodec.Result json(
+      byte[] message, Function<JsonNode, MetricJsonCodec.Result> decoder) {
+    if (mapper == null) {
+      mapper = LogFields.mapper(settings.limits());
+    }
+    try {
+      return decoder.apply(LogFields.readTree(mapper, message));
+    } catch (LogFields.BadRecord e) {
+      return error(e.getMessage());
     }
   }
 
@@ -173,10 +190,10 @@ public final class MetricCodec implements Serializable {
         new String(
             message, i, Math.min(message.length - i, 512), java.nio.charset.StandardCharsets.UTF_8);
     if (head.contains("\"resourceMetrics\"")) {
-      return otlp.decode(message);
+      return json(message, otlp::decode);
     }
     if (head.contains("\"fields\"") && head.contains("\"name\"")) {
-      return telegraf.decode(message);
+      return json(message, telegraf::decode);
     }
     return vigil.decode(message);
   }

@@ -1,7 +1,6 @@
 package io.vigil.common.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -26,21 +25,15 @@ final class OtlpMetricsCodec implements Serializable {
   private static final int NO_RECORDED_VALUE = 1;
 
   private final MetricCodec.Settings settings;
-  private transient ObjectMapper mapper;
 
   OtlpMetricsCodec(MetricCodec.Settings settings) {
     this.settings = settings;
   }
 
-  MetricJsonCodec.Result decode(byte[] message) {
+  /** Decodes one message's JSON tree. Never throws. */
+  MetricJsonCodec.Result decode(JsonNode root) {
     List<MetricPoint> points = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    JsonNode root;
-    try {
-      root = LogFields.readTree(mapper(), message);
-    } catch (LogFields.BadRecord e) {
-      return MetricCodec.error(e.getMessage());
-    }
     JsonNode rms = root == null ? null : root.get("resourceMetrics");
     if (rms == null || !rms.isArray()) {
       return MetricCodec.error("OTLP: field 'resourceMetrics' must be an array");
@@ -167,12 +160,5 @@ final class OtlpMetricsCodec implements Serializable {
       }
     }
     throw new LogFields.BadRecord("has neither 'asDouble' nor 'asInt'");
-  }
-
-  private ObjectMapper mapper() {
-    if (mapper == null) {
-      mapper = LogFields.mapper(settings.limits());
-    }
-    return mapper;
   }
 }

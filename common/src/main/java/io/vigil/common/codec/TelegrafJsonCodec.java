@@ -1,7 +1,6 @@
 package io.vigil.common.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,21 +21,15 @@ final class TelegrafJsonCodec implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final MetricCodec.Settings settings;
-  private transient ObjectMapper mapper;
 
   TelegrafJsonCodec(MetricCodec.Settings settings) {
     this.settings = settings;
   }
 
-  MetricJsonCodec.Result decode(byte[] message) {
+  /** Decodes one message's JSON tree. Never throws. */
+  MetricJsonCodec.Result decode(JsonNode root) {
     List<MetricPoint> points = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    JsonNode root;
-    try {
-      root = LogFields.readTree(mapper(), message);
-    } catch (LogFields.BadRecord e) {
-      return MetricCodec.error(e.getMessage());
-    }
     if (root != null && root.isObject() && root.has("metrics")) {
       JsonNode metrics = root.get("metrics");
       if (!metrics.isArray()) {
@@ -131,12 +124,5 @@ final class TelegrafJsonCodec implements Serializable {
           "field 'timestamp' must be an integer (epoch time) or an RFC 3339 time");
     }
     return parsed;
-  }
-
-  private ObjectMapper mapper() {
-    if (mapper == null) {
-      mapper = LogFields.mapper(settings.limits());
-    }
-    return mapper;
   }
 }
