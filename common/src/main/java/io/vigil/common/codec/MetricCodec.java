@@ -13,8 +13,9 @@ import java.util.function.Function;
 /**
  * Decodes a metrics message in whichever form its sender writes: Vigil's JSON ({@link
  * MetricJsonCodec}), InfluxDB line protocol (Telegraf's Kafka output by default, {@link
- * InfluxLineCodec}), Telegraf's JSON serializer ({@link TelegrafJsonCodec}) or the OpenTelemetry
- * Collector's {@code otlp_json} ExportMetricsServiceRequest ({@link OtlpMetricsCodec}). Never
+ * InfluxLineCodec}), Telegraf's JSON serializer ({@link TelegrafJsonCodec}), the OpenTelemetry
+ * Collector's {@code otlp_json} ExportMetricsServiceRequest ({@link OtlpMetricsCodec}) or
+ * Prometheus' remote write through prometheus-kafka-adapter ({@link PrometheusJsonCodec}). Never
  * throws: every problem becomes a reason string, so the caller can route the record to a
  * dead-letter topic.
  *
@@ -30,13 +31,15 @@ public final class MetricCodec implements Serializable {
   public enum Input {
     /**
      * JSON by its keys ({@code resourceMetrics}: OTLP, {@code fields} and {@code name}: Telegraf,
-     * else Vigil), any other text as line protocol.
+     * {@code labels} and {@code value} but no {@code metric}: Prometheus, else Vigil), any other
+     * text as line protocol.
      */
     AUTO,
     VIGIL,
     INFLUX,
     TELEGRAF,
-    OTLP
+    OTLP,
+    PROMETHEUS
   }
 
   /**
@@ -87,6 +90,7 @@ public final class MetricCodec implements Serializable {
   private final InfluxLineCodec influx;
   private final TelegrafJsonCodec telegraf;
   private final OtlpMetricsCodec otlp;
+  private final PrometheusJsonCodec prometheus;
   private transient ObjectMapper mapper;
 
   public MetricCodec(Settings settings) {
@@ -95,6 +99,7 @@ public final class MetricCodec implements Serializable {
     this.influx = new InfluxLineCodec(settings);
     this.telegraf = new TelegrafJsonCodec(settings);
     this.otlp = new OtlpMetricsCodec(settings);
+    this.prometheus = new PrometheusJsonCodec(settings);
   }
 
   /**
@@ -119,6 +124,7 @@ public final class MetricCodec implements Serializable {
             case INFLUX -> influx.decode(message, fallbackTimestamp, "");
             case TELEGRAF -> json(message, telegraf::decode);
             case OTLP -> json(message, otlp::decode);
+            case PROMETHEUS -> json(message, prometheus::decode);
             case AUTO -> auto(message, fallbackTimestamp);
           });
     } catch (RuntimeException e) {
@@ -186,16 +192,46 @@ public final class MetricCodec implements Serializable {
       return influx.decode(
           message, fallbackTimestamp, "not JSON, and not InfluxDB line protocol: ");
     }
-    String head =
-        new String(
-            message, i, Math.min(message.length - i, 512), java.nio.charset.StandardCharsets.UTF_8);
-    if (head.contains("\"resourceMetrics\"")) {
+    // the keys that tell the JSON senders apart, looked for in the message's first 512 bytes
+    int end = Math.min(message.length, i + 512);
+    if (hasKey(message, i, end, RESOURCE_METRICS)) {
       return json(message, otlp::decode);
     }
-    if (head.contains("\"fields\"") && head.contains("\"name\"")) {
+    if (hasKey(message, i, end, FIELDS) && hasKey(message, i, end, NAME)) {
       return json(message, telegraf::decode);
     }
+    if (hasKey(message, i, end, LABELS)) {
+      return json(
+          message,
+          tree ->
+              PrometheusJsonCodec.looksLikePrometheus(tree)
+                  ? prometheus.decode(tree)
+                  : vigil.decode(message));
+    }
     return vigil.decode(message);
+  }
+
+  private static final byte[] RESOURCE_METRICS = key("resourceMetrics");
+  private static final byte[] FIELDS = key("fields");
+  private static final byte[] NAME = key("name");
+  private static final byte[] LABELS = key("labels");
+
+  private static byte[] key(String name) {
+    return ("\"" + name + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** Whether {@code key} occurs in {@code message[from, to)}. */
+  static boolean hasKey(byte[] message, int from, int to, byte[] key) {
+    outer:
+    for (int at = from; at <= to - key.length; at++) {
+      for (int k = 0; k < key.length; k++) {
+        if (message[at + k] != key[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Why a binary message is refused, with the likely cause. */

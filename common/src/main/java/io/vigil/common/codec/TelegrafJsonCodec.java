@@ -114,7 +114,7 @@ final class TelegrafJsonCodec implements Serializable {
   /**
    * Epoch time in any unit ({@code json_timestamp_units}), or text ({@code json_timestamp_format}).
    */
-  private static long timestamp(JsonNode ts) throws LogFields.BadRecord {
+  static long timestamp(JsonNode ts) throws LogFields.BadRecord {
     if (ts != null && ts.isIntegralNumber() && ts.canConvertToLong()) {
       return MetricCodec.epochMillis(ts.longValue());
     }

@@ -165,6 +165,78 @@ class MetricCodecTest {
   }
 
   @Test
+  void prometheusRemoteWriteSamplesFromTheKafkaAdapter() {
+    // prometheus-kafka-adapter's JSON: one sample a message, the value as Go formats it
+    MetricJsonCodec.Result gauge =
+        decode(
+            "{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":\"0.25\",\"name\":\"node_load1\","
+                + "\"labels\":{\"__name__\":\"node_load1\",\"instance\":\"web-1:9100\","
+                + "\"job\":\"node\"}}");
+    assertThat(gauge.errors()).isEmpty();
+    assertThat(gauge.points())
+        .containsExactly(
+            new MetricPoint(
+                "acme",
+                "node",
+                "node_load1",
+                Map.of("instance", "web-1:9100"),
+                1_700_000_000_000L,
+                0.25));
+    assertThat(gauge.points().get(0).cumulative()).isFalse();
+
+    // counters by Prometheus' naming rules are running totals; a service label beats the job
+    MetricJsonCodec.Result counters =
+        decode(
+            "[{\"timestamp\":1700000000000,\"value\":\"1027\",\"name\":\"http_requests_total\","
+                + "\"labels\":{\"__name__\":\"http_requests_total\",\"service\":\"checkout\","
+                + "\"job\":\"kubernetes-pods\",\"tenant\":\"globex\",\"code\":\"200\"}},"
+                + "{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":\"12\",\"name\":"
+                + "\"rpc_seconds_bucket\",\"labels\":{\"__name__\":\"rpc_seconds_bucket\","
+                + "\"le\":\"0.5\"}},"
+                + "{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":\"0.012\",\"name\":"
+                + "\"rpc_seconds\",\"labels\":{\"__name__\":\"rpc_seconds\","
+                + "\"quantile\":\"0.99\"}}]");
+    assertThat(counters.errors()).isEmpty();
+    assertThat(counters.points())
+        .extracting(MetricPoint::tenant, MetricPoint::source, MetricPoint::metric)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("globex", "checkout", "http_requests_total"),
+            org.assertj.core.groups.Tuple.tuple("acme", "unknown", "rpc_seconds_bucket"),
+            org.assertj.core.groups.Tuple.tuple("acme", "unknown", "rpc_seconds"));
+    assertThat(counters.points().get(0).tags())
+        .isEqualTo(Map.of("code", "200", "job", "kubernetes-pods"));
+    assertThat(counters.points())
+        .as("a _total counter and a histogram bucket are totals, a summary quantile is a gauge")
+        .extracting(MetricPoint::cumulative)
+        .containsExactly(true, true, false);
+
+    String sample = "{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":%s,\"labels\":{%s}}";
+    assertThat(decode(String.format(sample, "\"NaN\"", "\"__name__\":\"up\"")).errors())
+        .containsExactly(
+            "value of 'up' is NaN (Prometheus' staleness marker: the series is gone); nothing to"
+                + " score");
+    assertThat(decode(String.format(sample, "\"+Inf\"", "\"__name__\":\"up\"")).errors())
+        .containsExactly("value of 'up' is not finite: +Inf");
+    assertThat(decode(String.format(sample, "\"high\"", "\"__name__\":\"up\"")).errors())
+        .containsExactly("value of 'up' is not a number: 'high'");
+    assertThat(decode(String.format(sample, "1", "\"job\":\"node\"")).errors())
+        .containsExactly("no metric name: field 'name' and label '__name__' missing");
+    assertThat(decode(String.format(sample, "1", "\"__name__\":\"up\"")).points())
+        .extracting(MetricPoint::value)
+        .containsExactly(1.0);
+
+    // Vigil JSON with a tag called labels is still Vigil JSON
+    MetricJsonCodec.Result vigil =
+        decode(
+            "{\"tenant\":\"t\",\"source\":\"s\",\"metric\":\"m\",\"tags\":{\"labels\":\"a\"},"
+                + "\"timestamp\":1700000000000,\"value\":3}");
+    assertThat(vigil.errors()).isEmpty();
+    assertThat(vigil.points())
+        .containsExactly(
+            new MetricPoint("t", "s", "m", Map.of("labels", "a"), 1_700_000_000_000L, 3));
+  }
+
+  @Test
   void otlpGaugesAndSumsAreScoredCountersMarkedAndHistogramsReported() {
     String otlp =
         """

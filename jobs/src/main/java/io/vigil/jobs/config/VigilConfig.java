@@ -148,9 +148,9 @@ public final class VigilConfig implements Serializable {
     }
     requireNonBlank(VigilOptions.METRICS_DEFAULT_TENANT, errors);
     requireNonBlank(VigilOptions.METRICS_DEFAULT_SOURCE, errors);
-    if (!List.of("auto", "vigil", "influx", "telegraf", "otlp")
+    if (!List.of("auto", "vigil", "influx", "telegraf", "otlp", "prometheus")
         .contains(get(VigilOptions.METRICS_INPUT))) {
-      errors.add("metrics.input must be auto, vigil, influx, telegraf or otlp");
+      errors.add("metrics.input must be auto, vigil, influx, telegraf, otlp or prometheus");
     }
     validateLogs(errors);
     if (!List.of("committed-or-earliest", "earliest", "latest")

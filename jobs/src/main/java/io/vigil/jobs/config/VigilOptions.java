@@ -21,7 +21,8 @@ public final class VigilOptions {
           .stringType()
           .defaultValue("vigil.metrics")
           .withDescription(
-              "Topic of metric records: Vigil JSON, InfluxDB line protocol, Telegraf JSON or OTLP JSON.");
+              "Topic of metric records: Vigil JSON, InfluxDB line protocol, Telegraf JSON, OTLP JSON or"
+                  + " Prometheus samples (prometheus-kafka-adapter JSON).");
   public static final ConfigOption<String> METRICS_DLQ_TOPIC =
       key("kafka.metrics-dlq-topic")
           .stringType()
@@ -32,8 +33,9 @@ public final class VigilOptions {
           .stringType()
           .defaultValue("auto")
           .withDescription(
-              "How metric messages are decoded: auto (JSON by its keys: OTLP, Telegraf or Vigil;"
-                  + " other text as InfluxDB line protocol), vigil, influx, telegraf or otlp.");
+              "How metric messages are decoded: auto (JSON by its keys: OTLP, Telegraf, Prometheus or"
+                  + " Vigil; other text as InfluxDB line protocol), vigil, influx, telegraf, otlp or"
+                  + " prometheus.");
   public static final ConfigOption<String> METRICS_CUMULATIVE =
       key("metrics.cumulative-metrics")
           .stringType()
@@ -41,7 +43,8 @@ public final class VigilOptions {
           .withDescription(
               "Comma-separated metric names (* matches any text, e.g. '*_total,net_bytes_*') whose"
                   + " values are running totals: they are scored and alerted on as per-second rates."
-                  + " OTLP cumulative monotonic sums are without being listed.");
+                  + " OTLP cumulative monotonic sums and Prometheus' *_total counters and histogram"
+                  + " buckets are without being listed.");
   public static final ConfigOption<String> METRICS_DEFAULT_TENANT =
       key("metrics.default-tenant")
           .stringType()

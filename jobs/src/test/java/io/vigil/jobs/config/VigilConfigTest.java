@@ -80,14 +80,15 @@ class VigilConfigTest {
                         "kafka.metrics-dlq-topic", "vigil.metrics",
                         "detection.detector", "magic",
                         "detection.severity.medium", "0.3",
-                        "metrics.input", "prometheus",
+                        "metrics.input", "protobuf",
                         "metrics.default-source", " "),
                     Map.of()))
         .hasMessageContaining("postgres.url must look like jdbc:postgresql://host:port/database")
         .hasMessageContaining("kafka.metrics-dlq-topic must differ from kafka.metrics-topic")
         .hasMessageContaining("detection.detector 'magic' is unknown")
         .hasMessageContaining("0 < detection.threshold <= detection.severity.medium")
-        .hasMessageContaining("metrics.input must be auto, vigil, influx, telegraf or otlp")
+        .hasMessageContaining(
+            "metrics.input must be auto, vigil, influx, telegraf, otlp or prometheus")
         .hasMessageContaining("metrics.default-source");
   }
 

@@ -295,7 +295,7 @@ class MetricsAnomalyJobITCase {
    * per-second rates, a burst of the rate an anomaly.
    */
   @Test
-  void telegrafAndOpenTelemetryFormatsAreScoredLikeVigilJson() throws Exception {
+  void telegrafOpenTelemetryAndPrometheusFormatsAreScoredLikeVigilJson() throws Exception {
     LocalServices services = LocalServices.get();
     String run = "fm" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String topic = run + ".metrics";
@@ -320,6 +320,11 @@ class MetricsAnomalyJobITCase {
     // running totals: an OTLP cumulative sum, and a line-protocol field declared cumulative
     MetricPoint requests = new MetricPoint("globex", "checkout", "http.requests", Map.of(), 0, 0);
     MetricPoint received = new MetricPoint("ops", "web-1", "net_bytes_recv", Map.of(), 0, 0);
+    // Prometheus remote write through prometheus-kafka-adapter: a gauge and a _total counter
+    MetricPoint load =
+        new MetricPoint("ops", "node", "node_load1", Map.of("instance", "web-3:9100"), 0, 0);
+    MetricPoint served =
+        new MetricPoint("ops", "api", "http_requests_total", Map.of("code", "200"), 0, 0);
     Map<String, Integer> spikeAt =
         Map.of(
             idle.series(), 150,
@@ -327,10 +332,12 @@ class MetricsAnomalyJobITCase {
             mem.series(), 210,
             queue.series(), 240,
             requests.series(), 200,
-            received.series(), 230);
+            received.series(), 230,
+            load.series(), 170,
+            served.series(), 220);
     Map<String, List<MetricPoint>> expected = new LinkedHashMap<>();
     Random r = new Random(11);
-    for (MetricPoint s : List.of(idle, user, mem, queue)) {
+    for (MetricPoint s : List.of(idle, user, mem, queue, load)) {
       List<MetricPoint> ps = new ArrayList<>();
       for (int i = 0; i < minutes; i++) {
         // whole numbers for the OTLP integer gauge, two decimals for the others
@@ -341,8 +348,8 @@ class MetricsAnomalyJobITCase {
       expected.put(s.series(), ps);
     }
     Map<String, long[]> totals = new LinkedHashMap<>();
-    for (MetricPoint s : List.of(requests, received)) {
-      long step = s == requests ? 600 : 6_000_000;
+    for (MetricPoint s : List.of(requests, received, served)) {
+      long step = s == received ? 6_000_000 : 600;
       long[] total = new long[minutes];
       List<MetricPoint> rates = new ArrayList<>();
       for (int i = 0; i < minutes; i++) {
@@ -397,6 +404,32 @@ class MetricsAnomalyJobITCase {
                 + totals.get(requests.series())[i]
                 + "\"}]}}]}]}]}";
         TestKafka.send(producer, topic, bytes("checkout"), bytes(otlp));
+        String prometheus =
+            "{\"timestamp\":\"%s\",\"value\":\"%s\",\"name\":\"%s\",\"labels\":{\"__name__\":"
+                + "\"%3$s\",%s}}";
+        String time = java.time.Instant.ofEpochMilli(t).toString();
+        TestKafka.send(
+            producer,
+            topic,
+            bytes("node"),
+            bytes(
+                String.format(
+                    prometheus,
+                    time,
+                    expected.get(load.series()).get(i).value(),
+                    "node_load1",
+                    "\"instance\":\"web-3:9100\",\"job\":\"node\"")));
+        TestKafka.send(
+            producer,
+            topic,
+            bytes("api"),
+            bytes(
+                String.format(
+                    prometheus,
+                    time,
+                    totals.get(served.series())[i],
+                    "http_requests_total",
+                    "\"code\":\"200\",\"job\":\"api\"")));
       }
       long t = base + minutes * MINUTE;
       TestKafka.send(
@@ -409,6 +442,16 @@ class MetricsAnomalyJobITCase {
               "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":["
                   + "{\"name\":\"latency\",\"histogram\":{}}]}]}]}"));
       TestKafka.send(producer, topic, bytes("bad"), bytes("hello world"));
+      // a Prometheus staleness marker: the series went away
+      TestKafka.send(
+          producer,
+          topic,
+          bytes("node"),
+          bytes(
+              "{\"timestamp\":\""
+                  + java.time.Instant.ofEpochMilli(t)
+                  + "\",\"value\":\"NaN\",\"name\":\"node_load1\",\"labels\":{\"__name__\":"
+                  + "\"node_load1\",\"instance\":\"web-3:9100\",\"job\":\"node\"}}"));
     }
 
     runBounded(config, topic, run, 2, "metrics-it-formats");
@@ -448,7 +491,7 @@ class MetricsAnomalyJobITCase {
     }
 
     List<ConsumerRecord<byte[], byte[]>> dead =
-        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 3, Duration.ofSeconds(60));
+        TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
     List<String> reasons = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> d : dead) {
       reasons.add(JSON.readTree(d.value()).get("reason").asText());
@@ -458,7 +501,9 @@ class MetricsAnomalyJobITCase {
             "line 1: field 'uptime_format' is a string, not a number to score",
             "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'latency' is a histogram: not"
                 + " scored (gauges and sums are)",
-            "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='");
+            "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='",
+            "value of 'node_load1' is NaN (Prometheus' staleness marker: the series is gone);"
+                + " nothing to score");
   }
 
   /** Runs the job on the MiniCluster until the end of the topic's input. */

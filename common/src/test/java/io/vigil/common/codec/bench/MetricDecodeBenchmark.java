@@ -35,7 +35,7 @@ public class MetricDecodeBenchmark {
   };
   private static final long T = 1_700_000_000_000L;
 
-  @Param({"vigil", "influx", "telegraf", "otlp"})
+  @Param({"vigil", "influx", "telegraf", "otlp", "prometheus"})
   public String format;
 
   private MetricCodec codec;
@@ -92,6 +92,21 @@ public class MetricDecodeBenchmark {
               .append('}');
         }
         b.append("]}}]}]}]}");
+      }
+      case "prometheus" -> {
+        // the adapter writes one sample a message; ten in an array to compare per 10 points
+        b.append('[');
+        for (int i = 0; i < FIELDS.length; i++) {
+          b.append(i == 0 ? "" : ",")
+              .append("{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":\"")
+              .append(12.5 + i)
+              .append("\",\"name\":\"node_cpu_")
+              .append(FIELDS[i])
+              .append("\",\"labels\":{\"__name__\":\"node_cpu_")
+              .append(FIELDS[i])
+              .append("\",\"cpu\":\"cpu-total\",\"instance\":\"web-1:9100\",\"job\":\"node\"}}");
+        }
+        b.append(']');
       }
       default -> throw new IllegalArgumentException(format);
     }
