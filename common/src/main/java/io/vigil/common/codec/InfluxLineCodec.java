@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class InfluxLineCodec implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private static final java.util.regex.Pattern FLOAT =
+  static final java.util.regex.Pattern FLOAT =
       java.util.regex.Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
   private final MetricCodec.Settings settings;

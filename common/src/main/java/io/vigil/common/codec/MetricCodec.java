@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -232,6 +233,27 @@ public final class MetricCodec implements Serializable {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A JSON object of strings (Telegraf's tags, Prometheus' labels) as a sorted map; numbers and
+   * booleans are taken as their text.
+   */
+  static Map<String, String> strings(JsonNode object, String field, String what)
+      throws LogFields.BadRecord {
+    if (object == null || !object.isObject()) {
+      throw new LogFields.BadRecord("field '" + field + "' must be an object of strings");
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new LogFields.BadRecord(
+            what + " '" + MetricJsonCodec.abbreviate(e.getKey()) + "' must be a string");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
   }
 
   /** Why a binary message is refused, with the likely cause. */

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Decodes Prometheus samples as prometheus-kafka-adapter writes them from Prometheus' remote write
@@ -69,19 +67,7 @@ final class PrometheusJsonCodec implements Serializable {
       if (m == null || !m.isObject()) {
         throw new LogFields.BadRecord("expected a JSON object");
       }
-      Map<String, String> tags = new TreeMap<>();
-      JsonNode labels = m.get("labels");
-      if (labels == null || !labels.isObject()) {
-        throw new LogFields.BadRecord("field 'labels' must be an object of strings");
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-          throw new LogFields.BadRecord(
-              "label '" + MetricJsonCodec.abbreviate(e.getKey()) + "' must be a string");
-        }
-        tags.put(e.getKey(), e.getValue().asText());
-      }
+      Map<String, String> tags = MetricCodec.strings(m.get("labels"), "labels", "label");
       String labelName = tags.remove("__name__");
       JsonNode n = m.get("name");
       String name =
@@ -125,6 +111,9 @@ final class PrometheusJsonCodec implements Serializable {
           "value of '" + MetricJsonCodec.abbreviate(name) + "' is not finite: " + s);
     }
     try {
+      if (!InfluxLineCodec.FLOAT.matcher(s).matches()) {
+        throw new NumberFormatException(s);
+      }
       return Double.parseDouble(s);
     } catch (NumberFormatException e) {
       throw new LogFields.BadRecord(

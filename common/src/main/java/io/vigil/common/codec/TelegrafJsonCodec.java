@@ -61,21 +61,9 @@ final class TelegrafJsonCodec implements Serializable {
         throw new LogFields.BadRecord("field 'name' must be a string");
       }
       long millis = timestamp(m.get("timestamp"));
-      Map<String, String> tags = new TreeMap<>();
       JsonNode t = m.get("tags");
-      if (t != null && !t.isNull()) {
-        if (!t.isObject()) {
-          throw new LogFields.BadRecord("field 'tags' must be an object of strings");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-            throw new LogFields.BadRecord(
-                "tag '" + MetricJsonCodec.abbreviate(e.getKey()) + "' must be a string");
-          }
-          tags.put(e.getKey(), e.getValue().asText());
-        }
-      }
+      Map<String, String> tags =
+          t == null || t.isNull() ? new TreeMap<>() : MetricCodec.strings(t, "tags", "tag");
       JsonNode fields = m.get("fields");
       if (fields == null || !fields.isObject() || fields.isEmpty()) {
         throw new LogFields.BadRecord("field 'fields' must be a non-empty object");
