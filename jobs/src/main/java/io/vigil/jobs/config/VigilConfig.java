@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -234,6 +235,11 @@ public final class VigilConfig implements Serializable {
     }
     if (get(VigilOptions.LOGS_STATE_TTL).compareTo(get(VigilOptions.LOGS_WINDOW)) <= 0) {
       errors.add("logs.state-ttl must be longer than logs.window");
+    }
+    Duration retention = get(VigilOptions.FEATURE_WINDOWS_RETENTION);
+    if (!retention.isZero() && retention.compareTo(get(VigilOptions.LOGS_WINDOW)) <= 0) {
+      errors.add(
+          "logs.feature-windows-retention must be 0 (keep every window) or longer than logs.window");
     }
   }
 

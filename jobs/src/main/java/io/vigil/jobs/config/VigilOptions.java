@@ -186,6 +186,13 @@ public final class VigilOptions {
           .withDescription(
               "Event time after a service's last log when its templates, error groups and baseline"
                   + " are deleted.");
+  public static final ConfigOption<Duration> FEATURE_WINDOWS_RETENTION =
+      key("logs.feature-windows-retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "How long `vigil prune` keeps feature_windows rows (by window start; those an anomaly"
+                  + " refers to are kept); 0 keeps them all.");
 
   // PostgreSQL
   public static final ConfigOption<String> PG_URL =
@@ -410,6 +417,7 @@ public final class VigilOptions {
           LOGS_TOP_TEMPLATES,
           LOGS_HALF_LIFE,
           LOGS_STATE_TTL,
+          FEATURE_WINDOWS_RETENTION,
           PG_URL,
           PG_USER,
           PG_PASSWORD,

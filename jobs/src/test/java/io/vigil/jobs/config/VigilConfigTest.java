@@ -81,6 +81,7 @@ class VigilConfigTest {
                         "detection.detector", "magic",
                         "detection.severity.medium", "0.3",
                         "metrics.input", "protobuf",
+                        "logs.feature-windows-retention", "30 s",
                         "metrics.default-source", " "),
                     Map.of()))
         .hasMessageContaining("postgres.url must look like jdbc:postgresql://host:port/database")
@@ -89,6 +90,9 @@ class VigilConfigTest {
         .hasMessageContaining("0 < detection.threshold <= detection.severity.medium")
         .hasMessageContaining(
             "metrics.input must be auto, vigil, influx, telegraf, otlp or prometheus")
+        .hasMessageContaining(
+            "logs.feature-windows-retention must be 0 (keep every window) or longer than"
+                + " logs.window")
         .hasMessageContaining("metrics.default-source");
   }
 
