@@ -40,7 +40,10 @@ class TypesTest {
             io.vigil.jobs.logs.functions.FeatureWindow.class,
             io.vigil.jobs.logs.functions.LogAnomaly.class,
             io.vigil.jobs.alerts.functions.ThresholdChangeFunction.Changes.class,
-            io.vigil.jobs.alerts.functions.KeptPoints.class)) {
+            io.vigil.jobs.alerts.functions.KeptPoints.class,
+            io.vigil.common.alerts.IncomingAlert.class,
+            io.vigil.common.alerts.AlertAnalysis.Evidence.class,
+            io.vigil.jobs.alerts.incoming.IncomingAlertRow.class)) {
       TypeInformation<?> t = TypeInformation.of(c);
       assertThat(t).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
       PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) t;

@@ -190,7 +190,7 @@ public final class AlertingPipeline {
 
     DataStream<NotificationResult> results = notifications(transitions, config);
     sink(transitions, results, sinks);
-    return new AlertingOutputs(transitions, results, late);
+    return new AlertingOutputs(transitions, results, late, control);
   }
 
   private static DataStream<RuleEvent> routed(

@@ -21,6 +21,12 @@ public final class AlertingUids {
   public static final String ALERTS_KAFKA_SINK = "alerting-alerts-kafka-sink";
   public static final String ALERTS_JDBC_SINK = "alerting-alerts-jdbc-sink";
   public static final String RESULTS_SINK = "alerting-notification-results-sink";
+  public static final String ALERTMANAGER_SOURCE = "alertmanager-source";
+  public static final String ALERTMANAGER_PARSE = "alertmanager-parse";
+  public static final String ALERTMANAGER_RULES = "alertmanager-analyze-rules";
+  public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
+  public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";
+  public static final String ALERTMANAGER_DEAD_LETTERS = "alertmanager-dead-letter-sink";
 
   private AlertingUids() {}
 }

@@ -154,6 +154,26 @@ public final class VigilConfig implements Serializable {
       errors.add("metrics.input must be auto, vigil, influx, telegraf, otlp or prometheus");
     }
     validateLogs(errors);
+    if (!List.of("auto_analyze", "manual", "ignore")
+        .contains(get(VigilOptions.ALERTMANAGER_DEFAULT_ACTION))) {
+      errors.add("alertmanager.default-action must be auto_analyze, manual or ignore");
+    }
+    if (get(VigilOptions.ALERTMANAGER_LOOKBACK).isNegative()
+        || get(VigilOptions.ALERTMANAGER_LOOKAHEAD).isNegative()) {
+      errors.add("alertmanager.lookback and alertmanager.lookahead must not be negative");
+    }
+    if (get(VigilOptions.ALERTMANAGER_RETENTION).compareTo(Duration.ofHours(1)) < 0) {
+      errors.add(
+          "alertmanager.state-ttl must be at least 1h (longer than Alertmanager's repeat_interval)");
+    }
+    String alertmanager = get(VigilOptions.ALERTMANAGER_TOPIC);
+    if (!alertmanager.isEmpty()
+        && (alertmanager.equals(get(VigilOptions.METRICS_TOPIC))
+            || alertmanager.equals(get(VigilOptions.ALERTS_TOPIC)))) {
+      errors.add(
+          "kafka.alertmanager-topic must differ from kafka.metrics-topic and kafka.alerts-topic"
+              + " (Vigil's own alerts are not Alertmanager's)");
+    }
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {
       errors.add("kafka.starting-offsets must be committed-or-earliest, earliest or latest");

@@ -105,6 +105,43 @@ public final class VigilOptions {
                   + " environment variable name (secret_env, url_env). Tenants' own channels come"
                   + " from the notification_channels table, re-read while the job runs; a rule's"
                   + " channel name is looked up there first.");
+  public static final ConfigOption<String> ALERTMANAGER_TOPIC =
+      key("kafka.alertmanager-topic")
+          .stringType()
+          .defaultValue("vigil.alertmanager")
+          .withDescription(
+              "Topic of Prometheus Alertmanager webhook notifications (one JSON body per message);"
+                  + " their alerts are deduplicated, recorded in alerts (origin alertmanager) and"
+                  + " explained with the anomalies of their service. Needs alerting.enabled; empty"
+                  + " disables it.");
+  public static final ConfigOption<String> ALERTMANAGER_DEFAULT_ACTION =
+      key("alertmanager.default-action")
+          .stringType()
+          .defaultValue("auto_analyze")
+          .withDescription(
+              "What happens to an Alertmanager alert no auto_analyze_rules row matches:"
+                  + " auto_analyze, manual (recorded for a person) or ignore (recorded only).");
+  public static final ConfigOption<Duration> ALERTMANAGER_LOOKBACK =
+      key("alertmanager.lookback")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "How long before an Alertmanager alert started its service's anomalies explain it.");
+  public static final ConfigOption<Duration> ALERTMANAGER_LOOKAHEAD =
+      key("alertmanager.lookahead")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "How long after an alert started an anomaly still explains it (Vigil may find the"
+                  + " change a few points after the alert rule fired); the analysis is updated.");
+  public static final ConfigOption<Duration> ALERTMANAGER_RETENTION =
+      key("alertmanager.state-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "Processing time after its last notification when an alert's deduplication state"
+                  + " (and a quiet service's anomalies) is deleted; longer than Alertmanager's"
+                  + " repeat_interval.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()
@@ -403,6 +440,11 @@ public final class VigilOptions {
           ALERTS_TOPIC,
           ALERTING_ENABLED,
           ALERTING_CHANNELS_FILE,
+          ALERTMANAGER_TOPIC,
+          ALERTMANAGER_DEFAULT_ACTION,
+          ALERTMANAGER_LOOKBACK,
+          ALERTMANAGER_LOOKAHEAD,
+          ALERTMANAGER_RETENTION,
           TRANSACTIONAL_ID_PREFIX,
           LOGS_TOPIC,
           LOGS_DLQ_TOPIC,

@@ -9,7 +9,9 @@ import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.jobs.alerts.AlertingConfig;
+import io.vigil.jobs.alerts.AlertingOutputs;
 import io.vigil.jobs.alerts.AlertingPipeline;
+import io.vigil.jobs.alerts.incoming.IncomingAlertsPipeline;
 import io.vigil.jobs.alerts.notify.ChannelConfig;
 import io.vigil.jobs.alerts.notify.ChannelsFile;
 import io.vigil.jobs.config.Cli;
@@ -101,16 +103,29 @@ public final class MetricsAnomalyJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(flinkConfiguration(config));
     Outputs outputs = buildPipeline(env, Sources.from(config), Sinks.from(config), config);
-    // A bounded (backfill) run reads the rules once at start; an unbounded one polls them.
     if (config.get(VigilOptions.ALERTING_ENABLED)) {
-      AlertingPipeline.build(
-          env,
-          outputs.points(),
-          outputs.anomalies(),
-          alertingConfig(config),
-          config.get(VigilOptions.BOUNDED));
+      buildAlerting(env, outputs, config);
     }
     env.execute("Vigil metrics anomaly detection");
+  }
+
+  /**
+   * Wires alerting on the pipeline's outputs: the rules (a bounded, backfill run reads them once at
+   * start; an unbounded one polls them) and, when its topic is set, Alertmanager's alerts explained
+   * with the anomalies (not in a bounded run: that input never ends).
+   */
+  public static AlertingOutputs buildAlerting(
+      StreamExecutionEnvironment env, Outputs outputs, VigilConfig config) {
+    boolean bounded = config.get(VigilOptions.BOUNDED);
+    AlertingOutputs alerting =
+        AlertingPipeline.build(
+            env, outputs.points(), outputs.anomalies(), alertingConfig(config), bounded);
+    var alertmanager = bounded ? null : IncomingAlertsPipeline.source(config);
+    if (alertmanager != null) {
+      IncomingAlertsPipeline.build(
+          env, alertmanager, outputs.anomalies(), alerting.control(), config);
+    }
+    return alerting;
   }
 
   /** Applies migrations when asked to and registers the configured detector in ml_models. */

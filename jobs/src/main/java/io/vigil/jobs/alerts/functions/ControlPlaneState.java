@@ -20,9 +20,12 @@ import org.apache.flink.api.common.typeinfo.Types;
  * restored state already holds the snapshot of its checkpoint and needs no read.
  */
 public final class ControlPlaneState {
-  /** Broadcast state "control-plane": rules, silences and acks JSON by name. */
+  /** Broadcast state "control-plane": rules, silences, acks and analyze-rules JSON by name. */
   public static final MapStateDescriptor<String, String> DESCRIPTOR =
       new MapStateDescriptor<>("control-plane", Types.STRING, Types.STRING);
+
+  /** Key of the auto-analyze rules in the broadcast state (read by the incoming-alerts stage). */
+  public static final String ANALYZE_RULES = "analyze-rules";
 
   private String rules;
   private String silences;
@@ -42,6 +45,7 @@ public final class ControlPlaneState {
     put(state, "rules", s.rulesJson());
     put(state, "silences", s.silencesJson());
     put(state, "acks", s.acksJson());
+    put(state, ANALYZE_RULES, s.analyzeRulesJson());
   }
 
   private static void put(BroadcastState<String, String> state, String k, String v)

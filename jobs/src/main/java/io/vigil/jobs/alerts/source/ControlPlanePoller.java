@@ -13,12 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads rules ({@code alert_rules}), silences and maintenance windows, and acknowledgements ({@code
- * alerts.acknowledged_at}) from PostgreSQL, one snapshot per call; PostgreSQL renders the JSON. On
- * a database error the last good snapshot is repeated, so the job keeps its rules while the
- * database is away; before the first good read that is a snapshot with no parts ({@link #UNKNOWN}),
- * which changes nothing in the operators' broadcast state (a job restored while the database is
- * away keeps the rules of its checkpoint instead of being told there are none).
+ * Reads rules ({@code alert_rules}), silences and maintenance windows, acknowledgements ({@code
+ * alerts.acknowledged_at}) and the auto-analyze rules ({@code auto_analyze_rules}) from PostgreSQL,
+ * one snapshot per call; PostgreSQL renders the JSON. On a database error the last good snapshot is
+ * repeated, so the job keeps its rules while the database is away; before the first good read that
+ * is a snapshot with no parts ({@link #UNKNOWN}), which changes nothing in the operators' broadcast
+ * state (a job restored while the database is away keeps the rules of its checkpoint instead of
+ * being told there are none).
  *
  * <p>Also the operators' {@link ControlBootstrap}: {@link #read} is one read on its own connection,
  * failing on a database error.
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public class ControlPlanePoller
     implements GeneratorFunction<Long, ControlSnapshot>, ControlBootstrap {
   /** What a poll that could not read the database sends before any good read. */
-  public static final ControlSnapshot UNKNOWN = new ControlSnapshot(0, null, null, null);
+  public static final ControlSnapshot UNKNOWN = new ControlSnapshot(0, null, null, null, null);
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePoller.class);
 
@@ -56,6 +57,12 @@ public class ControlPlanePoller
           + " 'acked_at', (extract(epoch from acknowledged_at) * 1000)::bigint)), '[]')::text"
           + " FROM alerts WHERE acknowledged_at IS NOT NULL AND status <> 'resolved'"
           + " AND acknowledged_at > now() - interval '7 days'";
+
+  static final String ANALYZE_RULES_SQL =
+      "SELECT coalesce(json_agg(json_build_object('id', id::text, 'name', name,"
+          + " 'priority', priority, 'alert_name_pattern', alert_name_pattern,"
+          + " 'severity_pattern', severity_pattern, 'action', action, 'enabled', enabled)"
+          + " ORDER BY priority, id), '[]')::text FROM auto_analyze_rules";
 
   private final String url;
   private final String user;
@@ -119,7 +126,11 @@ public class ControlPlanePoller
 
   private static ControlSnapshot snapshot(Connection c) throws SQLException {
     return new ControlSnapshot(
-        System.currentTimeMillis(), one(c, RULES_SQL), one(c, SILENCES_SQL), one(c, ACKS_SQL));
+        System.currentTimeMillis(),
+        one(c, RULES_SQL),
+        one(c, SILENCES_SQL),
+        one(c, ACKS_SQL),
+        one(c, ANALYZE_RULES_SQL));
   }
 
   private static String one(Connection connection, String sql) throws SQLException {

@@ -1,0 +1,195 @@
+package io.vigil.common.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Explains an alert from Alertmanager with what Vigil saw on the same service: the anomalies its
+ * detectors found from {@code lookback} before the alert started to {@code lookahead} after, the
+ * most telling first (same instance, then severity, then the earliest), a one-sentence summary and
+ * what to check, by the kind of change each detector component saw. Deterministic: the same alert
+ * and anomalies give the same JSON.
+ */
+public final class AlertAnalysis {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** How many anomalies an analysis lists (it counts them all). */
+  public static final int MAX_LISTED = 5;
+
+  private AlertAnalysis() {}
+
+  /** What an analysis keeps of an anomaly. */
+  public record Evidence(
+      String anomalyId,
+      String metric,
+      String instance,
+      long timestamp,
+      double score,
+      Severity severity,
+      String component,
+      String why) {
+
+    /** The evidence of an anomaly: its component and reason come from its explanation. */
+    public static Evidence of(Anomaly a) {
+      String component = "";
+      String why = "";
+      try {
+        JsonNode e = MAPPER.readTree(a.explanationJson());
+        component = e.path("component").asText("");
+        why = e.path("why").asText("");
+      } catch (Exception ignored) {
+        // an explanation that is not JSON: the anomaly is still evidence, without a reason
+      }
+      String instance = a.tags().getOrDefault("instance", a.tags().getOrDefault("host", ""));
+      return new Evidence(
+          a.id(), a.metric(), instance, a.timestamp(), a.score(), a.severity(), component, why);
+    }
+  }
+
+  /** Whether an anomaly at {@code timestamp} is in the window of an alert that started then. */
+  public static boolean inWindow(long startsAt, long timestamp, long lookback, long lookahead) {
+    return timestamp >= startsAt - lookback && timestamp <= startsAt + lookahead;
+  }
+
+  /** The analysis of an alert as a JSON object (for {@code alerts.analysis}). */
+  public static String explain(
+      IncomingAlert alert, List<Evidence> recent, long lookback, long lookahead) {
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("service", alert.source());
+    out.put("tenant", alert.tenant());
+    out.put("from", Instant.ofEpochMilli(alert.startsAt() - lookback).toString());
+    out.put("to", Instant.ofEpochMilli(alert.startsAt() + lookahead).toString());
+    List<Evidence> found = new ArrayList<>();
+    for (Evidence e : recent) {
+      if (inWindow(alert.startsAt(), e.timestamp(), lookback, lookahead)) {
+        found.add(e);
+      }
+    }
+    found.sort(
+        Comparator.comparing((Evidence e) -> !sameInstance(alert, e))
+            .thenComparing(Evidence::severity, Comparator.reverseOrder())
+            .thenComparingLong(Evidence::timestamp)
+            .thenComparing(Evidence::anomalyId));
+    out.put("anomalies_found", found.size());
+    ArrayNode list = out.putArray("anomalies");
+    for (Evidence e : found.subList(0, Math.min(MAX_LISTED, found.size()))) {
+      ObjectNode a = list.addObject();
+      a.put("id", e.anomalyId());
+      a.put("metric", e.metric());
+      if (!e.instance().isEmpty()) {
+        a.put("instance", e.instance());
+      }
+      a.put("at", Instant.ofEpochMilli(e.timestamp()).toString());
+      a.put("seconds_before_alert", (alert.startsAt() - e.timestamp()) / 1000);
+      a.put("severity", e.severity().dbName());
+      a.put("score", Math.round(e.score() * 1000) / 1000.0);
+      a.put("component", e.component());
+      a.put("why", e.why());
+    }
+    out.put("summary", summary(alert, found));
+    ArrayNode hints = out.putArray("recommendations");
+    recommendations(alert, found).forEach(hints::add);
+    return out.toString();
+  }
+
+  private static boolean sameInstance(IncomingAlert alert, Evidence e) {
+    return !alert.instance().isEmpty() && alert.instance().equals(e.instance());
+  }
+
+  private static String summary(IncomingAlert alert, List<Evidence> found) {
+    if (alert.source().isEmpty()) {
+      return "The alert has no service label (source, service.name, service or job): Vigil cannot"
+          + " tell which of its series to compare it with.";
+    }
+    if (found.isEmpty()) {
+      return "No anomaly on "
+          + alert.source()
+          + " around the alert: the metrics Vigil scores for this service look ordinary, so check"
+          + " the alert's own expression and the service's dependencies.";
+    }
+    Evidence earliest = found.stream().min(Comparator.comparingLong(Evidence::timestamp)).get();
+    Evidence top = found.get(0);
+    long lead = alert.startsAt() - earliest.timestamp();
+    String when =
+        lead > 0
+            ? "the first " + human(lead) + " before the alert"
+            : lead == 0
+                ? "the first as the alert started"
+                : "the first " + human(-lead) + " after it started";
+    return found.size()
+        + (found.size() == 1 ? " anomaly on " : " anomalies on ")
+        + alert.source()
+        + " around the alert, "
+        + when
+        + "; most telling: "
+        + top.metric()
+        + (top.component().isEmpty() ? "" : " (" + top.component() + ")")
+        + ", "
+        + top.severity().dbName()
+        + (top.why().isEmpty() ? "" : ": " + top.why())
+        + ".";
+  }
+
+  private static List<String> recommendations(IncomingAlert alert, List<Evidence> found) {
+    Set<String> out = new LinkedHashSet<>();
+    String where = alert.instance().isEmpty() ? alert.source() : alert.instance();
+    for (Evidence e : found) {
+      String at = Instant.ofEpochMilli(e.timestamp()).toString();
+      out.add(
+          switch (e.component()) {
+            case "stuck" ->
+                e.metric()
+                    + " stopped changing at "
+                    + at
+                    + ": check the exporter or collector on "
+                    + where
+                    + " before the service itself.";
+            case "dropout" ->
+                e.metric()
+                    + " stopped arriving at "
+                    + at
+                    + ": check that the scrape target or agent on "
+                    + where
+                    + " is up.";
+            case "burst" ->
+                e.metric()
+                    + " turned erratic at "
+                    + at
+                    + ": look for retries, saturation or a flapping dependency.";
+            default ->
+                e.metric()
+                    + " left its usual range at "
+                    + at
+                    + ": compare with deployments and configuration changes of "
+                    + alert.source()
+                    + " at that time.";
+          });
+      if (out.size() == 3) {
+        break;
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static String human(long millis) {
+    Duration d = Duration.ofMillis(millis);
+    if (d.toHours() >= 2) {
+      return d.toHours() + " h";
+    }
+    if (d.toMinutes() >= 1) {
+      return d.toMinutes() + " min";
+    }
+    return Math.max(1, d.toSeconds()) + " s";
+  }
+}

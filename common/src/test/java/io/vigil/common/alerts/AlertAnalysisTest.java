@@ -1,0 +1,88 @@
+package io.vigil.common.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.Severity;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertAnalysisTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final long MIN = 60_000;
+  static final long START = 1_000 * MIN;
+
+  static IncomingAlert alert(String source, String instance) {
+    return new IncomingAlert(
+        "fp",
+        true,
+        START,
+        0,
+        "HighLatency",
+        Severity.HIGH,
+        "acme",
+        source,
+        instance,
+        Map.of("alertname", "HighLatency"),
+        Map.of(),
+        "",
+        "",
+        IncomingAlert.ANALYZE);
+  }
+
+  static AlertAnalysis.Evidence anomaly(
+      String id, String metric, String instance, long at, Severity s, String component) {
+    return AlertAnalysis.Evidence.of(
+        new Anomaly(
+            id,
+            "acme",
+            "checkout",
+            metric,
+            Map.of("instance", instance),
+            "series",
+            at,
+            1.0,
+            0.6,
+            s,
+            "ensemble",
+            "7",
+            "{\"component\":\"" + component + "\",\"why\":\"" + metric + " is odd\"}"));
+  }
+
+  @Test
+  void anomaliesInTheWindowExplainTheAlertTheMostTellingFirst() throws Exception {
+    List<AlertAnalysis.Evidence> recent =
+        List.of(
+            anomaly("too-early", "cpu", "i1", START - 61 * MIN, Severity.CRITICAL, "level"),
+            anomaly("other-host", "latency", "i2", START - 20 * MIN, Severity.CRITICAL, "shift"),
+            anomaly("same-host", "errors", "i1", START - 10 * MIN, Severity.MEDIUM, "burst"),
+            anomaly("after", "queue", "i1", START + 4 * MIN, Severity.HIGH, "stuck"),
+            anomaly("too-late", "queue", "i1", START + 6 * MIN, Severity.HIGH, "stuck"));
+    JsonNode a =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", "i1"), recent, 60 * MIN, 5 * MIN));
+    assertThat(a.get("anomalies_found").asInt()).isEqualTo(3);
+    assertThat(a.get("anomalies").findValuesAsText("id"))
+        .containsExactly("after", "same-host", "other-host");
+    assertThat(a.get("anomalies").get(1).get("seconds_before_alert").asLong()).isEqualTo(600);
+    assertThat(a.get("summary").asText())
+        .startsWith("3 anomalies on checkout around the alert, the first 20 min before the alert")
+        .contains("most telling: queue (stuck), high");
+    assertThat(a.get("recommendations").get(0).asText())
+        .startsWith("queue stopped changing at ")
+        .endsWith("check the exporter or collector on i1 before the service itself.");
+    assertThat(a.get("recommendations")).hasSize(3);
+  }
+
+  @Test
+  void withoutAnomaliesOrServiceTheAnalysisSaysSo() throws Exception {
+    JsonNode none =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", ""), List.of(), MIN, MIN));
+    assertThat(none.get("anomalies_found").asInt()).isZero();
+    assertThat(none.get("summary").asText()).startsWith("No anomaly on checkout around the alert");
+    JsonNode nameless = JSON.readTree(AlertAnalysis.explain(alert("", ""), List.of(), MIN, MIN));
+    assertThat(nameless.get("summary").asText()).startsWith("The alert has no service label");
+  }
+}

@@ -1,0 +1,132 @@
+package io.vigil.jobs.alerts.incoming;
+
+import io.vigil.common.alerts.IncomingAlert;
+import io.vigil.common.model.Anomaly;
+import io.vigil.jobs.alerts.AlertingUids;
+import io.vigil.jobs.alerts.ControlBootstrap;
+import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.IdleWatermarks;
+import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.source.KafkaSources;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Alerts from Prometheus Alertmanager: notifications from Kafka are decoded (unusable alerts to the
+ * dead-letter topic), given an action by the auto-analyze rules of the alerting control plane,
+ * deduplicated per episode, explained with the anomalies Vigil found on the same service, and
+ * upserted into {@code alerts} with {@code origin = 'alertmanager'}. See DESIGN.md beside the
+ * alerting pipeline.
+ */
+public final class IncomingAlertsPipeline {
+  static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("alertmanager-dead-letters", TypeInformation.of(DeadLetter.class)) {};
+
+  private IncomingAlertsPipeline() {}
+
+  /** Settings of the stage. */
+  public record Settings(
+      String defaultTenant, String defaultAction, long lookback, long lookahead, long retention) {
+
+    public static Settings from(VigilConfig c) {
+      return new Settings(
+          c.get(VigilOptions.METRICS_DEFAULT_TENANT).trim(),
+          c.get(VigilOptions.ALERTMANAGER_DEFAULT_ACTION),
+          c.get(VigilOptions.ALERTMANAGER_LOOKBACK).toMillis(),
+          c.get(VigilOptions.ALERTMANAGER_LOOKAHEAD).toMillis(),
+          c.get(VigilOptions.ALERTMANAGER_RETENTION).toMillis());
+    }
+  }
+
+  /**
+   * The Kafka source of a configuration's Alertmanager topic, or null when it is disabled (empty)
+   * or cannot be created.
+   */
+  public static Source<RawRecord, ?, ?> source(VigilConfig config) {
+    String topic = config.get(VigilOptions.ALERTMANAGER_TOPIC);
+    if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
+      return null;
+    }
+    return KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-alertmanager");
+  }
+
+  /** Wires the stage with the production sinks of a configuration. */
+  public static DataStream<IncomingAlertRow> build(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      DataStream<Anomaly> anomalies,
+      BroadcastStream<ControlSnapshot> control,
+      VigilConfig config) {
+    return build(
+        env,
+        source,
+        anomalies,
+        control,
+        new ControlPlanePoller(
+            config.get(VigilOptions.PG_URL),
+            config.get(VigilOptions.PG_USER),
+            config.get(VigilOptions.PG_PASSWORD)),
+        Settings.from(config),
+        IncomingAlertsJdbcSink.create(
+            config.get(VigilOptions.PG_URL),
+            config.get(VigilOptions.PG_USER),
+            config.get(VigilOptions.PG_PASSWORD)),
+        DeadLetterKafkaSink.create(
+            config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alertmanager-dlq"));
+  }
+
+  /** Wires the stage; the rows are returned for callers that want more sinks. */
+  public static DataStream<IncomingAlertRow> build(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      DataStream<Anomaly> anomalies,
+      BroadcastStream<ControlSnapshot> control,
+      ControlBootstrap bootstrap,
+      Settings settings,
+      Sink<IncomingAlertRow> rows,
+      Sink<DeadLetter> deadLetters) {
+    // Notifications are not events in Vigil's clock: idle for event time, never holding it back.
+    SingleOutputStreamOperator<IncomingAlert> alerts =
+        env.fromSource(source, IdleWatermarks.strategy(), "Alertmanager notifications")
+            .uid(AlertingUids.ALERTMANAGER_SOURCE)
+            .process(new ParseIncomingAlertsFunction(settings.defaultTenant(), DEAD_LETTERS))
+            .uid(AlertingUids.ALERTMANAGER_PARSE)
+            .name("Parse Alertmanager alerts");
+    alerts
+        .getSideOutput(DEAD_LETTERS)
+        .sinkTo(deadLetters)
+        .uid(AlertingUids.ALERTMANAGER_DEAD_LETTERS)
+        .name("Alertmanager dead letters");
+    DataStream<IncomingAlertRow> out =
+        alerts
+            .connect(control)
+            .process(
+                new AnalyzeRuleFunction(settings.defaultAction(), bootstrap),
+                TypeInformation.of(IncomingAlert.class))
+            .uid(AlertingUids.ALERTMANAGER_RULES)
+            .name("Auto-analyze rules")
+            .keyBy(IncomingAlert::serviceKey)
+            .connect(anomalies.keyBy(a -> IncomingAlert.serviceKey(a.tenant(), a.source())))
+            .process(
+                new IncomingAlertAnalysisFunction(
+                    settings.lookback(), settings.lookahead(), settings.retention()),
+                TypeInformation.of(IncomingAlertRow.class))
+            .uid(AlertingUids.ALERTMANAGER_ANALYSIS)
+            .name("Deduplicate and analyse Alertmanager alerts");
+    out.sinkTo(rows)
+        .uid(AlertingUids.ALERTMANAGER_JDBC_SINK)
+        .name("Alertmanager alerts to PostgreSQL");
+    return out;
+  }
+}

@@ -1,0 +1,331 @@
+package io.vigil.jobs.alerts.incoming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.testing.LocalServices;
+import io.vigil.jobs.testing.TestKafka;
+import io.vigil.jobs.testing.TestMiniCluster;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Alerts from Alertmanager through the metrics job's own wiring ({@link
+ * MetricsAnomalyJob#buildAlerting}) on a MiniCluster, with the real Kafka and PostgreSQL: each
+ * episode is one row however often Alertmanager repeats it, the auto-analyze rules decide what is
+ * analysed, the analysis names the anomaly Vigil found on the alert's service (also when the
+ * anomaly arrives after the alert), a resolution keeps the analysis, and unusable alerts are dead
+ * letters.
+ */
+class IncomingAlertsITCase {
+  private static final long MINUTE = 60_000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
+
+  @Test
+  void alertmanagerAlertsAreRecordedOncePerEpisodeAndExplainedWithTheServicesAnomalies()
+      throws Exception {
+    LocalServices services = LocalServices.get();
+    String run = "am" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String topic = run + ".metrics";
+    String alertmanager = run + ".alertmanager";
+    String dlq = run + ".dlq";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, alertmanager, dlq);
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.metrics-topic", topic);
+    conf.put("kafka.metrics-dlq-topic", dlq);
+    conf.put("kafka.alertmanager-topic", alertmanager);
+    conf.put("kafka.alerts-topic", run + ".alerts");
+    conf.put("kafka.feedback-topic", "");
+    conf.put("kafka.group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.password", services.pgPassword());
+    conf.put("postgres.migrate-on-start", "true");
+    conf.put("detection.detector", "robust-ewma");
+    conf.put("metrics.default-tenant", "acme");
+    conf.put("event-time.idleness", "1s");
+    conf.put("job.checkpoint-interval", "1s");
+    VigilConfig config = VigilConfig.fromMap(conf, Map.of());
+    MetricsAnomalyJob.prepareDatabase(config);
+
+    try (Connection db = ModelRegistry.connect(config);
+        Statement st = db.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO auto_analyze_rules (name, priority, alert_name_pattern, severity_pattern,"
+              + " action) VALUES ('the watchdog always fires', 1, 'Watchdog', '*', 'ignore'),"
+              + " ('warnings are looked at by hand', 10, '*', 'warn*', 'manual')");
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(2);
+    var outputs =
+        MetricsAnomalyJob.buildPipeline(
+            env,
+            MetricsAnomalyJob.Sources.from(config),
+            MetricsAnomalyJob.Sinks.from(config),
+            config);
+    MetricsAnomalyJob.buildAlerting(env, outputs, config);
+    JobClient job = env.executeAsync("alertmanager-it");
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
+        Connection db = ModelRegistry.connect(config)) {
+      long base = (System.currentTimeMillis() / MINUTE - 24 * 60) * MINUTE;
+      long spike = base + 200 * MINUTE;
+      produce(producer, topic, "checkout", base);
+      String atSpike = " AND detected_at = to_timestamp(" + spike / 1000 + ")";
+      await(
+          () ->
+              count(db, "SELECT count(*) FROM anomalies WHERE source = 'checkout'" + atSpike) == 1,
+          "the checkout anomaly");
+      String anomalyId =
+          text(db, "SELECT id::text FROM anomalies WHERE source = 'checkout'" + atSpike);
+      long nearby =
+          count(
+              db,
+              "SELECT count(*) FROM anomalies WHERE source = 'checkout' AND detected_at BETWEEN"
+                  + " to_timestamp("
+                  + (spike + 2 * MINUTE - 60 * MINUTE) / 1000
+                  + ") AND to_timestamp("
+                  + (spike + 12 * MINUTE) / 1000
+                  + ")");
+
+      String latency =
+          alert("HighLatency", "checkout", "critical", "fp-latency", spike + 2 * MINUTE, 0);
+      String watchdog = alert("Watchdog", "prometheus", "none", "fp-watchdog", base, 0);
+      String disk = alert("DiskFilling", "checkout", "warning", "fp-disk", spike, 0);
+      String nameless =
+          "{\"status\":\"firing\",\"labels\":{\"job\":\"checkout\"},\"startsAt\":\""
+              + Instant.ofEpochMilli(spike)
+              + "\"}";
+      // Alertmanager repeats a group's notification every repeat_interval: three times here
+      for (int i = 0; i < 3; i++) {
+        send(producer, alertmanager, notification(latency, watchdog, disk, nameless));
+      }
+      TestKafka.send(producer, alertmanager, null, "{\"alerts\":".getBytes(StandardCharsets.UTF_8));
+
+      String rows = "SELECT count(*) FROM alerts WHERE origin = 'alertmanager'";
+      await(() -> count(db, rows) == 3 && analysed(db, "fp-latency"), "three alert rows");
+      JsonNode analysis = analysis(db, "fp-latency");
+      // every checkout anomaly from an hour before the alert to 10 minutes after, the spike's too
+      assertThat(analysis.get("anomalies_found").asLong()).isEqualTo(nearby);
+      JsonNode spikeEvidence = null;
+      for (JsonNode a : analysis.get("anomalies")) {
+        spikeEvidence = a.get("id").asText().equals(anomalyId) ? a : spikeEvidence;
+      }
+      assertThat(spikeEvidence).as("the spike's anomaly in %s", analysis).isNotNull();
+      assertThat(spikeEvidence.get("seconds_before_alert").asLong()).isEqualTo(120);
+      assertThat(analysis.get("summary").asText()).contains(" on checkout around the alert");
+      assertThat(
+              text(
+                  db,
+                  "SELECT status || ' ' || severity || ' ' || action_taken || ' ' || rule_name"
+                      + " FROM alerts WHERE fingerprint = 'fp-latency'"))
+          .isEqualTo("firing critical auto_analyze HighLatency");
+      assertThat(
+              text(
+                  db,
+                  "SELECT action_taken || ' ' || (analysis IS NULL) || ' ' || r.name FROM alerts a"
+                      + " JOIN auto_analyze_rules r ON r.id = a.analyze_rule_id"
+                      + " WHERE fingerprint = 'fp-watchdog'"))
+          .isEqualTo("ignore true the watchdog always fires");
+      assertThat(
+              text(
+                  db,
+                  "SELECT action_taken || ' ' || (analysis IS NULL) || ' ' || severity FROM alerts"
+                      + " WHERE fingerprint = 'fp-disk'"))
+          .isEqualTo("manual true medium");
+
+      // the same episode resolves: one row still, resolved, the analysis kept
+      send(
+          producer,
+          alertmanager,
+          notification(
+              alert(
+                  "HighLatency",
+                  "checkout",
+                  "critical",
+                  "fp-latency",
+                  spike + 2 * MINUTE,
+                  spike + 30 * MINUTE)));
+      await(
+          () ->
+              count(
+                      db,
+                      "SELECT count(*) FROM alerts WHERE fingerprint = 'fp-latency'"
+                          + " AND status = 'resolved'")
+                  == 1,
+          "the resolution");
+      assertThat(count(db, "SELECT count(*) FROM alerts WHERE fingerprint = 'fp-latency'"))
+          .isEqualTo(1);
+      assertThat(analysis(db, "fp-latency").get("anomalies_found").asLong()).isEqualTo(nearby);
+      assertThat(
+              text(
+                  db,
+                  "SELECT extract(epoch from ends_at)::bigint FROM alerts"
+                      + " WHERE fingerprint = 'fp-latency'"))
+          .isEqualTo(String.valueOf((spike + 30 * MINUTE) / 1000));
+
+      // an alert before Vigil's anomaly: the analysis is redone when the anomaly arrives (the
+      // payments series comes later in event time, so that none of it is late)
+      long later = base + 300 * MINUTE;
+      long paymentsSpike = later + 200 * MINUTE;
+      send(
+          producer,
+          alertmanager,
+          notification(
+              alert(
+                  "PaymentsErrors", "payments", "critical", "fp-pay", paymentsSpike - MINUTE, 0)));
+      await(() -> analysed(db, "fp-pay"), "the first payments analysis");
+      assertThat(analysis(db, "fp-pay").get("anomalies_found").asInt()).isZero();
+      produce(producer, topic, "payments", later);
+      await(
+          () ->
+              analysis(db, "fp-pay")
+                  .toString()
+                  .contains(Instant.ofEpochMilli(paymentsSpike).toString()),
+          "the payments analysis with its anomaly");
+      JsonNode first = analysis(db, "fp-pay").get("anomalies").get(0);
+      assertThat(first.get("at").asText())
+          .isEqualTo(Instant.ofEpochMilli(paymentsSpike).toString());
+      assertThat(first.get("seconds_before_alert").asLong()).isEqualTo(-60);
+      assertThat(count(db, rows)).isEqualTo(4);
+
+      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
+      List<String> reasons = new ArrayList<>();
+      for (var r : dead) {
+        JsonNode d = JSON.readTree(r.value());
+        assertThat(d.get("stage").asText()).isEqualTo("alertmanager");
+        reasons.add(d.get("reason").asText());
+      }
+      // one per notification that carried the nameless alert, and the truncated message
+      assertThat(reasons).hasSize(4);
+      assertThat(reasons)
+          .filteredOn(r -> r.equals("alerts[3]: label 'alertname' is missing"))
+          .hasSize(3);
+      assertThat(reasons).filteredOn(r -> r.startsWith("invalid JSON: ")).hasSize(1);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static String alert(
+      String name, String job, String severity, String fingerprint, long startsAt, long endsAt) {
+    return "{\"status\":\""
+        + (endsAt > 0 ? "resolved" : "firing")
+        + "\",\"labels\":{\"alertname\":\""
+        + name
+        + "\",\"job\":\""
+        + job
+        + "\",\"instance\":\"i1\",\"severity\":\""
+        + severity
+        + "\"},\"annotations\":{\"summary\":\""
+        + name
+        + "\"},\"startsAt\":\""
+        + Instant.ofEpochMilli(startsAt)
+        + "\",\"endsAt\":\""
+        + (endsAt > 0 ? Instant.ofEpochMilli(endsAt).toString() : "0001-01-01T00:00:00Z")
+        + "\",\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\""
+        + fingerprint
+        + "\"}";
+  }
+
+  private static String notification(String... alerts) {
+    return "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"vigil\",\"alerts\":["
+        + String.join(",", alerts)
+        + "]}";
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String body)
+      throws Exception {
+    TestKafka.send(producer, topic, null, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** 200 ordinary minutes of a service's latency, then one far-off point (minute 200). */
+  private static void produce(
+      KafkaProducer<byte[], byte[]> producer, String topic, String source, long base)
+      throws Exception {
+    for (int i = 0; i <= 200; i++) {
+      SplittableRandom r = new SplittableRandom(i);
+      double v = i == 200 ? 400 : 100 + r.nextGaussian() * 2;
+      MetricPoint p =
+          new MetricPoint(
+              "acme", source, "latency_ms", Map.of("instance", "i1"), base + i * MINUTE, v);
+      TestKafka.send(
+          producer, topic, p.series().getBytes(StandardCharsets.UTF_8), MetricJsonCodec.encode(p));
+    }
+  }
+
+  private static boolean analysed(Connection db, String fingerprint) {
+    return count(
+            db,
+            "SELECT count(*) FROM alerts WHERE fingerprint = '"
+                + fingerprint
+                + "' AND analysis IS NOT NULL")
+        == 1;
+  }
+
+  private static JsonNode analysis(Connection db, String fingerprint) {
+    try {
+      return JSON.readTree(
+          text(db, "SELECT analysis::text FROM alerts WHERE fingerprint = '" + fingerprint + "'"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String text(Connection db, String sql) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long count(Connection db, String sql) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
