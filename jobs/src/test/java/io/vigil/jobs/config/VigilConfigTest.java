@@ -82,6 +82,8 @@ class VigilConfigTest {
                         "detection.severity.medium", "0.3",
                         "metrics.input", "protobuf",
                         "logs.feature-windows-retention", "30 s",
+                        "alertmanager.default-action", "analyse",
+                        "kafka.alertmanager-topic", "vigil.alerts",
                         "metrics.default-source", " "),
                     Map.of()))
         .hasMessageContaining("postgres.url must look like jdbc:postgresql://host:port/database")
@@ -93,6 +95,9 @@ class VigilConfigTest {
         .hasMessageContaining(
             "logs.feature-windows-retention must be 0 (keep every window) or longer than"
                 + " logs.window")
+        .hasMessageContaining("alertmanager.default-action must be auto_analyze, manual or ignore")
+        .hasMessageContaining(
+            "kafka.alertmanager-topic must differ from kafka.metrics-topic and kafka.alerts-topic")
         .hasMessageContaining("metrics.default-source");
   }
 
