@@ -43,7 +43,10 @@ class TypesTest {
             io.vigil.jobs.alerts.functions.KeptPoints.class,
             io.vigil.common.alerts.IncomingAlert.class,
             io.vigil.common.alerts.AlertAnalysis.Evidence.class,
-            io.vigil.jobs.alerts.incoming.IncomingAlertRow.class)) {
+            io.vigil.jobs.alerts.incoming.IncomingAlertRow.class,
+            io.vigil.common.drift.ResourceState.class,
+            io.vigil.jobs.drift.DriftState.class,
+            io.vigil.jobs.drift.DriftRow.class)) {
       TypeInformation<?> t = TypeInformation.of(c);
       assertThat(t).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
       PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) t;

@@ -2,6 +2,7 @@ package io.vigil.common.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.util.Glob;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -86,27 +87,7 @@ public final class AnalyzeRules {
 
   /** A case-insensitive regular expression for a glob of {@code *} and {@code ?}. */
   static Pattern glob(String glob) {
-    if (glob.isBlank()) {
-      return Pattern.compile(".*", Pattern.DOTALL);
-    }
-    StringBuilder re = new StringBuilder();
-    StringBuilder literal = new StringBuilder();
-    for (char c : glob.trim().toCharArray()) {
-      if (c == '*' || c == '?') {
-        if (literal.length() > 0) {
-          re.append(Pattern.quote(literal.toString()));
-          literal.setLength(0);
-        }
-        re.append(c == '*' ? ".*" : ".");
-      } else {
-        literal.append(c);
-      }
-    }
-    if (literal.length() > 0) {
-      re.append(Pattern.quote(literal.toString()));
-    }
-    return Pattern.compile(
-        re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+    return Glob.compile(glob);
   }
 
   @Override

@@ -166,6 +166,18 @@ public final class VigilConfig implements Serializable {
       errors.add(
           "alertmanager.state-ttl must be at least 1h (longer than Alertmanager's repeat_interval)");
     }
+    requireNonBlank(VigilOptions.INFRA_TOPIC, errors);
+    requireNonBlank(VigilOptions.INFRA_DLQ_TOPIC, errors);
+    if (get(VigilOptions.INFRA_TOPIC).equals(get(VigilOptions.INFRA_DLQ_TOPIC))) {
+      errors.add("kafka.infra-dlq-topic must differ from kafka.infra-topic");
+    }
+    if (get(VigilOptions.DRIFT_UNMANAGED_AFTER).isNegative()) {
+      errors.add(
+          "drift.unmanaged-after must not be negative (0 never reports unmanaged resources)");
+    }
+    if (get(VigilOptions.DRIFT_STATE_TTL).compareTo(Duration.ofHours(1)) < 0) {
+      errors.add("drift.state-ttl must be at least 1h");
+    }
     String alertmanager = get(VigilOptions.ALERTMANAGER_TOPIC);
     if (!alertmanager.isEmpty()
         && (alertmanager.equals(get(VigilOptions.METRICS_TOPIC))

@@ -142,6 +142,57 @@ public final class VigilOptions {
               "Processing time after its last notification when an alert's deduplication state"
                   + " (and a quiet service's anomalies) is deleted; longer than Alertmanager's"
                   + " repeat_interval.");
+  public static final ConfigOption<String> INFRA_TOPIC =
+      key("kafka.infra-topic")
+          .stringType()
+          .defaultValue("vigil.infra")
+          .withDescription(
+              "Topic of resource-state reports for the drift job (declared by infrastructure as"
+                  + " code, or actually running; key them by resource address).");
+  public static final ConfigOption<String> INFRA_DLQ_TOPIC =
+      key("kafka.infra-dlq-topic")
+          .stringType()
+          .defaultValue("vigil.infra.dlq")
+          .withDescription("Dead-letter topic for resource-state reports that can't be used.");
+  public static final ConfigOption<String> INFRA_GROUP_ID =
+      key("kafka.infra-group-id")
+          .stringType()
+          .defaultValue("vigil-drift")
+          .withDescription("Consumer group id of the drift job.");
+  public static final ConfigOption<String> DRIFT_IGNORE_PATHS =
+      key("drift.ignore-paths")
+          .stringType()
+          .defaultValue(io.vigil.common.drift.DriftDiff.DEFAULT_IGNORE)
+          .withDescription(
+              "Property paths (JSON pointers, comma-separated globs) that change on their own and"
+                  + " are never drift.");
+  public static final ConfigOption<String> DRIFT_SECURITY_PATHS =
+      key("drift.security-paths")
+          .stringType()
+          .defaultValue(io.vigil.common.drift.DriftDiff.DEFAULT_SECURITY)
+          .withDescription(
+              "Property paths (globs) whose change is security-critical: severity at least"
+                  + " critical (0.85).");
+  public static final ConfigOption<String> DRIFT_SECRET_PATHS =
+      key("drift.secret-paths")
+          .stringType()
+          .defaultValue(io.vigil.common.drift.DriftDiff.DEFAULT_SECRETS)
+          .withDescription(
+              "Property paths (globs) whose values are replaced by a short hash before they are"
+                  + " stored.");
+  public static final ConfigOption<Duration> DRIFT_UNMANAGED_AFTER =
+      key("drift.unmanaged-after")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "A running resource the code has not declared this long after it was first"
+                  + " reported is drift of type added (unmanaged); 0 never reports them.");
+  public static final ConfigOption<Duration> DRIFT_STATE_TTL =
+      key("drift.state-ttl")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "Processing time after a resource's last report when its state is deleted.");
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("kafka.transactional-id-prefix")
           .stringType()
@@ -445,6 +496,14 @@ public final class VigilOptions {
           ALERTMANAGER_LOOKBACK,
           ALERTMANAGER_LOOKAHEAD,
           ALERTMANAGER_RETENTION,
+          INFRA_TOPIC,
+          INFRA_DLQ_TOPIC,
+          INFRA_GROUP_ID,
+          DRIFT_IGNORE_PATHS,
+          DRIFT_SECURITY_PATHS,
+          DRIFT_SECRET_PATHS,
+          DRIFT_UNMANAGED_AFTER,
+          DRIFT_STATE_TTL,
           TRANSACTIONAL_ID_PREFIX,
           LOGS_TOPIC,
           LOGS_DLQ_TOPIC,

@@ -96,7 +96,7 @@ class GrafanaDashboardITCase {
     influx(s, "POST", "/query", "q=" + enc("DROP DATABASE " + db));
   }
 
-  /** One row for each panel: an anomaly, a firing alert, its failed notification, logs. */
+  /** One row for each panel: an anomaly, a firing alert, its failed notification, logs, drift. */
   private static void seed(Statement st) throws Exception {
     String alert = UUID.randomUUID().toString();
     st.executeUpdate(
@@ -121,6 +121,13 @@ class GrafanaDashboardITCase {
             + " VALUES ('"
             + UUID.randomUUID()
             + "', 'acme', 'payments', now(), 60, '{\"error_rate\": 0.25, \"log_volume\": 4.1}')");
+    st.executeUpdate(
+        "INSERT INTO drift_events (id, environment, resource, drift_type, changes, severity,"
+            + " severity_score, detected_at, updated_at) VALUES ('"
+            + UUID.randomUUID()
+            + "', 'prod', 'aws_security_group.web', 'modified',"
+            + " '[{\"path\": \"/ingress/1\", \"change_type\": \"added\"}]', 'critical', 0.85,"
+            + " now(), now())");
     st.executeUpdate(
         "INSERT INTO error_groups (tenant, service, error_hash, template_id, template, severity,"
             + " first_seen, last_seen, count, affected_users) VALUES ('acme', 'payments',"

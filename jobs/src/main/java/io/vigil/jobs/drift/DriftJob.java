@@ -1,0 +1,103 @@
+package io.vigil.jobs.drift;
+
+import io.vigil.common.drift.DriftDiff;
+import io.vigil.common.drift.ResourceState;
+import io.vigil.jobs.config.Cli;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.IdleWatermarks;
+import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.source.KafkaSources;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Infrastructure drift: reads resource-state reports (what the code declares, what actually runs)
+ * from Kafka, compares them per resource and keeps {@code drift_events} in PostgreSQL. See
+ * DESIGN.md beside this class.
+ */
+public final class DriftJob {
+  private static final Logger LOG = LoggerFactory.getLogger(DriftJob.class);
+
+  static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("drift-dead-letters", TypeInformation.of(DeadLetter.class)) {};
+
+  /** Stable operator uids; frozen once released (savepoints map by uid). */
+  static final String SOURCE_UID = "drift-source";
+
+  static final String PARSE_UID = "drift-parse";
+  static final String COMPARE_UID = "drift-compare";
+  static final String SINK_UID = "drift-events-jdbc-sink";
+  static final String DEAD_LETTERS_UID = "drift-dead-letter-sink";
+
+  private DriftJob() {}
+
+  public static void main(String[] args) throws Exception {
+    VigilConfig config = Cli.configOrExit(args);
+    LOG.info("Vigil drift job starting with {}", config);
+    if (config.get(VigilOptions.PG_MIGRATE)) {
+      LOG.info("Applied {} migration(s)", Migrations.migrate(config));
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    buildPipeline(
+        env,
+        KafkaSources.raw(
+            config, config.get(VigilOptions.INFRA_TOPIC), config.get(VigilOptions.INFRA_GROUP_ID)),
+        DriftEventsJdbcSink.create(
+            config.get(VigilOptions.PG_URL),
+            config.get(VigilOptions.PG_USER),
+            config.get(VigilOptions.PG_PASSWORD)),
+        DeadLetterKafkaSink.create(config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-dlq"),
+        config);
+    env.execute("Vigil infrastructure drift");
+  }
+
+  /** Wires the job; sources and sinks are injected so tests can swap them. */
+  public static SingleOutputStreamOperator<DriftRow> buildPipeline(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Sink<DriftRow> events,
+      Sink<DeadLetter> deadLetters,
+      VigilConfig config) {
+    // Reports are compared in arrival order per resource (their own timestamps guard against
+    // stale ones), so they never hold an event-time clock back.
+    SingleOutputStreamOperator<ResourceState> states =
+        env.fromSource(source, IdleWatermarks.strategy(), "Resource-state reports")
+            .uid(SOURCE_UID)
+            .process(new ParseResourceStatesFunction(DEAD_LETTERS))
+            .uid(PARSE_UID)
+            .name("Parse resource states");
+    states
+        .getSideOutput(DEAD_LETTERS)
+        .sinkTo(deadLetters)
+        .uid(DEAD_LETTERS_UID)
+        .name("Dead letters");
+    SingleOutputStreamOperator<DriftRow> drift =
+        states
+            .keyBy(ResourceState::key)
+            .process(
+                new DriftFunction(
+                    new DriftDiff(
+                        config.get(VigilOptions.DRIFT_IGNORE_PATHS),
+                        config.get(VigilOptions.DRIFT_SECURITY_PATHS),
+                        config.get(VigilOptions.DRIFT_SECRET_PATHS)),
+                    config.get(VigilOptions.DRIFT_UNMANAGED_AFTER).toMillis(),
+                    config.get(VigilOptions.DRIFT_STATE_TTL).toMillis()),
+                TypeInformation.of(DriftRow.class))
+            .uid(COMPARE_UID)
+            .name("Compare declared and actual state");
+    drift.sinkTo(events).uid(SINK_UID).name("PostgreSQL drift_events");
+    return drift;
+  }
+}

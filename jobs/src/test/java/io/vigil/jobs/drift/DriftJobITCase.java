@@ -1,0 +1,250 @@
+package io.vigil.jobs.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.db.Migrations;
+import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.source.KafkaSources;
+import io.vigil.jobs.testing.LocalServices;
+import io.vigil.jobs.testing.TestKafka;
+import io.vigil.jobs.testing.TestMiniCluster;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The drift job on a MiniCluster with the real Kafka and PostgreSQL: a Terraform state and an
+ * inventory's reports become drift events with their changed properties (secrets hashed), an
+ * unchanged re-report writes nothing new, a revert resolves the event, an unmanaged resource is
+ * reported after its grace, the view of alerts that followed a drift finds the alert, and unusable
+ * reports are dead letters.
+ */
+class DriftJobITCase {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
+
+  private String topic;
+
+  @Test
+  void declaredAndActualStatesBecomeDriftEvents() throws Exception {
+    LocalServices services = LocalServices.get();
+    String run = "dr" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    topic = run + ".infra";
+    String dlq = run + ".infra.dlq";
+    // one partition: the Terraform state (no key) is read before the reports of its resources
+    TestKafka.createTopics(services.kafkaBootstrap(), 1, topic);
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, dlq);
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
+    conf.put("kafka.infra-topic", topic);
+    conf.put("kafka.infra-dlq-topic", dlq);
+    conf.put("kafka.infra-group-id", run);
+    conf.put("kafka.starting-offsets", "earliest");
+    conf.put("kafka.transactional-id-prefix", run);
+    conf.put("postgres.url", services.pgUrlWithSchema(run));
+    conf.put("postgres.user", services.pgUser());
+    conf.put("postgres.password", services.pgPassword());
+    conf.put("drift.unmanaged-after", "1 s");
+    conf.put("job.checkpoint-interval", "1s");
+    VigilConfig config = VigilConfig.fromMap(conf, Map.of());
+    Migrations.migrate(config);
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(MetricsAnomalyJob.flinkConfiguration(config));
+    env.setParallelism(2);
+    DriftJob.buildPipeline(
+        env,
+        KafkaSources.raw(config, topic, run),
+        DriftEventsJdbcSink.create(
+            config.get(VigilOptions.PG_URL),
+            config.get(VigilOptions.PG_USER),
+            config.get(VigilOptions.PG_PASSWORD)),
+        DeadLetterKafkaSink.create(config, dlq, "drift-dlq"),
+        config);
+    JobClient job = env.executeAsync("drift-it");
+    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
+        Connection db = ModelRegistry.connect(config)) {
+      long t = (System.currentTimeMillis() / 1000 - 3600) * 1000;
+      // the code: a Terraform state with a security group and a database
+      send(
+          producer,
+          null,
+          "{\"kind\":\"declared\",\"environment\":\"prod\",\"by\":\"abc123\",\"timestamp\":"
+              + t
+              + ",\"terraform\":{\"values\":{\"root_module\":{\"resources\":["
+              + "{\"address\":\"aws_security_group.web\",\"mode\":\"managed\","
+              + "\"type\":\"aws_security_group\",\"values\":{\"ingress\":[{\"from_port\":443,"
+              + "\"cidr_blocks\":[\"10.0.0.0/8\"]}],\"tags\":{\"service\":\"web\"}}},"
+              + "{\"address\":\"aws_db_instance.main\",\"mode\":\"managed\","
+              + "\"type\":\"aws_db_instance\",\"values\":{\"instance_class\":\"db.t3.small\","
+              + "\"password\":\"hunter2\",\"tags\":{\"service\":\"orders\"}}}]}}}}");
+      // what runs: someone opened SSH to the world and changed the database password
+      String sg =
+          "{\"ingress\":[{\"from_port\":443,\"cidr_blocks\":[\"10.0.0.0/8\"]},"
+              + "{\"from_port\":22,\"cidr_blocks\":[\"0.0.0.0/0\"]}],\"tags\":{\"service\":\"web\"},"
+              + "\"arn\":\"arn:aws:ec2:sg-1\"}";
+      send(
+          producer,
+          "aws_security_group.web",
+          actual("aws_security_group.web", sg, "alice", t + 60_000));
+      send(
+          producer,
+          "aws_db_instance.main",
+          actual(
+              "aws_db_instance.main",
+              "{\"instance_class\":\"db.t3.small\",\"password\":\"letmein\",\"tags\":{\"service\":\"orders\"}}",
+              "bob",
+              t + 60_000));
+      send(
+          producer,
+          "aws_security_group.web",
+          actual("aws_security_group.web", sg, "alice", t + 120_000));
+      send(producer, "stray", actual("aws_instance.stray", "{\"size\":1}", "carol", t + 60_000));
+      send(producer, null, "{\"kind\":\"actual\",\"environment\":\"prod\"}");
+      // an alert on the web service 10 minutes after the drift
+      try (Statement st = db.createStatement()) {
+        st.executeUpdate(
+            "INSERT INTO alerts (id, fingerprint, tenant, severity, status, labels, starts_at,"
+                + " rule_name) VALUES (gen_random_uuid(), 'fp-web', 'acme', 'high', 'firing',"
+                + " '{\"source\": \"web\"}', to_timestamp("
+                + (t + 660_000) / 1000
+                + "), 'web 5xx')");
+      }
+
+      await(() -> count(db, "SELECT count(*) FROM drift_events") == 3, "three drift events");
+      assertThat(
+              text(
+                  db,
+                  "SELECT drift_type || ' ' || severity || ' ' || changed_by || ' ' || commit_ref"
+                      + " || ' ' || service FROM drift_events WHERE resource = 'aws_security_group.web'"))
+          .isEqualTo("modified critical alice abc123 web");
+      assertThat(
+              text(
+                  db,
+                  "SELECT string_agg(property_path || ' ' || change_type || ' ' || is_security_critical,"
+                      + " ', ' ORDER BY property_path) FROM drift_changes"
+                      + " WHERE resource = 'aws_security_group.web'"))
+          .isEqualTo("/ingress/1 added true");
+      String db1 =
+          text(
+              db,
+              "SELECT changes::text || actual_state::text || declared_state::text"
+                  + " FROM drift_events WHERE resource = 'aws_db_instance.main'");
+      assertThat(db1).contains("/password").doesNotContain("hunter2").doesNotContain("letmein");
+      await(
+          () ->
+              count(
+                      db,
+                      "SELECT count(*) FROM drift_events WHERE resource = 'aws_instance.stray'"
+                          + " AND drift_type = 'added'")
+                  == 1,
+          "the unmanaged instance");
+      assertThat(
+              text(
+                  db,
+                  "SELECT rule_name || ' ' || alert_after FROM drift_incidents"
+                      + " WHERE resource = 'aws_security_group.web'"))
+          .isEqualTo("web 5xx 00:10:00");
+
+      // the security group is put back as the code says: the event resolves, no new one opens
+      send(
+          producer,
+          "aws_security_group.web",
+          actual(
+              "aws_security_group.web",
+              "{\"ingress\":[{\"from_port\":443,\"cidr_blocks\":[\"10.0.0.0/8\"]}],"
+                  + "\"tags\":{\"service\":\"web\"},\"arn\":\"arn:aws:ec2:sg-1\"}",
+              "alice",
+              t + 180_000));
+      await(
+          () ->
+              count(db, "SELECT count(*) FROM drift_events WHERE resolution_type = 'reverted'")
+                  == 1,
+          "the revert");
+      assertThat(count(db, "SELECT count(*) FROM drift_events")).isEqualTo(3);
+      assertThat(
+              text(
+                  db,
+                  "SELECT extract(epoch from resolved_at - detected_at)::int FROM drift_events"
+                      + " WHERE resource = 'aws_security_group.web'"))
+          .isEqualTo("120");
+
+      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
+      assertThat(dead).hasSize(1);
+      JsonNode d = JSON.readTree(dead.get(0).value());
+      assertThat(d.get("stage").asText()).isEqualTo("drift");
+      assertThat(d.get("reason").asText()).isEqualTo("field 'resource' is missing");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static String actual(String resource, String state, String by, long at) {
+    return "{\"kind\":\"actual\",\"environment\":\"prod\",\"resource\":\""
+        + resource
+        + "\",\"state\":"
+        + state
+        + ",\"by\":\""
+        + by
+        + "\",\"timestamp\":"
+        + at
+        + "}";
+  }
+
+  private void send(KafkaProducer<byte[], byte[]> producer, String key, String body)
+      throws Exception {
+    TestKafka.send(
+        producer,
+        topic,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String text(Connection db, String sql) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long count(Connection db, String sql) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
