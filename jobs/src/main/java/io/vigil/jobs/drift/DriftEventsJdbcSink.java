@@ -1,10 +1,10 @@
 package io.vigil.jobs.drift;
 
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.CloseSafeSink;
 import java.sql.Timestamp;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -28,7 +28,7 @@ public final class DriftEventsJdbcSink {
 
   private DriftEventsJdbcSink() {}
 
-  public static Sink<DriftRow> create(String url, String user, String password) {
+  public static Sink<DriftRow> create(VigilConfig config) {
     return CloseSafeSink.wrap(
         JdbcSink.<DriftRow>builder()
             .withQueryStatement(
@@ -52,14 +52,7 @@ public final class DriftEventsJdbcSink {
                   ps.setString(16, r.resolutionType().isEmpty() ? null : r.resolutionType());
                   ps.setTimestamp(17, new Timestamp(r.updatedAt()));
                 })
-            .withExecutionOptions(
-                JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(200).build())
-            .buildAtLeastOnce(
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                    .withUrl(url)
-                    .withDriverName("org.postgresql.Driver")
-                    .withUsername(user)
-                    .withPassword(password)
-                    .build()));
+            .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 }

@@ -1,13 +1,16 @@
 package io.vigil.jobs.drift;
 
 import io.vigil.common.drift.DriftDiff;
+import io.vigil.common.drift.InfraStateCodec;
 import io.vigil.common.drift.ResourceState;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.DecodeFunction;
 import io.vigil.jobs.core.IdleWatermarks;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
@@ -54,13 +57,19 @@ public final class DriftJob {
         env,
         KafkaSources.raw(
             config, config.get(VigilOptions.INFRA_TOPIC), config.get(VigilOptions.INFRA_GROUP_ID)),
-        DriftEventsJdbcSink.create(
-            config.get(VigilOptions.PG_URL),
-            config.get(VigilOptions.PG_USER),
-            config.get(VigilOptions.PG_PASSWORD)),
+        DriftEventsJdbcSink.create(config),
         DeadLetterKafkaSink.create(config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-dlq"),
         config);
     env.execute("Vigil infrastructure drift");
+  }
+
+  /** Resource-state reports decoded: the states, and a reason per unusable report. */
+  static RecordDecoder<ResourceState> decoder() {
+    InfraStateCodec codec = new InfraStateCodec();
+    return raw -> {
+      InfraStateCodec.Result r = codec.decode(raw.value(), raw.kafkaTimestamp());
+      return new RecordDecoder.Decoded<>(r.states(), r.errors());
+    };
   }
 
   /** Wires the job; sources and sinks are injected so tests can swap them. */
@@ -75,7 +84,9 @@ public final class DriftJob {
     SingleOutputStreamOperator<ResourceState> states =
         env.fromSource(source, IdleWatermarks.strategy(), "Resource-state reports")
             .uid(SOURCE_UID)
-            .process(new ParseResourceStatesFunction(DEAD_LETTERS))
+            .process(
+                new DecodeFunction<>("drift", "resourceStates", decoder(), DEAD_LETTERS),
+                TypeInformation.of(ResourceState.class))
             .uid(PARSE_UID)
             .name("Parse resource states");
     states

@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.jobs.config.VigilConfig;
-import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.source.KafkaSources;
+import io.vigil.jobs.testing.Db;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,10 +73,7 @@ class DriftJobITCase {
     DriftJob.buildPipeline(
         env,
         KafkaSources.raw(config, topic, run),
-        DriftEventsJdbcSink.create(
-            config.get(VigilOptions.PG_URL),
-            config.get(VigilOptions.PG_USER),
-            config.get(VigilOptions.PG_PASSWORD)),
+        DriftEventsJdbcSink.create(config),
         DeadLetterKafkaSink.create(config, dlq, "drift-dlq"),
         config);
     JobClient job = env.executeAsync("drift-it");
@@ -130,36 +126,36 @@ class DriftJobITCase {
                 + "), 'web 5xx')");
       }
 
-      await(() -> count(db, "SELECT count(*) FROM drift_events") == 3, "three drift events");
+      await(() -> Db.count(db, "SELECT count(*) FROM drift_events") == 3, "three drift events");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT drift_type || ' ' || severity || ' ' || changed_by || ' ' || commit_ref"
                       + " || ' ' || service FROM drift_events WHERE resource = 'aws_security_group.web'"))
           .isEqualTo("modified critical alice abc123 web");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT string_agg(property_path || ' ' || change_type || ' ' || is_security_critical,"
                       + " ', ' ORDER BY property_path) FROM drift_changes"
                       + " WHERE resource = 'aws_security_group.web'"))
           .isEqualTo("/ingress/1 added true");
       String db1 =
-          text(
+          Db.text(
               db,
               "SELECT changes::text || actual_state::text || declared_state::text"
                   + " FROM drift_events WHERE resource = 'aws_db_instance.main'");
       assertThat(db1).contains("/password").doesNotContain("hunter2").doesNotContain("letmein");
       await(
           () ->
-              count(
+              Db.count(
                       db,
                       "SELECT count(*) FROM drift_events WHERE resource = 'aws_instance.stray'"
                           + " AND drift_type = 'added'")
                   == 1,
           "the unmanaged instance");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT rule_name || ' ' || alert_after FROM drift_incidents"
                       + " WHERE resource = 'aws_security_group.web'"))
@@ -177,12 +173,12 @@ class DriftJobITCase {
               t + 180_000));
       await(
           () ->
-              count(db, "SELECT count(*) FROM drift_events WHERE resolution_type = 'reverted'")
+              Db.count(db, "SELECT count(*) FROM drift_events WHERE resolution_type = 'reverted'")
                   == 1,
           "the revert");
-      assertThat(count(db, "SELECT count(*) FROM drift_events")).isEqualTo(3);
+      assertThat(Db.count(db, "SELECT count(*) FROM drift_events")).isEqualTo(3);
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT extract(epoch from resolved_at - detected_at)::int FROM drift_events"
                       + " WHERE resource = 'aws_security_group.web'"))
@@ -219,32 +215,7 @@ class DriftJobITCase {
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String text(Connection db, String sql) {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static long count(Connection db, String sql) {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    Db.await(condition, Duration.ofMinutes(2), what);
   }
 }

@@ -7,6 +7,7 @@ import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.testing.Db;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
@@ -77,8 +78,8 @@ class FeedbackITCase {
         Connection db = ModelRegistry.connect(config)) {
       long base = (System.currentTimeMillis() / MINUTE - 24 * 60) * MINUTE;
       produce(producer, topic, base, 0, 200);
-      await(() -> count(db, "SELECT count(*) FROM anomalies") >= 6, "phase-1 anomalies");
-      assertThat(count(db, "SELECT count(*) FROM anomalies WHERE tags->>'host' = 'fed'"))
+      await(() -> Db.count(db, "SELECT count(*) FROM anomalies") >= 6, "phase-1 anomalies");
+      assertThat(Db.count(db, "SELECT count(*) FROM anomalies WHERE tags->>'host' = 'fed'"))
           .isEqualTo(3);
 
       List<String> fedAnomalies = new ArrayList<>();
@@ -100,11 +101,11 @@ class FeedbackITCase {
           feedbackTopic,
           null,
           "{\"anomaly_id\":\"nope\"}".getBytes(StandardCharsets.UTF_8));
-      await(() -> count(db, "SELECT count(*) FROM feedback") == 3, "feedback rows");
-      assertThat(count(db, "SELECT count(*) FROM anomalies WHERE status = 'false_positive'"))
+      await(() -> Db.count(db, "SELECT count(*) FROM feedback") == 3, "feedback rows");
+      assertThat(Db.count(db, "SELECT count(*) FROM anomalies WHERE status = 'false_positive'"))
           .isEqualTo(3);
       assertThat(
-              count(
+              Db.count(
                   db,
                   "SELECT count(*) FROM feedback WHERE author = 'oncall@example.com' AND NOT is_true_positive"))
           .isEqualTo(3);
@@ -113,7 +114,7 @@ class FeedbackITCase {
       // the last point of both series is a huge spike: once the fed series' one is in, all is
       await(
           () ->
-              count(
+              Db.count(
                       db,
                       "SELECT count(*) FROM anomalies WHERE detected_at = to_timestamp("
                           + (base + 399 * MINUTE) / 1000
@@ -135,13 +136,14 @@ class FeedbackITCase {
       }
       // the control series still reports the deviations; the fed one, told they are noise, does not
       assertThat(
-              count(
+              Db.count(
                   db,
                   "SELECT count(*) FROM anomalies WHERE tags->>'host' = 'control' AND detected_at IN ("
                       + deviations
                       + ")"))
           .isEqualTo(4);
-      assertThat(count(db, "SELECT count(*) FROM anomalies WHERE tags->>'host' = 'fed'" + window))
+      assertThat(
+              Db.count(db, "SELECT count(*) FROM anomalies WHERE tags->>'host' = 'fed'" + window))
           .isZero();
       // read while the job runs: the dead letter is committed with the next checkpoint, and
       // cancelling the job aborts the open transaction (it would be replayed after a restore)
@@ -178,23 +180,7 @@ class FeedbackITCase {
     }
   }
 
-  private static long count(Connection db, String sql) {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    Db.await(condition, Duration.ofMinutes(2), what);
   }
 }

@@ -2,11 +2,11 @@ package io.vigil.jobs.alerts.incoming;
 
 import io.vigil.common.alerts.AlertJsonCodec;
 import io.vigil.common.alerts.IncomingAlert;
+import io.vigil.jobs.config.VigilConfig;
+import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.CloseSafeSink;
 import java.sql.Timestamp;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
@@ -37,7 +37,7 @@ public final class IncomingAlertsJdbcSink {
 
   private IncomingAlertsJdbcSink() {}
 
-  public static Sink<IncomingAlertRow> create(String url, String user, String password) {
+  public static Sink<IncomingAlertRow> create(VigilConfig config) {
     return CloseSafeSink.wrap(
         JdbcSink.<IncomingAlertRow>builder()
             .withQueryStatement(
@@ -62,14 +62,7 @@ public final class IncomingAlertsJdbcSink {
                   ps.setString(16, r.analysisJson());
                   ps.setTimestamp(17, r.analyzedAt() > 0 ? new Timestamp(r.analyzedAt()) : null);
                 })
-            .withExecutionOptions(
-                JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(200).build())
-            .buildAtLeastOnce(
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                    .withUrl(url)
-                    .withDriverName("org.postgresql.Driver")
-                    .withUsername(user)
-                    .withPassword(password)
-                    .build()));
+            .withExecutionOptions(AnomalyPostgresSink.executionOptions(config))
+            .buildAtLeastOnce(AnomalyPostgresSink.connection(config)));
   }
 }

@@ -1,6 +1,7 @@
 package io.vigil.jobs.alerts.incoming;
 
 import io.vigil.common.alerts.IncomingAlert;
+import io.vigil.common.codec.AlertmanagerCodec;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.alerts.AlertingUids;
 import io.vigil.jobs.alerts.ControlBootstrap;
@@ -9,8 +10,10 @@ import io.vigil.jobs.alerts.source.ControlPlanePoller;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.DecodeFunction;
 import io.vigil.jobs.core.IdleWatermarks;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.source.KafkaSources;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -78,12 +81,18 @@ public final class IncomingAlertsPipeline {
             config.get(VigilOptions.PG_USER),
             config.get(VigilOptions.PG_PASSWORD)),
         Settings.from(config),
-        IncomingAlertsJdbcSink.create(
-            config.get(VigilOptions.PG_URL),
-            config.get(VigilOptions.PG_USER),
-            config.get(VigilOptions.PG_PASSWORD)),
+        IncomingAlertsJdbcSink.create(config),
         DeadLetterKafkaSink.create(
             config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alertmanager-dlq"));
+  }
+
+  /** Alertmanager's notifications decoded: the alerts, and a reason per unusable one. */
+  static RecordDecoder<IncomingAlert> decoder(Settings settings) {
+    AlertmanagerCodec codec = new AlertmanagerCodec(settings.defaultTenant());
+    return raw -> {
+      AlertmanagerCodec.Result r = codec.decode(raw.value(), raw.kafkaTimestamp());
+      return new RecordDecoder.Decoded<>(r.alerts(), r.errors());
+    };
   }
 
   /** Wires the stage; the rows are returned for callers that want more sinks. */
@@ -100,7 +109,10 @@ public final class IncomingAlertsPipeline {
     SingleOutputStreamOperator<IncomingAlert> alerts =
         env.fromSource(source, IdleWatermarks.strategy(), "Alertmanager notifications")
             .uid(AlertingUids.ALERTMANAGER_SOURCE)
-            .process(new ParseIncomingAlertsFunction(settings.defaultTenant(), DEAD_LETTERS))
+            .process(
+                new DecodeFunction<>(
+                    "alertmanager", "alertmanagerAlerts", decoder(settings), DEAD_LETTERS),
+                TypeInformation.of(IncomingAlert.class))
             .uid(AlertingUids.ALERTMANAGER_PARSE)
             .name("Parse Alertmanager alerts");
     alerts

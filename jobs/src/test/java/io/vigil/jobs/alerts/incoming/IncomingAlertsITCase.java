@@ -9,12 +9,12 @@ import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.testing.Db;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,12 +102,13 @@ class IncomingAlertsITCase {
       String atSpike = " AND detected_at = to_timestamp(" + spike / 1000 + ")";
       await(
           () ->
-              count(db, "SELECT count(*) FROM anomalies WHERE source = 'checkout'" + atSpike) == 1,
+              Db.count(db, "SELECT count(*) FROM anomalies WHERE source = 'checkout'" + atSpike)
+                  == 1,
           "the checkout anomaly");
       String anomalyId =
-          text(db, "SELECT id::text FROM anomalies WHERE source = 'checkout'" + atSpike);
+          Db.text(db, "SELECT id::text FROM anomalies WHERE source = 'checkout'" + atSpike);
       long nearby =
-          count(
+          Db.count(
               db,
               "SELECT count(*) FROM anomalies WHERE source = 'checkout' AND detected_at BETWEEN"
                   + " to_timestamp("
@@ -131,7 +132,7 @@ class IncomingAlertsITCase {
       TestKafka.send(producer, alertmanager, null, "{\"alerts\":".getBytes(StandardCharsets.UTF_8));
 
       String rows = "SELECT count(*) FROM alerts WHERE origin = 'alertmanager'";
-      await(() -> count(db, rows) == 3 && analysed(db, "fp-latency"), "three alert rows");
+      await(() -> Db.count(db, rows) == 3 && analysed(db, "fp-latency"), "three alert rows");
       JsonNode analysis = analysis(db, "fp-latency");
       // every checkout anomaly from an hour before the alert to 10 minutes after, the spike's too
       assertThat(analysis.get("anomalies_found").asLong()).isEqualTo(nearby);
@@ -143,20 +144,20 @@ class IncomingAlertsITCase {
       assertThat(spikeEvidence.get("seconds_before_alert").asLong()).isEqualTo(120);
       assertThat(analysis.get("summary").asText()).contains(" on checkout around the alert");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT status || ' ' || severity || ' ' || action_taken || ' ' || rule_name"
                       + " FROM alerts WHERE fingerprint = 'fp-latency'"))
           .isEqualTo("firing critical auto_analyze HighLatency");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT action_taken || ' ' || (analysis IS NULL) || ' ' || r.name FROM alerts a"
                       + " JOIN auto_analyze_rules r ON r.id = a.analyze_rule_id"
                       + " WHERE fingerprint = 'fp-watchdog'"))
           .isEqualTo("ignore true the watchdog always fires");
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT action_taken || ' ' || (analysis IS NULL) || ' ' || severity FROM alerts"
                       + " WHERE fingerprint = 'fp-disk'"))
@@ -176,17 +177,17 @@ class IncomingAlertsITCase {
                   spike + 30 * MINUTE)));
       await(
           () ->
-              count(
+              Db.count(
                       db,
                       "SELECT count(*) FROM alerts WHERE fingerprint = 'fp-latency'"
                           + " AND status = 'resolved'")
                   == 1,
           "the resolution");
-      assertThat(count(db, "SELECT count(*) FROM alerts WHERE fingerprint = 'fp-latency'"))
+      assertThat(Db.count(db, "SELECT count(*) FROM alerts WHERE fingerprint = 'fp-latency'"))
           .isEqualTo(1);
       assertThat(analysis(db, "fp-latency").get("anomalies_found").asLong()).isEqualTo(nearby);
       assertThat(
-              text(
+              Db.text(
                   db,
                   "SELECT extract(epoch from ends_at)::bigint FROM alerts"
                       + " WHERE fingerprint = 'fp-latency'"))
@@ -215,7 +216,7 @@ class IncomingAlertsITCase {
       assertThat(first.get("at").asText())
           .isEqualTo(Instant.ofEpochMilli(paymentsSpike).toString());
       assertThat(first.get("seconds_before_alert").asLong()).isEqualTo(-60);
-      assertThat(count(db, rows)).isEqualTo(4);
+      assertThat(Db.count(db, rows)).isEqualTo(4);
 
       var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
       List<String> reasons = new ArrayList<>();
@@ -283,7 +284,7 @@ class IncomingAlertsITCase {
   }
 
   private static boolean analysed(Connection db, String fingerprint) {
-    return count(
+    return Db.count(
             db,
             "SELECT count(*) FROM alerts WHERE fingerprint = '"
                 + fingerprint
@@ -294,38 +295,14 @@ class IncomingAlertsITCase {
   private static JsonNode analysis(Connection db, String fingerprint) {
     try {
       return JSON.readTree(
-          text(db, "SELECT analysis::text FROM alerts WHERE fingerprint = '" + fingerprint + "'"));
+          Db.text(
+              db, "SELECT analysis::text FROM alerts WHERE fingerprint = '" + fingerprint + "'"));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static String text(Connection db, String sql) {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static long count(Connection db, String sql) {
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    Db.await(condition, Duration.ofMinutes(2), what);
   }
 }
