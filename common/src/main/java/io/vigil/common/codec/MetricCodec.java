@@ -194,14 +194,14 @@ public final class MetricCodec implements Serializable {
           message, fallbackTimestamp, "not JSON, and not InfluxDB line protocol: ");
     }
     // the keys that tell the JSON senders apart, looked for in the message's first 512 bytes
-    int end = Math.min(message.length, i + 512);
-    if (hasKey(message, i, end, RESOURCE_METRICS)) {
+    int keys = keys(message, i, Math.min(message.length, i + 512));
+    if ((keys & 1) != 0) {
       return json(message, otlp::decode);
     }
-    if (hasKey(message, i, end, FIELDS) && hasKey(message, i, end, NAME)) {
+    if ((keys & 6) == 6) {
       return json(message, telegraf::decode);
     }
-    if (hasKey(message, i, end, LABELS)) {
+    if ((keys & 8) != 0) {
       return json(
           message,
           tree ->
@@ -212,27 +212,40 @@ public final class MetricCodec implements Serializable {
     return vigil.decode(message);
   }
 
-  private static final byte[] RESOURCE_METRICS = key("resourceMetrics");
-  private static final byte[] FIELDS = key("fields");
-  private static final byte[] NAME = key("name");
-  private static final byte[] LABELS = key("labels");
+  /** The keys {@link #keys} looks for; bit {@code i} of its answer is {@code KEYS[i]}. */
+  private static final byte[][] KEYS = {
+    key("resourceMetrics"), key("fields"), key("name"), key("labels")
+  };
 
   private static byte[] key(String name) {
     return ("\"" + name + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
-  /** Whether {@code key} occurs in {@code message[from, to)}. */
-  static boolean hasKey(byte[] message, int from, int to, byte[] key) {
-    outer:
-    for (int at = from; at <= to - key.length; at++) {
-      for (int k = 0; k < key.length; k++) {
-        if (message[at + k] != key[k]) {
-          continue outer;
-        }
+  /**
+   * Which of {@link #KEYS} occur in {@code message[from, to)}, as bits: one pass, comparing only
+   * where a quote starts.
+   */
+  static int keys(byte[] message, int from, int to) {
+    int found = 0;
+    for (int at = from; at < to; at++) {
+      if (message[at] != '"') {
+        continue;
       }
-      return true;
+      candidates:
+      for (int k = 0; k < KEYS.length; k++) {
+        byte[] key = KEYS[k];
+        if (at + key.length > to) {
+          continue;
+        }
+        for (int j = 1; j < key.length; j++) {
+          if (message[at + j] != key[j]) {
+            continue candidates;
+          }
+        }
+        found |= 1 << k;
+      }
     }
-    return false;
+    return found;
   }
 
   /**
