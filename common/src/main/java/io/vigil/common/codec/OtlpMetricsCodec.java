@@ -1,6 +1,7 @@
 package io.vigil.common.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -17,7 +18,16 @@ import java.util.TreeMap;
  * MetricCodec} says ({@code service.name} is the source). A cumulative monotonic sum is a running
  * total: its points are marked {@link MetricPoint#cumulative()}, and the job scores its rate; delta
  * sums and non-monotonic sums (an up-down counter's current value) are scored as they are.
- * Histograms and summaries are reported, once per metric, as not scored. Never throws.
+ *
+ * <p>Histograms and summaries become the series Prometheus would show for them, so that both
+ * senders give the same names: {@code x_count} and {@code x_sum}, a summary's quantiles as {@code
+ * x{quantile="0.99"}} (gauges), and an explicit-bucket histogram's buckets as {@code
+ * x_bucket{le="0.25"}} counting the observations at most that bound ({@code le="+Inf"} all of
+ * them). Cumulative ones are running totals (the job takes their rate, and estimates the quantiles
+ * from the buckets' increase, see {@link io.vigil.common.model.Histograms}); a delta histogram's
+ * counts are turned into per-second rates here, over its {@code startTimeUnixNano} to {@code
+ * timeUnixNano}. An exponential histogram gives its count and sum only: its buckets (up to 160) are
+ * not turned into series. Never throws.
  */
 final class OtlpMetricsCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -91,14 +101,14 @@ final class OtlpMetricsCodec implements Serializable {
       cumulative =
           temporality(data.get("aggregationTemporality")) == CUMULATIVE
               && data.path("isMonotonic").asBoolean(false);
+    } else if (metric.has("histogram") || metric.has("exponentialHistogram")) {
+      histogram(metric, name, resource, where + label, points, errors);
+      return;
+    } else if (metric.has("summary")) {
+      summary(metric.get("summary"), name, resource, where + label, points, errors);
+      return;
     } else {
-      String kind =
-          metric.has("histogram")
-              ? "histogram"
-              : metric.has("exponentialHistogram")
-                  ? "exponential histogram"
-                  : metric.has("summary") ? "summary" : "metric without gauge or sum data";
-      errors.add(where + label + "is a " + kind + ": not scored (gauges and sums are)");
+      errors.add(where + label + "has no gauge, sum, histogram or summary data: not scored");
       return;
     }
     JsonNode dps = data.get("dataPoints");
@@ -109,21 +119,209 @@ final class OtlpMetricsCodec implements Serializable {
     for (int d = 0; d < dps.size(); d++) {
       JsonNode dp = dps.get(d);
       try {
-        if ((dp.path("flags").asInt(0) & NO_RECORDED_VALUE) != 0) {
-          throw new LogFields.BadRecord("has no recorded value (flag set by its sender)");
-        }
-        long nanos = OtlpLogsCodec.nanos(dp.get("timeUnixNano"), "timeUnixNano");
-        if (nanos == 0) {
-          throw new LogFields.BadRecord("missing field 'timeUnixNano'");
-        }
-        Map<String, String> tags = new TreeMap<>(resource);
-        tags.putAll(OtlpLogsCodec.keyValues(dp.get("attributes")));
-        MetricPoint p = MetricCodec.point(settings, name, tags, nanos / 1_000_000, value(dp));
-        points.add(cumulative ? p.asCumulative() : p);
+        Map<String, String> tags = tags(dp, resource, null);
+        points.add(reading(name, tags, time(dp) / 1_000_000, value(dp), cumulative));
       } catch (LogFields.BadRecord e) {
         errors.add(where + label + "dataPoints[" + d + "] " + e.getMessage());
       }
     }
+  }
+
+  private void histogram(
+      JsonNode metric,
+      String name,
+      Map<String, String> resource,
+      String label,
+      List<MetricPoint> points,
+      List<String> errors) {
+    boolean exponential = !metric.has("histogram");
+    JsonNode data = metric.get(exponential ? "exponentialHistogram" : "histogram");
+    boolean cumulative = temporality(data.get("aggregationTemporality")) == CUMULATIVE;
+    JsonNode dps = data.get("dataPoints");
+    if (dps == null || !dps.isArray()) {
+      errors.add(label + "has no 'dataPoints' array");
+      return;
+    }
+    for (int d = 0; d < dps.size(); d++) {
+      JsonNode dp = dps.get(d);
+      try {
+        Map<String, String> tags = tags(dp, resource, Histograms.LE);
+        long nanos = time(dp);
+        long millis = nanos / 1_000_000;
+        // a delta's counts become per-second rates, a cumulative one's stay totals
+        double per = 1;
+        if (!cumulative) {
+          long start = OtlpLogsCodec.nanos(dp.get("startTimeUnixNano"), "startTimeUnixNano");
+          if (start <= 0 || start >= nanos) {
+            throw new LogFields.BadRecord(
+                "is a delta histogram point without a 'startTimeUnixNano' before its"
+                    + " 'timeUnixNano': its counts can't be made a rate");
+          }
+          per = (nanos - start) / 1e9;
+        }
+        List<MetricPoint> out = new ArrayList<>();
+        double count = count(dp.get("count"), "count");
+        out.add(reading(name + "_count", tags, millis, count / per, cumulative));
+        JsonNode sum = dp.get("sum");
+        if (sum != null && sum.isNumber()) {
+          out.add(reading(name + "_sum", tags, millis, sum.doubleValue() / per, cumulative));
+        }
+        if (!exponential) {
+          buckets(dp, name, tags, millis, per, cumulative, out);
+        }
+        points.addAll(out);
+      } catch (LogFields.BadRecord e) {
+        errors.add(label + "dataPoints[" + d + "] " + e.getMessage());
+      }
+    }
+  }
+
+  private void buckets(
+      JsonNode dp,
+      String name,
+      Map<String, String> tags,
+      long millis,
+      double per,
+      boolean cumulative,
+      List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    JsonNode counts = dp.get("bucketCounts");
+    JsonNode bounds = dp.get("explicitBounds");
+    int n = counts == null || !counts.isArray() ? 0 : counts.size();
+    if (n == 0) {
+      return; // a histogram without buckets: count and sum only
+    }
+    if (bounds == null || !bounds.isArray() || bounds.size() != n - 1) {
+      throw new LogFields.BadRecord(
+          "has "
+              + n
+              + " 'bucketCounts' but "
+              + (bounds == null || !bounds.isArray() ? "no" : bounds.size())
+              + " 'explicitBounds' (one fewer is needed)");
+    }
+    double previous = Double.NEGATIVE_INFINITY;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      double bound = Double.POSITIVE_INFINITY;
+      if (i < n - 1) {
+        JsonNode b = bounds.get(i);
+        bound = b.isNumber() ? b.doubleValue() : Double.NaN;
+        if (!(bound > previous) || Double.isInfinite(bound)) {
+          throw new LogFields.BadRecord(
+              "'explicitBounds' must be finite numbers in increasing order, ["
+                  + i
+                  + "] is "
+                  + MetricJsonCodec.abbreviate(b.toString()));
+        }
+        previous = bound;
+      }
+      total += count(counts.get(i), "bucketCounts[" + i + "]");
+      Map<String, String> t = new TreeMap<>(tags);
+      t.put(Histograms.LE, Histograms.format(bound));
+      out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
+    }
+  }
+
+  private void summary(
+      JsonNode data,
+      String name,
+      Map<String, String> resource,
+      String label,
+      List<MetricPoint> points,
+      List<String> errors) {
+    JsonNode dps = data.get("dataPoints");
+    if (dps == null || !dps.isArray()) {
+      errors.add(label + "has no 'dataPoints' array");
+      return;
+    }
+    for (int d = 0; d < dps.size(); d++) {
+      JsonNode dp = dps.get(d);
+      try {
+        Map<String, String> tags = tags(dp, resource, Histograms.QUANTILE);
+        long millis = time(dp) / 1_000_000;
+        List<MetricPoint> out = new ArrayList<>();
+        // a summary's count and sum are totals since its start
+        out.add(reading(name + "_count", tags, millis, count(dp.get("count"), "count"), true));
+        JsonNode sum = dp.get("sum");
+        if (sum != null && sum.isNumber()) {
+          out.add(reading(name + "_sum", tags, millis, sum.doubleValue(), true));
+        }
+        JsonNode qs = dp.get("quantileValues");
+        for (int i = 0; qs != null && i < qs.size(); i++) {
+          JsonNode q = qs.get(i);
+          double rank = q.path("quantile").asDouble(Double.NaN);
+          JsonNode v = q.get("value");
+          if (!(rank >= 0 && rank <= 1) || v == null || !v.isNumber()) {
+            throw new LogFields.BadRecord(
+                "quantileValues[" + i + "] needs a 'quantile' in [0, 1] and a numeric 'value'");
+          }
+          Map<String, String> t = new TreeMap<>(tags);
+          t.put(Histograms.QUANTILE, Histograms.format(rank));
+          out.add(reading(name, t, millis, v.doubleValue(), false));
+        }
+        points.addAll(out);
+      } catch (LogFields.BadRecord e) {
+        errors.add(label + "dataPoints[" + d + "] " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A data point's tags: the resource's and its attributes; {@code reserved} (if not null) is
+   * Vigil's to set.
+   */
+  private static Map<String, String> tags(
+      JsonNode dp, Map<String, String> resource, String reserved) throws LogFields.BadRecord {
+    if ((dp.path("flags").asInt(0) & NO_RECORDED_VALUE) != 0) {
+      throw new LogFields.BadRecord("has no recorded value (flag set by its sender)");
+    }
+    Map<String, String> tags = new TreeMap<>(resource);
+    tags.putAll(OtlpLogsCodec.keyValues(dp.get("attributes")));
+    if (reserved != null && tags.containsKey(reserved)) {
+      throw new LogFields.BadRecord(
+          "has an attribute '" + reserved + "', which names its bucket or quantile series");
+    }
+    return tags;
+  }
+
+  private static long time(JsonNode dp) throws LogFields.BadRecord {
+    long nanos = OtlpLogsCodec.nanos(dp.get("timeUnixNano"), "timeUnixNano");
+    if (nanos == 0) {
+      throw new LogFields.BadRecord("missing field 'timeUnixNano'");
+    }
+    return nanos;
+  }
+
+  private MetricPoint reading(
+      String metric, Map<String, String> tags, long millis, double value, boolean cumulative)
+      throws LogFields.BadRecord {
+    MetricPoint p = MetricCodec.point(settings, metric, tags, millis, value);
+    return cumulative ? p.asCumulative() : p;
+  }
+
+  /** A uint64 count: a number or its text, as proto3 JSON writes 64-bit integers. */
+  private static double count(JsonNode c, String field) throws LogFields.BadRecord {
+    if (c != null && c.isIntegralNumber() && c.longValue() >= 0) {
+      return c.doubleValue();
+    }
+    if (c != null && c.isTextual()) {
+      try {
+        long v = Long.parseLong(c.textValue().trim());
+        if (v >= 0) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    if (c == null && field.equals("count")) {
+      return 0; // proto3 JSON leaves zero fields out
+    }
+    throw new LogFields.BadRecord(
+        "'"
+            + field
+            + "' must be a count (a non-negative integer), was "
+            + (c == null ? "missing" : MetricJsonCodec.abbreviate(c.toString())));
   }
 
   /** proto3 JSON writes the enum as its number or its name. */

@@ -20,8 +20,9 @@ import java.util.Map;
  * the tags. Prometheus' {@code job} label is the service: it is the source when no {@code source}
  * or {@code service} label names one, and {@code instance} stays a tag. By Prometheus' naming rules
  * a metric ending in {@code _total} is a counter and a {@code _bucket} series with an {@code le}
- * label a histogram's cumulative bucket: both are running totals, scored as per-second rates. Other
- * totals (a summary's or histogram's {@code _count} and {@code _sum}) can be named in {@code
+ * label a histogram's cumulative bucket: both are running totals (the job scores a counter's
+ * per-second rate, and a histogram's quantiles estimated from its buckets' increase). Other totals
+ * (a summary's or histogram's {@code _count} and {@code _sum}) can be named in {@code
  * metrics.cumulative-metrics}. Never throws.
  */
 final class PrometheusJsonCodec implements Serializable {

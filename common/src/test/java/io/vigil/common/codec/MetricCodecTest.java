@@ -237,7 +237,7 @@ class MetricCodecTest {
   }
 
   @Test
-  void otlpGaugesAndSumsAreScoredCountersMarkedAndHistogramsReported() {
+  void otlpGaugesAndSumsAreScoredCountersMarkedAndMetricsWithoutDataReported() {
     String otlp =
         """
         {"resourceMetrics":[{"resource":{"attributes":[
@@ -257,7 +257,7 @@ class MetricCodecTest {
               "isMonotonic":false,"dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"3"}]}},
             {"name":"bytes","sum":{"aggregationTemporality":2,"isMonotonic":true,
               "dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"123456"}]}},
-            {"name":"latency","histogram":{"dataPoints":[]}}]}]}]}
+            {"name":"latency","unit":"s"}]}]}]}
         """;
     MetricJsonCodec.Result r = decode(otlp);
     assertThat(r.points())
@@ -293,7 +293,128 @@ class MetricCodecTest {
         .containsExactly(
             at
                 + "[0] metric 'queue.depth' dataPoints[2] has no recorded value (flag set by its sender)",
-            at + "[4] metric 'latency' is a histogram: not scored (gauges and sums are)");
+            at + "[4] metric 'latency' has no gauge, sum, histogram or summary data: not scored");
+  }
+
+  @Test
+  void otlpHistogramsAndSummariesBecomeTheSeriesPrometheusWouldShow() {
+    String otlp =
+        """
+        {"resourceMetrics":[{"resource":{"attributes":[
+            {"key":"service.name","value":{"stringValue":"checkout"}}]},
+          "scopeMetrics":[{"metrics":[
+            {"name":"rpc.duration","histogram":{"aggregationTemporality":2,"dataPoints":[
+              {"attributes":[{"key":"route","value":{"stringValue":"/pay"}}],
+               "timeUnixNano":"1700000060000000000","count":"10","sum":2.5,
+               "bucketCounts":["4","5","1"],"explicitBounds":[0.1,0.5]}]}},
+            {"name":"db.duration","histogram":{"aggregationTemporality":1,"dataPoints":[
+              {"startTimeUnixNano":"1700000000000000000","timeUnixNano":"1700000010000000000",
+               "count":"20","bucketCounts":["20","0"],"explicitBounds":[1]}]}},
+            {"name":"gc.pause","summary":{"dataPoints":[
+              {"timeUnixNano":"1700000060000000000","count":"7","sum":0.7,
+               "quantileValues":[{"quantile":0.5,"value":0.09},{"quantile":0.99,"value":0.2}]}]}},
+            {"name":"payload.size","exponentialHistogram":{"aggregationTemporality":2,
+              "dataPoints":[{"timeUnixNano":"1700000060000000000","count":"3","sum":3000,
+                "scale":2,"positive":{"offset":40,"bucketCounts":["1","2"]}}]}}]}]}]}
+        """;
+    MetricJsonCodec.Result r = decode(otlp);
+    assertThat(r.errors()).isEmpty();
+    long t = 1_700_000_060_000L;
+    Map<String, String> pay = Map.of("route", "/pay");
+    assertThat(r.points())
+        .containsExactly(
+            new MetricPoint("acme", "checkout", "rpc.duration_count", pay, t, 10, true),
+            new MetricPoint("acme", "checkout", "rpc.duration_sum", pay, t, 2.5, true),
+            new MetricPoint(
+                "acme",
+                "checkout",
+                "rpc.duration_bucket",
+                Map.of("route", "/pay", "le", "0.1"),
+                t,
+                4,
+                true),
+            new MetricPoint(
+                "acme",
+                "checkout",
+                "rpc.duration_bucket",
+                Map.of("route", "/pay", "le", "0.5"),
+                t,
+                9,
+                true),
+            new MetricPoint(
+                "acme",
+                "checkout",
+                "rpc.duration_bucket",
+                Map.of("route", "/pay", "le", "+Inf"),
+                t,
+                10,
+                true),
+            // a delta histogram: 20 observations in 10 s are 2 a second
+            new MetricPoint(
+                "acme", "checkout", "db.duration_count", Map.of(), 1_700_000_010_000L, 2),
+            new MetricPoint(
+                "acme", "checkout", "db.duration_bucket", Map.of("le", "1"), 1_700_000_010_000L, 2),
+            new MetricPoint(
+                "acme",
+                "checkout",
+                "db.duration_bucket",
+                Map.of("le", "+Inf"),
+                1_700_000_010_000L,
+                2),
+            new MetricPoint("acme", "checkout", "gc.pause_count", Map.of(), t, 7, true),
+            new MetricPoint("acme", "checkout", "gc.pause_sum", Map.of(), t, 0.7, true),
+            new MetricPoint("acme", "checkout", "gc.pause", Map.of("quantile", "0.5"), t, 0.09),
+            new MetricPoint("acme", "checkout", "gc.pause", Map.of("quantile", "0.99"), t, 0.2),
+            new MetricPoint("acme", "checkout", "payload.size_count", Map.of(), t, 3, true),
+            new MetricPoint("acme", "checkout", "payload.size_sum", Map.of(), t, 3000, true));
+  }
+
+  @Test
+  void otlpHistogramPointsThatCantBeReadAreReportedOneByOne() {
+    String otlp =
+        """
+        {"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+          {"name":"h","histogram":{"aggregationTemporality":2,"dataPoints":[
+            {"timeUnixNano":"1700000060000000000","count":"3","bucketCounts":["1","2"]},
+            {"timeUnixNano":"1700000060000000000","count":"3","bucketCounts":["1","2","0"],
+             "explicitBounds":[0.5,0.1]},
+            {"timeUnixNano":"1700000060000000000","count":"-3"},
+            {"timeUnixNano":"1700000060000000000","count":"3",
+             "attributes":[{"key":"le","value":{"stringValue":"1"}}]},
+            {"timeUnixNano":"1700000060000000000","count":"3","bucketCounts":["1","2"],
+             "explicitBounds":[1]}]}},
+          {"name":"d","histogram":{"aggregationTemporality":1,"dataPoints":[
+            {"timeUnixNano":"1700000060000000000","count":"3"}]}},
+          {"name":"s","summary":{"dataPoints":[
+            {"timeUnixNano":"1700000060000000000","count":"3",
+             "quantileValues":[{"quantile":1.5,"value":2}]}]}}]}]}]}
+        """;
+    MetricJsonCodec.Result r = decode(otlp);
+    String at = "resourceMetrics[0].scopeMetrics[0].metrics";
+    assertThat(r.errors())
+        .containsExactly(
+            at
+                + "[0] metric 'h' dataPoints[0] has 2 'bucketCounts' but no 'explicitBounds'"
+                + " (one fewer is needed)",
+            at
+                + "[0] metric 'h' dataPoints[1] 'explicitBounds' must be finite numbers in"
+                + " increasing order, [1] is 0.1",
+            at
+                + "[0] metric 'h' dataPoints[2] 'count' must be a count (a non-negative integer),"
+                + " was \"-3\"",
+            at
+                + "[0] metric 'h' dataPoints[3] has an attribute 'le', which names its bucket or"
+                + " quantile series",
+            at
+                + "[1] metric 'd' dataPoints[0] is a delta histogram point without a"
+                + " 'startTimeUnixNano' before its 'timeUnixNano': its counts can't be made a rate",
+            at
+                + "[2] metric 's' dataPoints[0] quantileValues[0] needs a 'quantile' in [0, 1] and"
+                + " a numeric 'value'");
+    assertThat(r.points())
+        .as("only the readable point, whole: no half histograms")
+        .extracting(MetricPoint::metric)
+        .containsExactly("h_count", "h_bucket", "h_bucket");
   }
 
   /** The start of an ExportMetricsServiceRequest as otlp_proto: field tags and lengths. */

@@ -124,6 +124,37 @@ public final class VigilConfig implements Serializable {
     }
   }
 
+  /**
+   * The ranks of {@code metrics.histogram-quantiles}, in the order given; empty when it is empty.
+   *
+   * @throws IllegalArgumentException saying what to fix when one is not a number in (0, 1)
+   */
+  public double[] histogramQuantiles() {
+    String raw = get(VigilOptions.METRICS_HISTOGRAM_QUANTILES);
+    List<Double> ranks = new java.util.ArrayList<>();
+    for (String part : raw.split(",")) {
+      String s = part.trim();
+      if (s.isEmpty()) {
+        continue;
+      }
+      double q;
+      try {
+        q = Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        q = Double.NaN;
+      }
+      if (!(q > 0 && q < 1) || ranks.contains(q)) {
+        throw new IllegalArgumentException(
+            "metrics.histogram-quantiles must list distinct numbers between 0 and 1 (e.g."
+                + " 0.5,0.9,0.99), or be empty for none; '"
+                + s
+                + "' is not one");
+      }
+      ranks.add(q);
+    }
+    return ranks.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
   private void validate(List<String> errors) {
     for (ConfigOption<?> o : VigilOptions.ALL) {
       try {
@@ -152,6 +183,11 @@ public final class VigilConfig implements Serializable {
     if (!List.of("auto", "vigil", "influx", "telegraf", "otlp", "prometheus")
         .contains(get(VigilOptions.METRICS_INPUT))) {
       errors.add("metrics.input must be auto, vigil, influx, telegraf, otlp or prometheus");
+    }
+    try {
+      histogramQuantiles();
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
     }
     validateLogs(errors);
     if (!List.of("auto_analyze", "manual", "ignore")

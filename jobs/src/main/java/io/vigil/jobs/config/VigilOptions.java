@@ -45,6 +45,15 @@ public final class VigilOptions {
                   + " values are running totals: they are scored and alerted on as per-second rates."
                   + " OTLP cumulative monotonic sums and Prometheus' *_total counters and histogram"
                   + " buckets are without being listed.");
+  public static final ConfigOption<String> METRICS_HISTOGRAM_QUANTILES =
+      key("metrics.histogram-quantiles")
+          .stringType()
+          .defaultValue("0.5,0.9,0.99")
+          .withDescription(
+              "Comma-separated ranks in (0, 1) estimated from every histogram's buckets (x_bucket"
+                  + " series with an le tag, from Prometheus or OTLP) as histogram_quantile of their"
+                  + " increase, and scored as x{quantile=\"0.99\"}; the buckets themselves are then"
+                  + " not scored. Empty: no quantiles, every bucket scored as a per-second rate.");
   public static final ConfigOption<String> METRICS_DEFAULT_TENANT =
       key("metrics.default-tenant")
           .stringType()
@@ -482,6 +491,7 @@ public final class VigilOptions {
           METRICS_DLQ_TOPIC,
           METRICS_INPUT,
           METRICS_CUMULATIVE,
+          METRICS_HISTOGRAM_QUANTILES,
           METRICS_DEFAULT_TENANT,
           METRICS_DEFAULT_SOURCE,
           GROUP_ID,

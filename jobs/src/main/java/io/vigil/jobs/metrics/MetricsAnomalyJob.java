@@ -6,6 +6,7 @@ import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.Feedback;
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.jobs.alerts.AlertingConfig;
@@ -27,6 +28,7 @@ import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.functions.CounterRateFunction;
 import io.vigil.jobs.metrics.functions.DetectionSettings;
+import io.vigil.jobs.metrics.functions.HistogramQuantileFunction;
 import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
 import io.vigil.jobs.metrics.functions.ParseFeedbackFunction;
 import io.vigil.jobs.metrics.functions.ScoreSeriesFunction;
@@ -232,10 +234,12 @@ public final class MetricsAnomalyJob {
                 new SplitParsedFunction<>(MetricsJobTags.DEAD_LETTERS, "pointsParsed", pointType))
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
-    // Running totals become rates before anything scores or alerts on them.
+    // Histogram buckets become quantiles (unless none are asked for), running totals become rates,
+    // before anything scores or alerts on them.
+    boolean quantiles = config.histogramQuantiles().length > 0;
     SingleOutputStreamOperator<MetricPoint> rates =
         points
-            .filter(MetricPoint::cumulative)
+            .filter(p -> p.cumulative() && !(quantiles && Histograms.isBucket(p)))
             .uid(MetricsJobUids.COUNTERS)
             .name("Counter readings")
             .keyBy(MetricPoint::series)
@@ -246,10 +250,28 @@ public final class MetricsAnomalyJob {
             .name("Counter rates");
     DataStream<MetricPoint> measured =
         points
-            .filter(p -> !p.cumulative())
+            .filter(p -> !p.cumulative() && !(quantiles && Histograms.isBucket(p)))
             .uid(MetricsJobUids.GAUGES)
             .name("Gauge readings")
             .union(rates);
+    DataStream<DeadLetter> histogramDeadLetters = null;
+    if (quantiles) {
+      SingleOutputStreamOperator<MetricPoint> estimated =
+          points
+              .filter(Histograms::isBucket)
+              .uid(MetricsJobUids.HISTOGRAM_BUCKETS)
+              .name("Histogram buckets")
+              .keyBy(Histograms::histogramKey)
+              .process(
+                  new HistogramQuantileFunction(
+                      MetricsJobTags.DEAD_LETTERS,
+                      config.histogramQuantiles(),
+                      config.get(VigilOptions.SERIES_TTL).toMillis()))
+              .uid(MetricsJobUids.HISTOGRAM_QUANTILES)
+              .name("Histogram quantiles");
+      measured = measured.union(estimated);
+      histogramDeadLetters = estimated.getSideOutput(MetricsJobTags.DEAD_LETTERS);
+    }
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
     SingleOutputStreamOperator<ScoredPoint> scored =
         measured
@@ -270,12 +292,17 @@ public final class MetricsAnomalyJob {
             .map(new LateToDeadLetterFunction())
             .uid(MetricsJobUids.LATE_TO_DEAD_LETTERS)
             .name("Late points as dead letters");
-    points
-        .getSideOutput(MetricsJobTags.DEAD_LETTERS)
-        .union(
-            late,
-            feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS),
-            rates.getSideOutput(MetricsJobTags.DEAD_LETTERS))
+    DataStream<DeadLetter> deadLetters =
+        points
+            .getSideOutput(MetricsJobTags.DEAD_LETTERS)
+            .union(
+                late,
+                feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS),
+                rates.getSideOutput(MetricsJobTags.DEAD_LETTERS));
+    if (histogramDeadLetters != null) {
+      deadLetters = deadLetters.union(histogramDeadLetters);
+    }
+    deadLetters
         .sinkTo(sinks.deadLetters())
         .uid(MetricsJobUids.DEAD_LETTER_SINK)
         .name("Dead letters");

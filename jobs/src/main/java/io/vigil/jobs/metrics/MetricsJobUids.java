@@ -11,6 +11,8 @@ public final class MetricsJobUids {
   public static final String COUNTERS = "counter-readings";
   public static final String COUNTER_RATES = "counter-rates";
   public static final String GAUGES = "gauge-readings";
+  public static final String HISTOGRAM_BUCKETS = "histogram-buckets";
+  public static final String HISTOGRAM_QUANTILES = "histogram-quantiles";
   public static final String FEEDBACK_SOURCE = "feedback-source";
   public static final String PARSE_FEEDBACK = "parse-feedback";
   public static final String SCORE = "score-series";

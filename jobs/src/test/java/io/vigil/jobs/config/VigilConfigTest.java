@@ -84,6 +84,7 @@ class VigilConfigTest {
                         "logs.feature-windows-retention", "30 s",
                         "alertmanager.default-action", "analyse",
                         "kafka.alertmanager-topic", "vigil.alerts",
+                        "metrics.histogram-quantiles", "0.5, 99",
                         "metrics.default-source", " "),
                     Map.of()))
         .hasMessageContaining("postgres.url must look like jdbc:postgresql://host:port/database")
@@ -98,6 +99,9 @@ class VigilConfigTest {
         .hasMessageContaining("alertmanager.default-action must be auto_analyze, manual or ignore")
         .hasMessageContaining(
             "kafka.alertmanager-topic must differ from kafka.metrics-topic and kafka.alerts-topic")
+        .hasMessageContaining(
+            "metrics.histogram-quantiles must list distinct numbers between 0 and 1 (e.g."
+                + " 0.5,0.9,0.99), or be empty for none; '99' is not one")
         .hasMessageContaining("metrics.default-source");
   }
 

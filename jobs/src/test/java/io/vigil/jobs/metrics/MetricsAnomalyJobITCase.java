@@ -325,16 +325,25 @@ class MetricsAnomalyJobITCase {
         new MetricPoint("ops", "node", "node_load1", Map.of("instance", "web-3:9100"), 0, 0);
     MetricPoint served =
         new MetricPoint("ops", "api", "http_requests_total", Map.of("code", "200"), 0, 0);
-    Map<String, Integer> spikeAt =
-        Map.of(
-            idle.series(), 150,
-            user.series(), 180,
-            mem.series(), 210,
-            queue.series(), 240,
-            requests.series(), 200,
-            received.series(), 230,
-            load.series(), 170,
-            served.series(), 220);
+    // an OTLP cumulative histogram: scored as its p50, p90 and p99 (the job estimates them)
+    double[] le = {0.1, 0.5, 1, 5, Double.POSITIVE_INFINITY};
+    List<MetricPoint> latency = new ArrayList<>();
+    for (String q : List.of("0.5", "0.9", "0.99")) {
+      latency.add(
+          new MetricPoint("globex", "checkout", "rpc.duration", Map.of("quantile", q), 0, 0));
+    }
+    Map<String, Integer> spikeAt = new HashMap<>();
+    spikeAt.put(latency.get(0).series(), 190);
+    spikeAt.put(latency.get(1).series(), 190);
+    spikeAt.put(latency.get(2).series(), 190);
+    spikeAt.put(idle.series(), 150);
+    spikeAt.put(user.series(), 180);
+    spikeAt.put(mem.series(), 210);
+    spikeAt.put(queue.series(), 240);
+    spikeAt.put(requests.series(), 200);
+    spikeAt.put(received.series(), 230);
+    spikeAt.put(load.series(), 170);
+    spikeAt.put(served.series(), 220);
     Map<String, List<MetricPoint>> expected = new LinkedHashMap<>();
     Random r = new Random(11);
     for (MetricPoint s : List.of(idle, user, mem, queue, load)) {
@@ -368,6 +377,40 @@ class MetricsAnomalyJobITCase {
       totals.put(s.series(), total);
       expected.put(s.series(), rates);
     }
+    // per minute about 600 calls, 70% under 0.1 s; at minute 190 most of them slow
+    long[][] buckets = new long[minutes][le.length];
+    for (MetricPoint q : latency) {
+      expected.put(q.series(), new ArrayList<>());
+    }
+    for (int i = 0; i < minutes; i++) {
+      double[] share =
+          i == 190
+              ? new double[] {0.1, 0.2, 0.3, 0.4, 0}
+              : new double[] {0.7, 0.25, 0.045, 0.005, 0};
+      long[] increase = new long[le.length];
+      long below = 0;
+      for (int b = 0; b < le.length; b++) {
+        below += Math.max(0, Math.round(600 * share[b] * (1 + 0.05 * r.nextGaussian())));
+        increase[b] = below;
+        buckets[i][b] = (i == 0 ? 5_000_000L * (b + 1) : buckets[i - 1][b]) + below;
+      }
+      if (i > 0) {
+        double[] counts = java.util.Arrays.stream(increase).asDoubleStream().toArray();
+        for (MetricPoint q : latency) {
+          double rank = Double.parseDouble(q.tags().get("quantile"));
+          expected
+              .get(q.series())
+              .add(
+                  new MetricPoint(
+                      q.tenant(),
+                      q.source(),
+                      q.metric(),
+                      q.tags(),
+                      base + i * MINUTE,
+                      io.vigil.common.model.Histograms.quantile(rank, le, counts)));
+        }
+      }
+    }
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
       for (int i = 0; i < minutes; i++) {
         long t = base + i * MINUTE;
@@ -387,6 +430,7 @@ class MetricsAnomalyJobITCase {
                     + "\"timestamp\":%d}",
                 expected.get(mem.series()).get(i).value(), t / 1000);
         TestKafka.send(producer, topic, bytes("web-2"), bytes(telegraf));
+        long[] row = buckets[i];
         String otlp =
             "{\"resourceMetrics\":[{\"resource\":{\"attributes\":["
                 + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"checkout\"}},"
@@ -402,7 +446,16 @@ class MetricsAnomalyJobITCase {
                 + t * 1_000_000
                 + "\",\"asInt\":\""
                 + totals.get(requests.series())[i]
-                + "\"}]}}]}]}]}";
+                + "\"}]}},{\"name\":\"rpc.duration\",\"histogram\":{\"aggregationTemporality\":2,"
+                + "\"dataPoints\":[{\"timeUnixNano\":\""
+                + t * 1_000_000
+                + "\",\"count\":\""
+                + buckets[i][le.length - 1]
+                + "\",\"bucketCounts\":[\""
+                + java.util.stream.IntStream.range(0, le.length)
+                    .mapToObj(b -> String.valueOf(row[b] - (b == 0 ? 0 : row[b - 1])))
+                    .collect(java.util.stream.Collectors.joining("\",\""))
+                + "\"],\"explicitBounds\":[0.1,0.5,1,5]}]}}]}]}]}";
         TestKafka.send(producer, topic, bytes("checkout"), bytes(otlp));
         String prometheus =
             "{\"timestamp\":\"%s\",\"value\":\"%s\",\"name\":\"%s\",\"labels\":{\"__name__\":"
@@ -499,8 +552,8 @@ class MetricsAnomalyJobITCase {
     assertThat(reasons)
         .containsExactlyInAnyOrder(
             "line 1: field 'uptime_format' is a string, not a number to score",
-            "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'latency' is a histogram: not"
-                + " scored (gauges and sums are)",
+            "resourceMetrics[0].scopeMetrics[0].metrics[0] metric 'latency' has no 'dataPoints'"
+                + " array",
             "not JSON, and not InfluxDB line protocol: line 1: field 'world' has no '='",
             "value of 'node_load1' is NaN (Prometheus' staleness marker: the series is gone);"
                 + " nothing to score");
@@ -536,7 +589,11 @@ class MetricsAnomalyJobITCase {
                     + p.source()
                     + "' AND metric_name = '"
                     + p.metric()
-                    + "' ORDER BY time ASC",
+                    + "'"
+                    + p.tags().entrySet().stream()
+                        .map(t -> " AND \"" + t.getKey() + "\" = '" + t.getValue() + "'")
+                        .collect(java.util.stream.Collectors.joining())
+                    + " ORDER BY time ASC",
                 database),
             TimeUnit.MILLISECONDS);
     List<Double> actual = new ArrayList<>();

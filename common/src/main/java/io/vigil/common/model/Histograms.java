@@ -1,0 +1,134 @@
+package io.vigil.common.model;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prometheus' conventions for histograms, shared by the codecs that write bucket series and the job
+ * that turns them into quantiles: a histogram {@code x} is the series {@code x_bucket} with an
+ * {@code le} tag (the bucket's inclusive upper bound, the last one {@code +Inf}) holding how many
+ * observations were at most that bound, plus {@code x_count} and {@code x_sum}. A quantile is
+ * estimated as Prometheus' {@code histogram_quantile} does it.
+ */
+public final class Histograms {
+  private Histograms() {}
+
+  /** The tag holding a bucket's upper bound. */
+  public static final String LE = "le";
+
+  /** The tag holding a quantile's rank, as a summary's quantile series have it. */
+  public static final String QUANTILE = "quantile";
+
+  private static final String BUCKET_SUFFIX = "_bucket";
+
+  /** Whether {@code p} is one bucket of a histogram: {@code *_bucket} with an {@code le} tag. */
+  public static boolean isBucket(MetricPoint p) {
+    return p.metric().endsWith(BUCKET_SUFFIX)
+        && p.metric().length() > BUCKET_SUFFIX.length()
+        && p.tags().containsKey(LE);
+  }
+
+  /** The histogram's name: a bucket series' metric without {@code _bucket}. */
+  public static String histogramName(MetricPoint bucket) {
+    String m = bucket.metric();
+    return m.substring(0, m.length() - BUCKET_SUFFIX.length());
+  }
+
+  /** The bucket series' tags without {@code le}: what all buckets of one histogram share. */
+  public static Map<String, String> histogramTags(MetricPoint bucket) {
+    Map<String, String> tags = new TreeMap<>(bucket.tags());
+    tags.remove(LE);
+    return tags;
+  }
+
+  /** The key of the histogram a bucket belongs to: equal for all its buckets. */
+  public static String histogramKey(MetricPoint bucket) {
+    return SeriesKey.of(
+        bucket.tenant(), bucket.source(), histogramName(bucket), histogramTags(bucket));
+  }
+
+  /**
+   * A bucket bound as Prometheus writes it in {@code le} (and a rank in {@code quantile}): {@code
+   * +Inf}, or the shortest plain decimal ({@code 0.005}, {@code 1}, {@code 2.5}).
+   */
+  public static String format(double bound) {
+    if (bound == Double.POSITIVE_INFINITY) {
+      return "+Inf";
+    }
+    if (bound == Double.NEGATIVE_INFINITY) {
+      return "-Inf";
+    }
+    return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * Parses an {@code le} value: a decimal number or {@code +Inf} (also {@code Inf}, {@code inf}).
+   *
+   * @throws NumberFormatException when it is neither
+   */
+  public static double parseBound(String le) {
+    String s = le.trim();
+    if (s.equalsIgnoreCase("+Inf") || s.equalsIgnoreCase("Inf")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double v = Double.parseDouble(s);
+    if (Double.isNaN(v)) {
+      throw new NumberFormatException("NaN is not a bucket bound");
+    }
+    return v;
+  }
+
+  /**
+   * The {@code q} quantile of the observations counted by cumulative buckets, as Prometheus' {@code
+   * histogram_quantile}: linear interpolation inside the bucket the rank falls in, the lowest
+   * bucket starting at 0 (or at its own bound when that is not positive), and the highest finite
+   * bound when the rank falls in the {@code +Inf} bucket. Counts that fall from one bucket to the
+   * next (a scrape that saw the buckets at different moments) are raised to the one before.
+   *
+   * @param upperBounds strictly increasing, the last {@code +Inf}
+   * @param cumulativeCounts observations at most each bound
+   * @return the estimate, or NaN when there is nothing to estimate from (no observations, fewer
+   *     than two buckets, or no {@code +Inf} bucket)
+   */
+  public static double quantile(double q, double[] upperBounds, double[] cumulativeCounts) {
+    int n = upperBounds.length;
+    if (n != cumulativeCounts.length) {
+      throw new IllegalArgumentException("one count per bound is needed");
+    }
+    if (!(q >= 0 && q <= 1)) {
+      throw new IllegalArgumentException("quantile must be in [0, 1], was " + q);
+    }
+    if (n < 2 || upperBounds[n - 1] != Double.POSITIVE_INFINITY) {
+      return Double.NaN;
+    }
+    double[] counts = cumulativeCounts.clone();
+    for (int i = 1; i < n; i++) {
+      counts[i] = Math.max(counts[i], counts[i - 1]);
+    }
+    double observations = counts[n - 1];
+    if (!(observations > 0)) {
+      return Double.NaN;
+    }
+    double rank = q * observations;
+    int b = 0;
+    while (b < n - 1 && counts[b] < rank) {
+      b++;
+    }
+    if (b == n - 1) {
+      return upperBounds[n - 2];
+    }
+    if (b == 0 && upperBounds[0] <= 0) {
+      return upperBounds[0];
+    }
+    double start = 0;
+    double end = upperBounds[b];
+    double count = counts[b];
+    if (b > 0) {
+      start = upperBounds[b - 1];
+      count -= counts[b - 1];
+      rank -= counts[b - 1];
+    }
+    return count == 0 ? end : start + (end - start) * (rank / count);
+  }
+}

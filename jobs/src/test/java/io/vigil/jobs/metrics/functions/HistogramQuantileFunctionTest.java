@@ -1,0 +1,225 @@
+package io.vigil.jobs.metrics.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.common.model.Histograms;
+import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.metrics.MetricsJobTags;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class HistogramQuantileFunctionTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final double[] LE = {0.1, 0.5, Double.POSITIVE_INFINITY};
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness()
+      throws Exception {
+    var h =
+        new KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint>(
+            new KeyedProcessOperator<>(
+                new HistogramQuantileFunction(
+                    MetricsJobTags.DEAD_LETTERS, new double[] {0.5, 0.9, 0.99}, 86_400_000L)),
+            Histograms::histogramKey,
+            Types.STRING);
+    return h;
+  }
+
+  private static List<MetricPoint> scrape(
+      String route, long seconds, boolean cumulative, double[] bounds, double... counts) {
+    List<MetricPoint> ps = new ArrayList<>();
+    for (int i = 0; i < bounds.length; i++) {
+      Map<String, String> tags = new TreeMap<>(Map.of("route", route));
+      tags.put("le", Histograms.format(bounds[i]));
+      ps.add(
+          new MetricPoint(
+              "acme",
+              "web",
+              "rpc_seconds_bucket",
+              tags,
+              T0 + seconds * 1000,
+              counts[i],
+              cumulative));
+    }
+    return ps;
+  }
+
+  private static void feed(
+      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h,
+      List<MetricPoint> ps)
+      throws Exception {
+    for (MetricPoint p : ps) {
+      h.processElement(new StreamRecord<>(p, p.timestamp()));
+    }
+  }
+
+  private static List<Double> quantiles(List<MetricPoint> out, String route, long seconds) {
+    List<Double> vs = new ArrayList<>();
+    for (String q : List.of("0.5", "0.9", "0.99")) {
+      out.stream()
+          .filter(
+              p ->
+                  p.timestamp() == T0 + seconds * 1000
+                      && p.tags().equals(Map.of("route", route, "quantile", q)))
+          .forEach(p -> vs.add(p.value()));
+    }
+    return vs;
+  }
+
+  @Test
+  void cumulativeBucketsInAnyOrderGiveTheQuantilesOfTheirIncreaseOnceTheWatermarkPassesThem()
+      throws Exception {
+    try (var h = harness()) {
+      h.open();
+      List<MetricPoint> in = new ArrayList<>();
+      in.addAll(scrape("/pay", 0, true, LE, 10, 20, 20));
+      in.addAll(scrape("/cart", 0, true, LE, 0, 0, 5));
+      // a bucket the first set did not have is left out of the increase
+      in.addAll(
+          scrape(
+              "/pay",
+              60,
+              true,
+              new double[] {0.1, 0.5, 1, Double.POSITIVE_INFINITY},
+              50,
+              110,
+              115,
+              120));
+      in.addAll(scrape("/cart", 60, true, LE, 0, 0, 5));
+      Collections.shuffle(in, new Random(7));
+      feed(h, in);
+      assertThat(h.extractOutputValues()).as("nothing before the watermark").isEmpty();
+      h.processWatermark(T0 + 60_000);
+      List<MetricPoint> out = h.extractOutputValues();
+      // increase 40 / 90 / 100: p50 = 0.1 + 0.4 * 10 / 50, p90 the end of (0.1, 0.5], p99 in +Inf
+      assertThat(quantiles(out, "/pay", 60))
+          .satisfiesExactly(
+              q -> assertThat(q).isCloseTo(0.18, within(1e-12)),
+              q -> assertThat(q).isCloseTo(0.5, within(1e-12)),
+              q -> assertThat(q).isEqualTo(0.5));
+      assertThat(out).as("/cart had no requests in the interval: no quantiles").hasSize(3);
+      assertThat(out)
+          .allMatch(p -> p.metric().equals("rpc_seconds") && !p.cumulative())
+          .allMatch(p -> p.tenant().equals("acme") && p.source().equals("web"));
+      // the process restarted: its buckets count from zero
+      feed(h, scrape("/pay", 120, true, LE, 10, 25, 30));
+      h.processWatermark(T0 + 120_000);
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 120).get(0))
+          .isCloseTo(0.1 + 0.4 * 5 / 15, within(1e-12));
+      assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS)).isNull();
+    }
+  }
+
+  @Test
+  void deltaBucketsAreTheIncreaseAlready() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      feed(h, scrape("/pay", 10, false, LE, 2, 4, 4));
+      h.processWatermark(T0 + 10_000);
+      // rank 2 is the end of the first bucket; ranks 3.6 and 3.96 inside the second
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 10))
+          .satisfiesExactly(
+              q -> assertThat(q).isCloseTo(0.1, within(1e-12)),
+              q -> assertThat(q).isCloseTo(0.1 + 0.4 * 1.6 / 2, within(1e-12)),
+              q -> assertThat(q).isCloseTo(0.1 + 0.4 * 1.96 / 2, within(1e-12)));
+    }
+  }
+
+  @Test
+  void lateBucketsBadBoundsAndSetsWithoutTheirTotalAreDeadLettersWithTheReason() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      feed(h, scrape("/pay", 0, true, LE, 1, 2, 3));
+      feed(h, scrape("/pay", 60, true, new double[] {0.1, 0.5}, 1, 2));
+      Map<String, String> bad = new TreeMap<>(Map.of("route", "/pay", "le", "fast"));
+      feed(
+          h,
+          List.of(new MetricPoint("acme", "web", "rpc_seconds_bucket", bad, T0 + 70_000, 1, true)));
+      h.processWatermark(T0 + 60_000);
+      feed(h, scrape("/pay", 30, true, LE, 1, 2, 3).subList(0, 1));
+      assertThat(h.extractOutputValues()).isEmpty();
+      List<String> reasons = new ArrayList<>();
+      h.getSideOutput(MetricsJobTags.DEAD_LETTERS)
+          .forEach(
+              r -> {
+                DeadLetter d = r.getValue();
+                assertThat(d.stage()).isEqualTo("histogram");
+                reasons.add(d.reason());
+              });
+      assertThat(reasons)
+          .containsExactly(
+              "histogram bucket's le 'fast' is not a number or +Inf",
+              "histogram 'rpc_seconds' at "
+                  + (T0 + 60_000)
+                  + " has 2 bucket(s) but no le=\"+Inf\" one: without the total its quantiles"
+                  + " can't be estimated",
+              "histogram bucket at "
+                  + (T0 + 30_000)
+                  + " arrived after the watermark ("
+                  + (T0 + 60_000)
+                  + ") had passed it: the quantiles of that time were already estimated");
+    }
+  }
+
+  @Test
+  void aRestoredFunctionGivesTheQuantilesOfAnUninterruptedOne() throws Exception {
+    Random r = new Random(11);
+    List<List<MetricPoint>> scrapes = new ArrayList<>();
+    double[] totals = new double[3];
+    for (int i = 0; i < 40; i++) {
+      double fast = r.nextInt(50);
+      double slow = r.nextInt(50);
+      double outliers = r.nextInt(3);
+      totals[0] += fast;
+      totals[1] += fast + slow;
+      totals[2] += fast + slow + outliers;
+      scrapes.add(scrape("/pay", i * 15L, true, LE, totals.clone()));
+    }
+    List<MetricPoint> uninterrupted = new ArrayList<>();
+    try (var h = harness()) {
+      h.open();
+      for (int i = 0; i < scrapes.size(); i++) {
+        feed(h, scrapes.get(i));
+        h.processWatermark(T0 + i * 15_000L);
+      }
+      uninterrupted.addAll(h.extractOutputValues());
+    }
+    List<MetricPoint> resumed = new ArrayList<>();
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      for (int i = 0; i < 20; i++) {
+        feed(h, scrapes.get(i));
+        h.processWatermark(T0 + i * 15_000L);
+      }
+      // the next set is waiting for its watermark when the snapshot is taken
+      feed(h, scrapes.get(20));
+      resumed.addAll(h.extractOutputValues());
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h = harness()) {
+      h.initializeState(snapshot);
+      h.open();
+      for (int i = 20; i < scrapes.size(); i++) {
+        if (i > 20) {
+          feed(h, scrapes.get(i));
+        }
+        h.processWatermark(T0 + i * 15_000L);
+      }
+      resumed.addAll(h.extractOutputValues());
+    }
+    assertThat(uninterrupted).hasSize(39 * 3);
+    assertThat(resumed).containsExactlyElementsOf(uninterrupted);
+  }
+}
