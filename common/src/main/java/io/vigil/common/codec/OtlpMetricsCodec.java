@@ -91,88 +91,112 @@ final class OtlpMetricsCodec implements Serializable {
       errors.add(where + "missing metric 'name'");
       return;
     }
-    String label = "metric '" + MetricJsonCodec.abbreviate(name) + "' ";
-    JsonNode data;
-    boolean cumulative = false;
+    String label = where + "metric '" + MetricJsonCodec.abbreviate(name) + "' ";
     if (metric.has("gauge")) {
-      data = metric.get("gauge");
+      dataPoints(
+          metric.get("gauge"),
+          label,
+          points,
+          errors,
+          (dp, out) -> gauge(name, false, resource, dp, out));
     } else if (metric.has("sum")) {
-      data = metric.get("sum");
-      cumulative =
+      JsonNode data = metric.get("sum");
+      boolean cumulative =
           temporality(data.get("aggregationTemporality")) == CUMULATIVE
               && data.path("isMonotonic").asBoolean(false);
+      dataPoints(
+          data, label, points, errors, (dp, out) -> gauge(name, cumulative, resource, dp, out));
     } else if (metric.has("histogram") || metric.has("exponentialHistogram")) {
-      histogram(metric, name, resource, where + label, points, errors);
-      return;
+      boolean exponential = !metric.has("histogram");
+      JsonNode data = metric.get(exponential ? "exponentialHistogram" : "histogram");
+      boolean cumulative = temporality(data.get("aggregationTemporality")) == CUMULATIVE;
+      dataPoints(
+          data,
+          label,
+          points,
+          errors,
+          (dp, out) -> histogram(name, cumulative, !exponential, resource, dp, out));
     } else if (metric.has("summary")) {
-      summary(metric.get("summary"), name, resource, where + label, points, errors);
-      return;
+      dataPoints(
+          metric.get("summary"),
+          label,
+          points,
+          errors,
+          (dp, out) -> summary(name, resource, dp, out));
     } else {
-      errors.add(where + label + "has no gauge, sum, histogram or summary data: not scored");
-      return;
-    }
-    JsonNode dps = data.get("dataPoints");
-    if (dps == null || !dps.isArray()) {
-      errors.add(where + label + "has no 'dataPoints' array");
-      return;
-    }
-    for (int d = 0; d < dps.size(); d++) {
-      JsonNode dp = dps.get(d);
-      try {
-        Map<String, String> tags = tags(dp, resource, null);
-        points.add(reading(name, tags, time(dp) / 1_000_000, value(dp), cumulative));
-      } catch (LogFields.BadRecord e) {
-        errors.add(where + label + "dataPoints[" + d + "] " + e.getMessage());
-      }
+      errors.add(label + "has no gauge, sum, histogram or summary data: not scored");
     }
   }
 
-  private void histogram(
-      JsonNode metric,
-      String name,
-      Map<String, String> resource,
+  /** What one data point becomes, or why it can't be used. */
+  private interface PointReader {
+    void read(JsonNode dp, List<MetricPoint> out) throws LogFields.BadRecord;
+  }
+
+  /** Reads every data point of {@code data}: all of a point's series, or one error for it. */
+  private static void dataPoints(
+      JsonNode data,
       String label,
       List<MetricPoint> points,
-      List<String> errors) {
-    boolean exponential = !metric.has("histogram");
-    JsonNode data = metric.get(exponential ? "exponentialHistogram" : "histogram");
-    boolean cumulative = temporality(data.get("aggregationTemporality")) == CUMULATIVE;
+      List<String> errors,
+      PointReader reader) {
     JsonNode dps = data.get("dataPoints");
     if (dps == null || !dps.isArray()) {
       errors.add(label + "has no 'dataPoints' array");
       return;
     }
     for (int d = 0; d < dps.size(); d++) {
-      JsonNode dp = dps.get(d);
+      List<MetricPoint> out = new ArrayList<>();
       try {
-        Map<String, String> tags = tags(dp, resource, Histograms.LE);
-        long nanos = time(dp);
-        long millis = nanos / 1_000_000;
-        // a delta's counts become per-second rates, a cumulative one's stay totals
-        double per = 1;
-        if (!cumulative) {
-          long start = OtlpLogsCodec.nanos(dp.get("startTimeUnixNano"), "startTimeUnixNano");
-          if (start <= 0 || start >= nanos) {
-            throw new LogFields.BadRecord(
-                "is a delta histogram point without a 'startTimeUnixNano' before its"
-                    + " 'timeUnixNano': its counts can't be made a rate");
-          }
-          per = (nanos - start) / 1e9;
-        }
-        List<MetricPoint> out = new ArrayList<>();
-        double count = count(dp.get("count"), "count");
-        out.add(reading(name + "_count", tags, millis, count / per, cumulative));
-        JsonNode sum = dp.get("sum");
-        if (sum != null && sum.isNumber()) {
-          out.add(reading(name + "_sum", tags, millis, sum.doubleValue() / per, cumulative));
-        }
-        if (!exponential) {
-          buckets(dp, name, tags, millis, per, cumulative, out);
-        }
+        reader.read(dps.get(d), out);
         points.addAll(out);
       } catch (LogFields.BadRecord e) {
         errors.add(label + "dataPoints[" + d + "] " + e.getMessage());
       }
+    }
+  }
+
+  private void gauge(
+      String name,
+      boolean cumulative,
+      Map<String, String> resource,
+      JsonNode dp,
+      List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    Map<String, String> tags = tags(dp, resource, null);
+    out.add(reading(name, tags, time(dp) / 1_000_000, value(dp), cumulative));
+  }
+
+  private void histogram(
+      String name,
+      boolean cumulative,
+      boolean withBuckets,
+      Map<String, String> resource,
+      JsonNode dp,
+      List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    Map<String, String> tags = tags(dp, resource, Histograms.LE);
+    long nanos = time(dp);
+    long millis = nanos / 1_000_000;
+    // a delta's counts become per-second rates, a cumulative one's stay totals
+    double per = 1;
+    if (!cumulative) {
+      long start = OtlpLogsCodec.nanos(dp.get("startTimeUnixNano"), "startTimeUnixNano");
+      if (start <= 0 || start >= nanos) {
+        throw new LogFields.BadRecord(
+            "is a delta histogram point without a 'startTimeUnixNano' before its"
+                + " 'timeUnixNano': its counts can't be made a rate");
+      }
+      per = (nanos - start) / 1e9;
+    }
+    double count = count(dp.get("count"), "count");
+    out.add(reading(name + "_count", tags, millis, count / per, cumulative));
+    JsonNode sum = dp.get("sum");
+    if (sum != null && sum.isNumber()) {
+      out.add(reading(name + "_sum", tags, millis, sum.doubleValue() / per, cumulative));
+    }
+    if (withBuckets) {
+      buckets(dp, name, tags, millis, per, cumulative, out);
     }
   }
 
@@ -223,46 +247,28 @@ final class OtlpMetricsCodec implements Serializable {
   }
 
   private void summary(
-      JsonNode data,
-      String name,
-      Map<String, String> resource,
-      String label,
-      List<MetricPoint> points,
-      List<String> errors) {
-    JsonNode dps = data.get("dataPoints");
-    if (dps == null || !dps.isArray()) {
-      errors.add(label + "has no 'dataPoints' array");
-      return;
+      String name, Map<String, String> resource, JsonNode dp, List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    Map<String, String> tags = tags(dp, resource, Histograms.QUANTILE);
+    long millis = time(dp) / 1_000_000;
+    // a summary's count and sum are totals since its start
+    out.add(reading(name + "_count", tags, millis, count(dp.get("count"), "count"), true));
+    JsonNode sum = dp.get("sum");
+    if (sum != null && sum.isNumber()) {
+      out.add(reading(name + "_sum", tags, millis, sum.doubleValue(), true));
     }
-    for (int d = 0; d < dps.size(); d++) {
-      JsonNode dp = dps.get(d);
-      try {
-        Map<String, String> tags = tags(dp, resource, Histograms.QUANTILE);
-        long millis = time(dp) / 1_000_000;
-        List<MetricPoint> out = new ArrayList<>();
-        // a summary's count and sum are totals since its start
-        out.add(reading(name + "_count", tags, millis, count(dp.get("count"), "count"), true));
-        JsonNode sum = dp.get("sum");
-        if (sum != null && sum.isNumber()) {
-          out.add(reading(name + "_sum", tags, millis, sum.doubleValue(), true));
-        }
-        JsonNode qs = dp.get("quantileValues");
-        for (int i = 0; qs != null && i < qs.size(); i++) {
-          JsonNode q = qs.get(i);
-          double rank = q.path("quantile").asDouble(Double.NaN);
-          JsonNode v = q.get("value");
-          if (!(rank >= 0 && rank <= 1) || v == null || !v.isNumber()) {
-            throw new LogFields.BadRecord(
-                "quantileValues[" + i + "] needs a 'quantile' in [0, 1] and a numeric 'value'");
-          }
-          Map<String, String> t = new TreeMap<>(tags);
-          t.put(Histograms.QUANTILE, Histograms.format(rank));
-          out.add(reading(name, t, millis, v.doubleValue(), false));
-        }
-        points.addAll(out);
-      } catch (LogFields.BadRecord e) {
-        errors.add(label + "dataPoints[" + d + "] " + e.getMessage());
+    JsonNode qs = dp.get("quantileValues");
+    for (int i = 0; qs != null && i < qs.size(); i++) {
+      JsonNode q = qs.get(i);
+      double rank = q.path("quantile").asDouble(Double.NaN);
+      JsonNode v = q.get("value");
+      if (!(rank >= 0 && rank <= 1) || v == null || !v.isNumber()) {
+        throw new LogFields.BadRecord(
+            "quantileValues[" + i + "] needs a 'quantile' in [0, 1] and a numeric 'value'");
       }
+      Map<String, String> t = new TreeMap<>(tags);
+      t.put(Histograms.QUANTILE, Histograms.format(rank));
+      out.add(reading(name, t, millis, v.doubleValue(), false));
     }
   }
 
