@@ -52,16 +52,30 @@ public final class MetricCodec implements Serializable {
    * @param defaultSource source of points whose sender names none
    * @param cumulativeMetrics metric names (globs: {@code *} stands for any text) whose values are
    *     running totals, in any format; OTLP says so itself
+   * @param exponentialBuckets whether an OTLP exponential histogram's buckets (up to 320) are
+   *     written as {@code le} bucket series, which only makes sense when the job turns buckets into
+   *     quantiles; without, it gives its count and sum only
    */
   public record Settings(
       MetricJsonCodec.Limits limits,
       Input input,
       String defaultTenant,
       String defaultSource,
-      List<String> cumulativeMetrics)
+      List<String> cumulativeMetrics,
+      boolean exponentialBuckets)
       implements Serializable {
     public Settings {
       cumulativeMetrics = List.copyOf(cumulativeMetrics);
+    }
+
+    /** Exponential histograms' buckets written as bucket series. */
+    public Settings(
+        MetricJsonCodec.Limits limits,
+        Input input,
+        String defaultTenant,
+        String defaultSource,
+        List<String> cumulativeMetrics) {
+      this(limits, input, defaultTenant, defaultSource, cumulativeMetrics, true);
     }
 
     /** No metric declared cumulative. */

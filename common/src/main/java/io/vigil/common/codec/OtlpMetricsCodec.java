@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * them). Cumulative ones are running totals (the job takes their rate, and estimates the quantiles
  * from the buckets' increase, see {@link io.vigil.common.model.Histograms}); a delta histogram's
  * counts are turned into per-second rates here, over its {@code startTimeUnixNano} to {@code
- * timeUnixNano}. An exponential histogram gives its count and sum only: its buckets (up to 160) are
- * not turned into series. Never throws.
+ * timeUnixNano}. An exponential histogram's buckets are written as {@code le} buckets too when the
+ * job estimates quantiles ({@link MetricCodec.Settings#exponentialBuckets()}), else it gives its
+ * count and sum only. Never throws.
  */
 final class OtlpMetricsCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -197,6 +198,70 @@ final class OtlpMetricsCodec implements Serializable {
     }
     if (withBuckets) {
       buckets(dp, name, tags, millis, per, cumulative, out);
+    } else if (settings.exponentialBuckets()) {
+      exponentialBuckets(dp, name, tags, millis, per, cumulative, out);
+    }
+  }
+
+  /**
+   * An exponential histogram's buckets as cumulative {@code le} buckets: bucket {@code i} of scale
+   * {@code s} holds the values whose magnitude lies in {@code (b^i, b^(i+1)]}, {@code b =
+   * 2^(2^-s)}. From the most negative up: the negative buckets ({@code le = -b^i}), the zero bucket
+   * ({@code le} = its threshold), the lower edge of the first positive bucket (so that the estimate
+   * does not take it to start at 0), the positive buckets ({@code le = b^(i+1)}) and {@code +Inf}.
+   * Counts at a bound do not depend on the scale, so readings before and after a rescale compare.
+   */
+  private void exponentialBuckets(
+      JsonNode dp,
+      String name,
+      Map<String, String> tags,
+      long millis,
+      double per,
+      boolean cumulative,
+      List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    JsonNode scaleNode = dp.get("scale");
+    int scale = scaleNode == null ? 0 : scaleNode.asInt(Integer.MIN_VALUE);
+    if (scale < -10 || scale > 20) {
+      throw new LogFields.BadRecord("'scale' must be an integer from -10 to 20");
+    }
+    double step = Math.scalb(1.0, -scale);
+    List<double[]> bounds = new ArrayList<>();
+    JsonNode negative = dp.path("negative");
+    int negOffset = negative.path("offset").asInt(0);
+    JsonNode negCounts = negative.path("bucketCounts");
+    for (int k = negCounts.size() - 1; k >= 0; k--) {
+      double c = count(negCounts.get(k), "negative.bucketCounts[" + k + "]");
+      bounds.add(new double[] {-Math.pow(2, (negOffset + k) * step), c});
+    }
+    double zero = count(dp.get("zeroCount"), "zeroCount");
+    double threshold = dp.path("zeroThreshold").asDouble(0);
+    bounds.add(new double[] {Math.max(0, threshold), zero});
+    JsonNode positive = dp.path("positive");
+    int posOffset = positive.path("offset").asInt(0);
+    JsonNode posCounts = positive.path("bucketCounts");
+    if (posCounts.size() > 0) {
+      bounds.add(new double[] {Math.pow(2, posOffset * step), 0});
+    }
+    for (int k = 0; k < posCounts.size(); k++) {
+      double c = count(posCounts.get(k), "positive.bucketCounts[" + k + "]");
+      bounds.add(new double[] {Math.pow(2, (posOffset + k + 1) * step), c});
+    }
+    bounds.add(new double[] {Double.POSITIVE_INFINITY, 0});
+    double total = 0;
+    double previous = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < bounds.size(); i++) {
+      double[] b = bounds.get(i);
+      total += b[1];
+      boolean last = i == bounds.size() - 1;
+      if (!(b[0] > previous) || (!last && Double.isInfinite(b[0]))) {
+        throw new LogFields.BadRecord(
+            "exponential buckets of scale " + scale + " at these offsets overlap or overflow");
+      }
+      previous = b[0];
+      Map<String, String> t = new TreeMap<>(tags);
+      t.put(Histograms.LE, Histograms.format(b[0]));
+      out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
     }
   }
 
@@ -320,7 +385,7 @@ final class OtlpMetricsCodec implements Serializable {
         // reported below
       }
     }
-    if (c == null && field.equals("count")) {
+    if (c == null) {
       return 0; // proto3 JSON leaves zero fields out
     }
     throw new LogFields.BadRecord(

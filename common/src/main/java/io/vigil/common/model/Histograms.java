@@ -50,7 +50,8 @@ public final class Histograms {
 
   /**
    * A bucket bound as Prometheus writes it in {@code le} (and a rank in {@code quantile}): {@code
-   * +Inf}, or the shortest plain decimal ({@code 0.005}, {@code 1}, {@code 2.5}).
+   * +Inf}, or the shortest plain decimal ({@code 0.005}, {@code 1}, {@code 2.5}); below 1e-6 and
+   * from 1e21 on with an exponent ({@code 1.0E-9}). It reads back as the same double.
    */
   public static String format(double bound) {
     if (bound == Double.POSITIVE_INFINITY) {
@@ -58,6 +59,10 @@ public final class Histograms {
     }
     if (bound == Double.NEGATIVE_INFINITY) {
       return "-Inf";
+    }
+    double magnitude = Math.abs(bound);
+    if (magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21)) {
+      return Double.toString(bound); // 1.0E-9, not 28 digits of zeros
     }
     return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
   }

@@ -2,6 +2,7 @@ package io.vigil.common.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -312,10 +313,7 @@ class MetricCodecTest {
                "count":"20","bucketCounts":["20","0"],"explicitBounds":[1]}]}},
             {"name":"gc.pause","summary":{"dataPoints":[
               {"timeUnixNano":"1700000060000000000","count":"7","sum":0.7,
-               "quantileValues":[{"quantile":0.5,"value":0.09},{"quantile":0.99,"value":0.2}]}]}},
-            {"name":"payload.size","exponentialHistogram":{"aggregationTemporality":2,
-              "dataPoints":[{"timeUnixNano":"1700000060000000000","count":"3","sum":3000,
-                "scale":2,"positive":{"offset":40,"bucketCounts":["1","2"]}}]}}]}]}]}
+               "quantileValues":[{"quantile":0.5,"value":0.09},{"quantile":0.99,"value":0.2}]}]}}]}]}]}
         """;
     MetricJsonCodec.Result r = decode(otlp);
     assertThat(r.errors()).isEmpty();
@@ -364,9 +362,56 @@ class MetricCodecTest {
             new MetricPoint("acme", "checkout", "gc.pause_count", Map.of(), t, 7, true),
             new MetricPoint("acme", "checkout", "gc.pause_sum", Map.of(), t, 0.7, true),
             new MetricPoint("acme", "checkout", "gc.pause", Map.of("quantile", "0.5"), t, 0.09),
-            new MetricPoint("acme", "checkout", "gc.pause", Map.of("quantile", "0.99"), t, 0.2),
-            new MetricPoint("acme", "checkout", "payload.size_count", Map.of(), t, 3, true),
-            new MetricPoint("acme", "checkout", "payload.size_sum", Map.of(), t, 3000, true));
+            new MetricPoint("acme", "checkout", "gc.pause", Map.of("quantile", "0.99"), t, 0.2));
+  }
+
+  @Test
+  void otlpExponentialHistogramBucketsBecomeLeBucketsOnlyWhenTheJobWantsQuantiles() {
+    // scale 2: bucket i holds (2^(i/4), 2^((i+1)/4)]; 1 value near -1.1, 2 zeros, 1 + 2 near 1,100
+    String otlp =
+        """
+        {"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+          {"name":"payload.size","exponentialHistogram":{"aggregationTemporality":2,
+            "dataPoints":[{"timeUnixNano":"1700000060000000000","count":"6","sum":3000,
+              "scale":2,"zeroCount":"2","negative":{"offset":0,"bucketCounts":["1"]},
+              "positive":{"offset":40,"bucketCounts":["1","2"]}}]}}]}]}]}
+        """;
+    long t = 1_700_000_060_000L;
+    MetricJsonCodec.Result r = decode(otlp);
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.points())
+        .allMatch(MetricPoint::cumulative)
+        .extracting(p -> p.metric() + (p.tags().containsKey("le") ? " " + p.tags().get("le") : ""))
+        .containsExactly(
+            "payload.size_count",
+            "payload.size_sum",
+            "payload.size_bucket -1",
+            "payload.size_bucket 0",
+            "payload.size_bucket 1024",
+            "payload.size_bucket " + Histograms.format(Math.pow(2, 41 / 4.0)),
+            "payload.size_bucket " + Histograms.format(Math.pow(2, 42 / 4.0)),
+            "payload.size_bucket +Inf");
+    assertThat(r.points().subList(2, 8))
+        .extracting(MetricPoint::value)
+        .containsExactly(1.0, 3.0, 3.0, 4.0, 6.0, 6.0);
+    // the median (rank 3) is the end of the zero bucket; the top 2 of 6 lie in (2^10.25, 2^10.5]
+    double[] le =
+        r.points().subList(2, 8).stream()
+            .mapToDouble(p -> Histograms.parseBound(p.tags().get("le")))
+            .toArray();
+    double[] counts = r.points().subList(2, 8).stream().mapToDouble(MetricPoint::value).toArray();
+    assertThat(Histograms.quantile(0.5, le, counts)).isEqualTo(0.0);
+    assertThat(Histograms.quantile(0.9, le, counts))
+        .isBetween(Math.pow(2, 41 / 4.0), Math.pow(2, 42 / 4.0));
+
+    MetricCodec countAndSumOnly =
+        new MetricCodec(
+            new MetricCodec.Settings(
+                LIMITS, MetricCodec.Input.AUTO, "acme", "unknown", List.of(), false));
+    assertThat(countAndSumOnly.decode(otlp.getBytes(StandardCharsets.UTF_8), KAFKA_TIME).points())
+        .containsExactly(
+            new MetricPoint("acme", "unknown", "payload.size_count", Map.of(), t, 6, true),
+            new MetricPoint("acme", "unknown", "payload.size_sum", Map.of(), t, 3000, true));
   }
 
   @Test

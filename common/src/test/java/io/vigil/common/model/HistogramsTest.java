@@ -54,7 +54,12 @@ class HistogramsTest {
         .isFalse();
     assertThat(Histograms.format(0.005)).isEqualTo("0.005");
     assertThat(Histograms.format(1.0)).isEqualTo("1");
-    assertThat(Histograms.format(2.5e-7)).isEqualTo("0.00000025");
+    assertThat(Histograms.format(0.0000025)).isEqualTo("0.0000025");
+    assertThat(Histograms.format(2.5e-7)).isEqualTo("2.5E-7");
+    assertThat(Histograms.format(-3e21)).isEqualTo("-3.0E21");
+    for (double b : new double[] {1.0905077326652577, 2.5e-7, 1e300, -0.125}) {
+      assertThat(Histograms.parseBound(Histograms.format(b))).isEqualTo(b);
+    }
     assertThat(Histograms.format(INF)).isEqualTo("+Inf");
     assertThat(Histograms.parseBound("+Inf")).isEqualTo(INF);
     assertThat(Histograms.parseBound("0.25")).isEqualTo(0.25);

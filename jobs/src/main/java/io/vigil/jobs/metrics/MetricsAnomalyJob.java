@@ -210,7 +210,8 @@ public final class MetricsAnomalyJob {
         java.util.Arrays.stream(config.get(VigilOptions.METRICS_CUMULATIVE).split(","))
             .map(String::trim)
             .filter(g -> !g.isEmpty())
-            .toList());
+            .toList(),
+        config.histogramQuantiles().length > 0);
   }
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */

@@ -3,10 +3,12 @@ package io.vigil.jobs.metrics.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vigil.common.codec.MetricCodec;
 import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.metrics.MetricsJobTags;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -133,6 +135,57 @@ class HistogramQuantileFunctionTest {
               q -> assertThat(q).isCloseTo(0.1, within(1e-12)),
               q -> assertThat(q).isCloseTo(0.1 + 0.4 * 1.6 / 2, within(1e-12)),
               q -> assertThat(q).isCloseTo(0.1 + 0.4 * 1.96 / 2, within(1e-12)));
+    }
+  }
+
+  private static List<MetricPoint> exponential(long seconds, int scale, String counts) {
+    String otlp =
+        "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"rpc_seconds\","
+            + "\"exponentialHistogram\":{\"aggregationTemporality\":2,\"dataPoints\":[{"
+            + "\"attributes\":[{\"key\":\"route\",\"value\":{\"stringValue\":\"/pay\"}}],"
+            + "\"timeUnixNano\":\""
+            + (T0 + seconds * 1000) * 1_000_000
+            + "\",\"scale\":"
+            + scale
+            + ",\"positive\":{\"offset\":"
+            + 10 * (1 << scale)
+            + ",\"bucketCounts\":["
+            + counts
+            + "]}}]}}]}]}]}";
+    var settings =
+        new MetricCodec.Settings(
+            io.vigil.common.codec.MetricJsonCodec.Limits.defaults(),
+            MetricCodec.Input.OTLP,
+            "acme",
+            "web",
+            List.of(),
+            true);
+    var r = new MetricCodec(settings).decode(otlp.getBytes(StandardCharsets.UTF_8), T0);
+    assertThat(r.errors()).isEmpty();
+    return r.points().stream().filter(Histograms::isBucket).toList();
+  }
+
+  @Test
+  void anOtlpExponentialHistogramThatWasRescaledIsComparedAtTheBoundsBothScalesHave()
+      throws Exception {
+    try (var h = harness()) {
+      h.open();
+      // scale 3: buckets (2^(80/8), 2^(81/8)], ... hold 4, 4, 2, 2 observations
+      feed(h, exponential(0, 3, "4,4,2,2"));
+      h.processWatermark(T0);
+      // rescaled to 2 (bucket pairs merged: 8, 4), then 10 more in each of the two buckets
+      feed(h, exponential(60, 2, "18,14"));
+      h.processWatermark(T0 + 60_000);
+      double lo = Math.pow(2, 10);
+      double mid = Math.pow(2, 10.25);
+      double hi = Math.pow(2, 10.5);
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 60))
+          .satisfiesExactly(
+              q -> assertThat(q).isCloseTo(mid, within(1e-9)),
+              q -> assertThat(q).isCloseTo(mid + (hi - mid) * 8 / 10, within(1e-9)),
+              q -> assertThat(q).isCloseTo(mid + (hi - mid) * 9.8 / 10, within(1e-9)));
+      assertThat(lo).isLessThan(mid);
+      assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS)).isNull();
     }
   }
 
