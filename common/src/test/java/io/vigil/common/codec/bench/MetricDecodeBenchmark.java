@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of decoding one metrics message of 10 points under {@code metrics.input: auto}, in each
  * format the metrics topic takes: Vigil JSON (an array of 10), line protocol and Telegraf JSON (one
- * cpu record of 10 fields, as Telegraf writes it), OTLP JSON (one gauge of 10 data points). Divide
- * by 10 for the cost of a point.
+ * cpu record of 10 fields, as Telegraf writes it), OTLP JSON (one gauge of 10 data points), and an
+ * OTLP histogram data point with 8 bounds (its count and 9 bucket series). Divide by 10 for the
+ * cost of a point.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,7 +36,7 @@ public class MetricDecodeBenchmark {
   };
   private static final long T = 1_700_000_000_000L;
 
-  @Param({"vigil", "influx", "telegraf", "otlp", "prometheus"})
+  @Param({"vigil", "influx", "telegraf", "otlp", "prometheus", "otlp-histogram"})
   public String format;
 
   private MetricCodec codec;
@@ -107,6 +108,17 @@ public class MetricDecodeBenchmark {
               .append("\",\"cpu\":\"cpu-total\",\"instance\":\"web-1:9100\",\"job\":\"node\"}}");
         }
         b.append(']');
+      }
+      case "otlp-histogram" -> {
+        b.append("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",")
+            .append("\"value\":{\"stringValue\":\"web-1\"}}]},\"scopeMetrics\":[{\"metrics\":[")
+            .append("{\"name\":\"http.server.request.duration\",\"histogram\":{")
+            .append("\"aggregationTemporality\":2,\"dataPoints\":[{\"attributes\":[{\"key\":")
+            .append("\"http.route\",\"value\":{\"stringValue\":\"/pay\"}}],\"timeUnixNano\":\"")
+            .append(T * 1_000_000)
+            .append("\",\"count\":\"1170\",\"bucketCounts\":[\"500\",\"300\",\"200\",\"100\",")
+            .append("\"40\",\"20\",\"5\",\"4\",\"1\"],\"explicitBounds\":[0.005,0.01,0.025,0.05,")
+            .append("0.1,0.25,0.5,1]}]}}]}]}]}");
       }
       default -> throw new IllegalArgumentException(format);
     }
