@@ -2,6 +2,7 @@ package io.vigil.common.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -349,7 +350,9 @@ public final class MetricCodec implements Serializable {
           "value of '" + MetricJsonCodec.abbreviate(metric) + "' is not finite");
     }
     LogFields.checkRange(millis, settings.limits());
-    return new MetricPoint(tenant, source, metric, t, millis, value);
+    // a histogram's bucket counts everything up to now (Prometheus' convention)
+    return new MetricPoint(
+        tenant, source, metric, t, millis, value, Histograms.isBucket(metric, t));
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import java.io.IOException;
 import java.io.Serializable;
@@ -20,9 +21,10 @@ import java.util.TreeMap;
 
 /**
  * Decodes Vigil's metric JSON: one object {@code {"tenant","source","metric","tags","timestamp",
- * "value"}} (and {@code "cumulative": true} for a running total) or an array of them per message.
- * Every problem becomes a reason string rather than an exception, so a caller can route the record
- * to a dead-letter topic.
+ * "value"}} (and {@code "cumulative": true} for a running total; a histogram's {@code *_bucket}
+ * series with an {@code le} tag is one unless it says {@code false}) or an array of them per
+ * message. Every problem becomes a reason string rather than an exception, so a caller can route
+ * the record to a dead-letter topic.
  */
 public final class MetricJsonCodec implements Serializable {
 
@@ -73,8 +75,8 @@ public final class MetricJsonCodec implements Serializable {
     com.fasterxml.jackson.databind.node.ObjectNode tags = n.putObject("tags");
     p.tags().forEach(tags::put);
     n.put("timestamp", p.timestamp()).put("value", p.value());
-    if (p.cumulative()) {
-      n.put("cumulative", true);
+    if (p.cumulative() || Histograms.isBucket(p)) {
+      n.put("cumulative", p.cumulative());
     }
     try {
       return ENCODER.writeValueAsBytes(n);
@@ -144,14 +146,13 @@ public final class MetricJsonCodec implements Serializable {
     if (cumulative != null && !cumulative.isNull() && !cumulative.isBoolean()) {
       throw new BadRecord("field 'cumulative' must be true or false");
     }
-    return new MetricPoint(
-        tenant,
-        source,
-        metric,
-        tags(n.get("tags")),
-        ts,
-        value,
-        cumulative != null && cumulative.asBoolean(false));
+    Map<String, String> tags = tags(n.get("tags"));
+    // unless the sender says, a histogram's bucket is a total (Prometheus' convention)
+    boolean total =
+        cumulative == null || cumulative.isNull()
+            ? Histograms.isBucket(metric, tags)
+            : cumulative.asBoolean();
+    return new MetricPoint(tenant, source, metric, tags, ts, value, total);
   }
 
   private static String name(JsonNode n, String field) throws BadRecord {

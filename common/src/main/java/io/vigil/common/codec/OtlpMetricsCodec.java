@@ -367,7 +367,9 @@ final class OtlpMetricsCodec implements Serializable {
       String metric, Map<String, String> tags, long millis, double value, boolean cumulative)
       throws LogFields.BadRecord {
     MetricPoint p = MetricCodec.point(settings, metric, tags, millis, value);
-    return cumulative ? p.asCumulative() : p;
+    // OTLP says itself: a delta histogram's buckets are not totals
+    return new MetricPoint(
+        p.tenant(), p.source(), p.metric(), p.tags(), p.timestamp(), p.value(), cumulative);
   }
 
   /** A uint64 count: a number or its text, as proto3 JSON writes 64-bit integers. */

@@ -24,9 +24,17 @@ public final class Histograms {
 
   /** Whether {@code p} is one bucket of a histogram: {@code *_bucket} with an {@code le} tag. */
   public static boolean isBucket(MetricPoint p) {
-    return p.metric().endsWith(BUCKET_SUFFIX)
-        && p.metric().length() > BUCKET_SUFFIX.length()
-        && p.tags().containsKey(LE);
+    return isBucket(p.metric(), p.tags());
+  }
+
+  /**
+   * Whether a series named {@code metric} with {@code tags} is one bucket of a histogram, which by
+   * Prometheus' conventions is a running total unless its sender says otherwise.
+   */
+  public static boolean isBucket(String metric, Map<String, String> tags) {
+    return metric.endsWith(BUCKET_SUFFIX)
+        && metric.length() > BUCKET_SUFFIX.length()
+        && tags.containsKey(LE);
   }
 
   /** The histogram's name: a bucket series' metric without {@code _bucket}. */

@@ -415,6 +415,30 @@ class MetricCodecTest {
   }
 
   @Test
+  void histogramBucketsAreRunningTotalsInEveryFormatUnlessTheSenderSaysOtherwise() {
+    String line =
+        "prometheus,host=web-1,le=0.5 http_seconds_bucket=12i,http_seconds_count=20i 1700000000";
+    assertThat(decode(line).points())
+        .extracting(p -> p.metric() + " " + p.cumulative())
+        .containsExactly(
+            "prometheus_http_seconds_bucket true", "prometheus_http_seconds_count false");
+    String vigil =
+        """
+        [{"tenant":"t","source":"s","metric":"rpc_bucket","tags":{"le":"1"},"timestamp":1700000000000,"value":4},
+         {"tenant":"t","source":"s","metric":"rpc_bucket","tags":{"le":"2"},"timestamp":1700000000000,"value":6,
+          "cumulative":false},
+         {"tenant":"t","source":"s","metric":"rpc_bucket","tags":{},"timestamp":1700000000000,"value":6}]
+        """;
+    List<MetricPoint> ps = decode(vigil).points();
+    assertThat(ps).extracting(MetricPoint::cumulative).containsExactly(true, false, false);
+    for (MetricPoint p : ps) {
+      assertThat(decode(new String(MetricJsonCodec.encode(p), StandardCharsets.UTF_8)).points())
+          .as("encoded and decoded again")
+          .containsExactly(p);
+    }
+  }
+
+  @Test
   void otlpHistogramPointsThatCantBeReadAreReportedOneByOne() {
     String otlp =
         """
