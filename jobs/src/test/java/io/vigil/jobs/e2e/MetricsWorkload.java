@@ -3,6 +3,7 @@ package io.vigil.jobs.e2e;
 import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.SeriesDetector;
+import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +28,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * silence into every 100th, and malformed records interleaved. Points travel as JSON arrays of
  * {@code chunk} consecutive points of one series, keyed by series, so each series keeps its order
  * within its partition and the event-time disorder within a partition is below {@code chunk}
- * minutes.
+ * minutes. Beside them, {@link #HISTOGRAMS} latency histograms as cumulative Prometheus-style
+ * bucket series ({@code latency_bucket} with {@code le}), each bucket its own series and so its own
+ * messages and partition: the job scores their p50 / p90 / p99; one histogram's calls slow down for
+ * a minute, another's sender restarts.
  */
 final class MetricsWorkload {
   static final long MINUTE = 60_000;
   static final int GAP_FROM = 300;
   static final int GAP_TO = 360;
+  static final int HISTOGRAMS = 4;
+  static final double[] LE = {0.1, 0.5, 1, 5, Double.POSITIVE_INFINITY};
+  static final List<String> QUANTILES = List.of("0.5", "0.9", "0.99");
+  static final int LATENCY_SPIKE = 333;
+  static final int SENDER_RESTART = 250;
 
   private final int series;
   private final int points;
@@ -106,6 +115,76 @@ final class MetricsWorkload {
   }
 
   /**
+   * The bucket series of histogram {@code h} (one list a bound, in time order): about 200 calls a
+   * minute, 70% under 0.1 s; histogram 0's calls are slow at minute {@link #LATENCY_SPIKE},
+   * histogram 1's sender restarts (its totals start again from zero) at {@link #SENDER_RESTART}.
+   */
+  List<List<MetricPoint>> buckets(int h) {
+    Random r = new Random(5000L + h);
+    long[] total = new long[LE.length];
+    List<List<MetricPoint>> out = new ArrayList<>();
+    for (int b = 0; b < LE.length; b++) {
+      out.add(new ArrayList<>(points));
+    }
+    for (int i = 0; i < points; i++) {
+      double[] share =
+          h == 0 && i == LATENCY_SPIKE
+              ? new double[] {0.1, 0.2, 0.3, 0.4, 0}
+              : new double[] {0.7, 0.25, 0.045, 0.005, 0};
+      long below = 0;
+      for (int b = 0; b < LE.length; b++) {
+        below += Math.max(0, Math.round(200 * share[b] * (1 + 0.1 * r.nextGaussian())));
+        total[b] = h == 1 && i == SENDER_RESTART ? below : total[b] + below;
+        out.get(b)
+            .add(
+                new MetricPoint(
+                    "tenant-1",
+                    "api-" + h,
+                    "latency_bucket",
+                    Map.of("host", "h" + h, "le", Histograms.format(LE[b])),
+                    base + i * MINUTE,
+                    total[b],
+                    true));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The quantile series the job derives from histogram {@code h}'s buckets: per minute after the
+   * first (the baseline), each bucket's increase (a total that fell counts from zero), then
+   * Prometheus' estimate; keyed by series, in time order.
+   */
+  Map<String, List<MetricPoint>> quantiles(int h) {
+    List<List<MetricPoint>> bs = buckets(h);
+    Map<String, List<MetricPoint>> out = new LinkedHashMap<>();
+    for (int i = 1; i < points; i++) {
+      double[] increase = new double[LE.length];
+      for (int b = 0; b < LE.length; b++) {
+        double now = bs.get(b).get(i).value();
+        double before = bs.get(b).get(i - 1).value();
+        increase[b] = now >= before ? now - before : now;
+      }
+      for (String q : QUANTILES) {
+        double v = Histograms.quantile(Double.parseDouble(q), LE, increase);
+        if (Double.isNaN(v)) {
+          continue;
+        }
+        MetricPoint p =
+            new MetricPoint(
+                "tenant-1",
+                "api-" + h,
+                "latency",
+                Map.of("host", "h" + h, "quantile", q),
+                base + i * MINUTE,
+                v);
+        out.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Sends the stream twice: chunk after chunk of time, every series' points of that chunk as one
    * array, to {@code cleanTopic} and to {@code hostileTopic}, and {@code badPerMessage} malformed
    * records after every message of the hostile topic only. Returns the malformed records'
@@ -117,6 +196,9 @@ final class MetricsWorkload {
     List<List<MetricPoint>> all = new ArrayList<>(series);
     for (int s = 0; s < series; s++) {
       all.add(points(s));
+    }
+    for (int h = 0; h < HISTOGRAMS; h++) {
+      all.addAll(buckets(h));
     }
     List<BadRecord> bad = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -131,7 +213,7 @@ final class MetricsWorkload {
       for (int from = 0; from < points; from += chunk) {
         long lo = base + from * MINUTE;
         long hi = base + (from + chunk) * MINUTE;
-        for (int s = 0; s < series; s++) {
+        for (int s = 0; s < all.size(); s++) {
           ByteArrayOutputStream json = new ByteArrayOutputStream(chunk * 128);
           json.write('[');
           for (MetricPoint p : all.get(s)) {
@@ -149,7 +231,7 @@ final class MetricsWorkload {
             producer.send(new ProducerRecord<>(cleanTopic, key, value), check);
             producer.send(new ProducerRecord<>(hostileTopic, key, value), check);
           }
-          for (int b = 0; b < badPerMessage; b++) {
+          for (int b = 0; s < series && b < badPerMessage; b++) {
             int n = sent++;
             String kind = badKind(n);
             byte[] key = ("bad-" + n).getBytes(StandardCharsets.UTF_8);
@@ -262,6 +344,23 @@ final class MetricsWorkload {
       }
       if (hasGap(s)) {
         gaps.add(key);
+      }
+    }
+    for (int h = 0; h < HISTOGRAMS; h++) {
+      for (Map.Entry<String, List<MetricPoint>> e : quantiles(h).entrySet()) {
+        SeriesDetector d = detector.create();
+        double[] sc = new double[e.getValue().size()];
+        for (int i = 0; i < sc.length; i++) {
+          MetricPoint p = e.getValue().get(i);
+          sc[i] = d.update(p.timestamp(), p.value()).score();
+          if (sc[i] >= threshold) {
+            anomalies.add(p.series() + "@" + p.timestamp());
+          }
+        }
+        scores.put(e.getKey(), sc);
+        if (h == 0 && e.getKey().contains("0.99")) {
+          spikes.add(e.getKey() + "@" + (base + LATENCY_SPIKE * MINUTE));
+        }
       }
     }
     return new Expected(scores, anomalies, spikes, gaps);

@@ -109,6 +109,8 @@ record RunOutputs(
       }
       for (QueryResult.Series s : r.getResults().get(0).getSeries()) {
         Map<String, String> tags = new TreeMap<>(s.getTags());
+        // GROUP BY * names every tag key of the measurement; a series without one reads ""
+        tags.values().removeIf(String::isEmpty);
         String key =
             new MetricPoint(
                     tags.remove("tenant"),
