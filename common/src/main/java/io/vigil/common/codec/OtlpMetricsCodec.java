@@ -248,17 +248,32 @@ final class OtlpMetricsCodec implements Serializable {
       bounds.add(new double[] {Math.pow(2, (posOffset + k + 1) * step), c});
     }
     bounds.add(new double[] {Double.POSITIVE_INFINITY, 0});
-    double total = 0;
-    double previous = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < bounds.size(); i++) {
-      double[] b = bounds.get(i);
-      total += b[1];
-      boolean last = i == bounds.size() - 1;
-      if (!(b[0] > previous) || (!last && Double.isInfinite(b[0]))) {
+    for (int i = 1; i < bounds.size(); i++) {
+      double b = bounds.get(i)[0];
+      if (!(b > bounds.get(i - 1)[0]) || (i < bounds.size() - 1 && Double.isInfinite(b))) {
         throw new LogFields.BadRecord(
             "exponential buckets of scale " + scale + " at these offsets overlap or overflow");
       }
-      previous = b[0];
+    }
+    writeBuckets(bounds, name, tags, millis, per, cumulative, out);
+  }
+
+  /**
+   * Writes {@code x_bucket{le}} series from (bound, count in that bucket) pairs in increasing bound
+   * order, the last {@code +Inf}: each the observations at most its bound, per {@code per} seconds.
+   */
+  private void writeBuckets(
+      List<double[]> bounds,
+      String name,
+      Map<String, String> tags,
+      long millis,
+      double per,
+      boolean cumulative,
+      List<MetricPoint> out)
+      throws LogFields.BadRecord {
+    double total = 0;
+    for (double[] b : bounds) {
+      total += b[1];
       Map<String, String> t = new TreeMap<>(tags);
       t.put(Histograms.LE, Histograms.format(b[0]));
       out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
@@ -288,8 +303,8 @@ final class OtlpMetricsCodec implements Serializable {
               + (bounds == null || !bounds.isArray() ? "no" : bounds.size())
               + " 'explicitBounds' (one fewer is needed)");
     }
+    List<double[]> pairs = new ArrayList<>(n);
     double previous = Double.NEGATIVE_INFINITY;
-    double total = 0;
     for (int i = 0; i < n; i++) {
       double bound = Double.POSITIVE_INFINITY;
       if (i < n - 1) {
@@ -304,11 +319,9 @@ final class OtlpMetricsCodec implements Serializable {
         }
         previous = bound;
       }
-      total += count(counts.get(i), "bucketCounts[" + i + "]");
-      Map<String, String> t = new TreeMap<>(tags);
-      t.put(Histograms.LE, Histograms.format(bound));
-      out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
+      pairs.add(new double[] {bound, count(counts.get(i), "bucketCounts[" + i + "]")});
     }
+    writeBuckets(pairs, name, tags, millis, per, cumulative, out);
   }
 
   private void summary(
