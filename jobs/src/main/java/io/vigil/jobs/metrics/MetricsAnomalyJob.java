@@ -237,7 +237,8 @@ public final class MetricsAnomalyJob {
             .name("Parsed metric points");
     // Histogram buckets become quantiles (unless none are asked for), running totals become rates,
     // before anything scores or alerts on them.
-    boolean quantiles = config.histogramQuantiles().length > 0;
+    double[] ranks = config.histogramQuantiles();
+    boolean quantiles = ranks.length > 0;
     SingleOutputStreamOperator<MetricPoint> rates =
         points
             .filter(p -> p.cumulative() && !(quantiles && Histograms.isBucket(p)))
@@ -266,7 +267,7 @@ public final class MetricsAnomalyJob {
               .process(
                   new HistogramQuantileFunction(
                       MetricsJobTags.DEAD_LETTERS,
-                      config.histogramQuantiles(),
+                      ranks,
                       config.get(VigilOptions.SERIES_TTL).toMillis()))
               .uid(MetricsJobUids.HISTOGRAM_QUANTILES)
               .name("Histogram quantiles");
