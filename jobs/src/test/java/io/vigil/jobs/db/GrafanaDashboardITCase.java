@@ -87,11 +87,25 @@ class GrafanaDashboardITCase {
         "/write?db=" + db,
         "data_points,tenant=acme,source_id=web-1,metric_name=cpu value=42,anomaly_score=0.7 "
             + System.currentTimeMillis() * 1_000_000L);
+    // two more series of the same metric, told apart by a tag (a histogram's p50 and p99)
+    long now = System.currentTimeMillis() * 1_000_000L;
+    influx(
+        s,
+        "POST",
+        "/write?db=" + db,
+        "data_points,tenant=acme,source_id=web-1,metric_name=cpu,quantile=0.5 value=1,anomaly_score=0 "
+            + now
+            + "\ndata_points,tenant=acme,source_id=web-1,metric_name=cpu,quantile=0.99"
+            + " value=9,anomaly_score=0 "
+            + now);
     for (String q : influxql) {
       JsonNode r =
           JSON.readTree(influx(s, "GET", "/query?db=" + db + "&q=" + enc(influxQl(q)), null));
       assertThat(r.toString()).as("InfluxDB answer to%n%s", q).doesNotContain("\"error\"");
       assertThat(r.at("/results/0/series/0/values").size()).as("points from%n%s", q).isPositive();
+      assertThat(r.at("/results/0/series").size())
+          .as("one line per series (the tags apart), not their average, from%n%s", q)
+          .isEqualTo(3);
     }
     influx(s, "POST", "/query", "q=" + enc("DROP DATABASE " + db));
   }
