@@ -196,30 +196,30 @@ final class OtlpMetricsCodec implements Serializable {
     if (sum != null && sum.isNumber()) {
       out.add(reading(name + "_sum", tags, millis, sum.doubleValue() / per, cumulative));
     }
-    if (withBuckets) {
-      buckets(dp, name, tags, millis, per, cumulative, out);
-    } else if (settings.exponentialBuckets()) {
-      exponentialBuckets(dp, name, tags, millis, per, cumulative, out);
+    List<double[]> buckets =
+        withBuckets
+            ? explicitBuckets(dp)
+            : settings.exponentialBuckets() ? exponentialBuckets(dp) : List.of();
+    // (bound, count in that bucket) pairs become x_bucket{le}: the observations up to the bound
+    double total = 0;
+    for (double[] b : buckets) {
+      total += b[1];
+      Map<String, String> t = new TreeMap<>(tags);
+      t.put(Histograms.LE, Histograms.format(b[0]));
+      out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
     }
   }
 
   /**
-   * An exponential histogram's buckets as cumulative {@code le} buckets: bucket {@code i} of scale
-   * {@code s} holds the values whose magnitude lies in {@code (b^i, b^(i+1)]}, {@code b =
-   * 2^(2^-s)}. From the most negative up: the negative buckets ({@code le = -b^i}), the zero bucket
-   * ({@code le} = its threshold), the lower edge of the first positive bucket (so that the estimate
-   * does not take it to start at 0), the positive buckets ({@code le = b^(i+1)}) and {@code +Inf}.
-   * Counts at a bound do not depend on the scale, so readings before and after a rescale compare.
+   * An exponential histogram's buckets as (bound, count) pairs for {@code le} buckets: bucket
+   * {@code i} of scale {@code s} holds the values whose magnitude lies in {@code (b^i, b^(i+1)]},
+   * {@code b = 2^(2^-s)}. From the most negative up: the negative buckets ({@code le = -b^i}), the
+   * zero bucket ({@code le} = its threshold), the lower edge of the first positive bucket (so that
+   * the estimate does not take it to start at 0), the positive buckets ({@code le = b^(i+1)}) and
+   * {@code +Inf}. Counts at a bound do not depend on the scale, so readings before and after a
+   * rescale compare.
    */
-  private void exponentialBuckets(
-      JsonNode dp,
-      String name,
-      Map<String, String> tags,
-      long millis,
-      double per,
-      boolean cumulative,
-      List<MetricPoint> out)
-      throws LogFields.BadRecord {
+  private static List<double[]> exponentialBuckets(JsonNode dp) throws LogFields.BadRecord {
     JsonNode scaleNode = dp.get("scale");
     int scale = scaleNode == null ? 0 : scaleNode.asInt(Integer.MIN_VALUE);
     if (scale < -10 || scale > 20) {
@@ -255,45 +255,16 @@ final class OtlpMetricsCodec implements Serializable {
             "exponential buckets of scale " + scale + " at these offsets overlap or overflow");
       }
     }
-    writeBuckets(bounds, name, tags, millis, per, cumulative, out);
+    return bounds;
   }
 
-  /**
-   * Writes {@code x_bucket{le}} series from (bound, count in that bucket) pairs in increasing bound
-   * order, the last {@code +Inf}: each the observations at most its bound, per {@code per} seconds.
-   */
-  private void writeBuckets(
-      List<double[]> bounds,
-      String name,
-      Map<String, String> tags,
-      long millis,
-      double per,
-      boolean cumulative,
-      List<MetricPoint> out)
-      throws LogFields.BadRecord {
-    double total = 0;
-    for (double[] b : bounds) {
-      total += b[1];
-      Map<String, String> t = new TreeMap<>(tags);
-      t.put(Histograms.LE, Histograms.format(b[0]));
-      out.add(reading(name + "_bucket", t, millis, total / per, cumulative));
-    }
-  }
-
-  private void buckets(
-      JsonNode dp,
-      String name,
-      Map<String, String> tags,
-      long millis,
-      double per,
-      boolean cumulative,
-      List<MetricPoint> out)
-      throws LogFields.BadRecord {
+  /** An explicit-bucket histogram's (bound, count) pairs, the last +Inf; none without buckets. */
+  private static List<double[]> explicitBuckets(JsonNode dp) throws LogFields.BadRecord {
     JsonNode counts = dp.get("bucketCounts");
     JsonNode bounds = dp.get("explicitBounds");
     int n = counts == null || !counts.isArray() ? 0 : counts.size();
     if (n == 0) {
-      return; // a histogram without buckets: count and sum only
+      return List.of(); // a histogram without buckets: count and sum only
     }
     if (bounds == null || !bounds.isArray() || bounds.size() != n - 1) {
       throw new LogFields.BadRecord(
@@ -321,7 +292,7 @@ final class OtlpMetricsCodec implements Serializable {
       }
       pairs.add(new double[] {bound, count(counts.get(i), "bucketCounts[" + i + "]")});
     }
-    writeBuckets(pairs, name, tags, millis, per, cumulative, out);
+    return pairs;
   }
 
   private void summary(
