@@ -22,6 +22,10 @@ public final class Histograms {
 
   private static final String BUCKET_SUFFIX = "_bucket";
 
+  private static final String COUNT_SUFFIX = "_count";
+
+  private static final String SUM_SUFFIX = "_sum";
+
   /** Whether {@code p} is one bucket of a histogram: {@code *_bucket} with an {@code le} tag. */
   public static boolean isBucket(MetricPoint p) {
     return isBucket(p.metric(), p.tags());
@@ -35,6 +39,56 @@ public final class Histograms {
     return metric.endsWith(BUCKET_SUFFIX)
         && metric.length() > BUCKET_SUFFIX.length()
         && tags.containsKey(LE);
+  }
+
+  /**
+   * Whether {@code p} is a summary's quantile series ({@code x{quantile="0.99"}}): a gauge, but one
+   * that says its family {@code x} is a summary, whose {@code x_count} and {@code x_sum} are
+   * running totals.
+   */
+  public static boolean isSummaryQuantile(MetricPoint p) {
+    return p.tags().containsKey(QUANTILE) && !p.tags().containsKey(LE);
+  }
+
+  /**
+   * Whether {@code p} may be a histogram's or summary's {@code x_count} or {@code x_sum} that its
+   * sender did not mark as a running total (Prometheus' remote write, line protocol and Telegraf
+   * carry no type): it is one when its family also has bucket or quantile series.
+   */
+  public static boolean isUnmarkedTotal(MetricPoint p) {
+    String m = p.metric();
+    return !p.cumulative()
+        && !p.tags().containsKey(LE)
+        && !p.tags().containsKey(QUANTILE)
+        && ((m.endsWith(COUNT_SUFFIX) && m.length() > COUNT_SUFFIX.length())
+            || (m.endsWith(SUM_SUFFIX) && m.length() > SUM_SUFFIX.length()));
+  }
+
+  /**
+   * Whether {@code p} belongs to what the job handles per histogram or summary: a bucket, a
+   * summary's quantile or an unmarked {@code _count} / {@code _sum}.
+   */
+  public static boolean isFamilyMember(MetricPoint p) {
+    return isBucket(p) || isSummaryQuantile(p) || isUnmarkedTotal(p);
+  }
+
+  /**
+   * The key of the histogram or summary {@code p} belongs to (Prometheus' metric family): its name
+   * without {@code _bucket}, {@code _count} or {@code _sum} and its tags without {@code le} or
+   * {@code quantile}, equal for every series of the family.
+   */
+  public static String familyKey(MetricPoint p) {
+    if (isBucket(p)) {
+      return histogramKey(p);
+    }
+    if (isSummaryQuantile(p)) {
+      Map<String, String> tags = new TreeMap<>(p.tags());
+      tags.remove(QUANTILE);
+      return SeriesKey.of(p.tenant(), p.source(), p.metric(), tags);
+    }
+    String m = p.metric();
+    int suffix = m.endsWith(COUNT_SUFFIX) ? COUNT_SUFFIX.length() : SUM_SUFFIX.length();
+    return SeriesKey.of(p.tenant(), p.source(), m.substring(0, m.length() - suffix), p.tags());
   }
 
   /** The histogram's name: a bucket series' metric without {@code _bucket}. */

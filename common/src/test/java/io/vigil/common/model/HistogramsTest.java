@@ -3,6 +3,7 @@ package io.vigil.common.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,33 @@ class HistogramsTest {
     // a non-positive lowest bound is the answer for ranks inside it
     assertThat(Histograms.quantile(0.1, new double[] {-1, 0, INF}, new double[] {5, 8, 10}))
         .isEqualTo(-1.0);
+  }
+
+  @Test
+  void bucketsQuantilesCountAndSumOfOneFamilyShareItsKey() {
+    Map<String, String> code = Map.of("code", "200");
+    MetricPoint bucket =
+        new MetricPoint("t", "s", "rpc_seconds_bucket", Map.of("le", "1", "code", "200"), 1, 3);
+    MetricPoint count = new MetricPoint("t", "s", "rpc_seconds_count", code, 1, 9);
+    MetricPoint sum = new MetricPoint("t", "s", "rpc_seconds_sum", code, 1, 2.5);
+    MetricPoint quantile =
+        new MetricPoint("t", "s", "rpc_seconds", Map.of("quantile", "0.9", "code", "200"), 1, 0.7);
+    for (MetricPoint p : List.of(bucket, count, sum, quantile)) {
+      assertThat(Histograms.isFamilyMember(p)).as(p.metric()).isTrue();
+      assertThat(Histograms.familyKey(p))
+          .as(p.metric())
+          .isEqualTo(SeriesKey.of("t", "s", "rpc_seconds", code));
+    }
+    assertThat(Histograms.isUnmarkedTotal(count)).isTrue();
+    assertThat(Histograms.isUnmarkedTotal(sum)).isTrue();
+    assertThat(Histograms.isSummaryQuantile(quantile)).isTrue();
+    // marked by its sender (OTLP, Vigil JSON, metrics.cumulative-metrics): nothing to find out
+    assertThat(Histograms.isFamilyMember(count.asCumulative())).isFalse();
+    for (String other : List.of("_count", "_sum", "rpc_counter", "rpc_summary")) {
+      assertThat(Histograms.isFamilyMember(new MetricPoint("t", "s", other, code, 1, 1)))
+          .as(other)
+          .isFalse();
+    }
   }
 
   @Test

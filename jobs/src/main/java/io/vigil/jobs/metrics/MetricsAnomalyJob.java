@@ -236,34 +236,19 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
     // Histogram buckets become quantiles (unless none are asked for), running totals become rates,
-    // before anything scores or alerts on them.
+    // before anything scores or alerts on them. With quantiles on, a histogram's or summary's
+    // series (buckets, quantiles, _count and _sum its sender did not type) go through one step
+    // keyed by family first: it estimates the quantiles and marks the totals as running totals.
     double[] ranks = config.histogramQuantiles();
     boolean quantiles = ranks.length > 0;
-    SingleOutputStreamOperator<MetricPoint> rates =
-        points
-            .filter(p -> p.cumulative() && !(quantiles && Histograms.isBucket(p)))
-            .uid(MetricsJobUids.COUNTERS)
-            .name("Counter readings")
-            .keyBy(MetricPoint::series)
-            .process(
-                new CounterRateFunction(
-                    MetricsJobTags.DEAD_LETTERS, config.get(VigilOptions.SERIES_TTL).toMillis()))
-            .uid(MetricsJobUids.COUNTER_RATES)
-            .name("Counter rates");
-    DataStream<MetricPoint> measured =
-        points
-            .filter(p -> !p.cumulative() && !(quantiles && Histograms.isBucket(p)))
-            .uid(MetricsJobUids.GAUGES)
-            .name("Gauge readings")
-            .union(rates);
-    DataStream<DeadLetter> histogramDeadLetters = null;
+    SingleOutputStreamOperator<MetricPoint> family = null;
     if (quantiles) {
-      SingleOutputStreamOperator<MetricPoint> estimated =
+      family =
           points
-              .filter(Histograms::isBucket)
+              .filter(Histograms::isFamilyMember)
               .uid(MetricsJobUids.HISTOGRAM_BUCKETS)
-              .name("Histogram buckets")
-              .keyBy(Histograms::histogramKey)
+              .name("Histogram and summary series")
+              .keyBy(Histograms::familyKey)
               .process(
                   new HistogramQuantileFunction(
                       MetricsJobTags.DEAD_LETTERS,
@@ -271,9 +256,42 @@ public final class MetricsAnomalyJob {
                       config.get(VigilOptions.SERIES_TTL).toMillis()))
               .uid(MetricsJobUids.HISTOGRAM_QUANTILES)
               .name("Histogram quantiles");
-      measured = measured.union(estimated);
-      histogramDeadLetters = estimated.getSideOutput(MetricsJobTags.DEAD_LETTERS);
     }
+    DataStream<MetricPoint> counters =
+        points
+            .filter(p -> p.cumulative() && !(quantiles && Histograms.isFamilyMember(p)))
+            .uid(MetricsJobUids.COUNTERS)
+            .name("Counter readings");
+    DataStream<MetricPoint> gauges =
+        points
+            .filter(p -> !p.cumulative() && !(quantiles && Histograms.isFamilyMember(p)))
+            .uid(MetricsJobUids.GAUGES)
+            .name("Gauge readings");
+    if (family != null) {
+      counters =
+          counters.union(
+              family
+                  .filter(MetricPoint::cumulative)
+                  .uid(MetricsJobUids.HISTOGRAM_TOTALS)
+                  .name("Histogram and summary totals"));
+      gauges =
+          gauges.union(
+              family
+                  .filter(p -> !p.cumulative())
+                  .uid(MetricsJobUids.HISTOGRAM_GAUGES)
+                  .name("Histogram quantiles and summary series"));
+    }
+    SingleOutputStreamOperator<MetricPoint> rates =
+        counters
+            .keyBy(MetricPoint::series)
+            .process(
+                new CounterRateFunction(
+                    MetricsJobTags.DEAD_LETTERS, config.get(VigilOptions.SERIES_TTL).toMillis()))
+            .uid(MetricsJobUids.COUNTER_RATES)
+            .name("Counter rates");
+    DataStream<MetricPoint> measured = gauges.union(rates);
+    DataStream<DeadLetter> histogramDeadLetters =
+        family == null ? null : family.getSideOutput(MetricsJobTags.DEAD_LETTERS);
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
     SingleOutputStreamOperator<ScoredPoint> scored =
         measured

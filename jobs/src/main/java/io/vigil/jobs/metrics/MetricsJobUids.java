@@ -13,6 +13,8 @@ public final class MetricsJobUids {
   public static final String GAUGES = "gauge-readings";
   public static final String HISTOGRAM_BUCKETS = "histogram-buckets";
   public static final String HISTOGRAM_QUANTILES = "histogram-quantiles";
+  public static final String HISTOGRAM_TOTALS = "histogram-totals";
+  public static final String HISTOGRAM_GAUGES = "histogram-gauges";
   public static final String FEEDBACK_SOURCE = "feedback-source";
   public static final String PARSE_FEEDBACK = "parse-feedback";
   public static final String SCORE = "score-series";

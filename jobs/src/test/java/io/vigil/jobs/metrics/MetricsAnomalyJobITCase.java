@@ -284,6 +284,11 @@ class MetricsAnomalyJobITCase {
     }
   }
 
+  private static MetricPoint point(MetricPoint series, long t, double value) {
+    return new MetricPoint(
+        series.tenant(), series.source(), series.metric(), series.tags(), t, value);
+  }
+
   /**
    * Telegraf's line protocol and JSON and the OpenTelemetry Collector's otlp_json go to one topic
    * under the default {@code metrics.input: auto}: each series must be scored point for point as
@@ -292,7 +297,8 @@ class MetricsAnomalyJobITCase {
    * but Vigil does not score (a string field, a histogram) and a message in no format must be dead
    * letters with their reasons. Two running totals (an OTLP cumulative sum, a line-protocol field
    * named in {@code metrics.cumulative-metrics}), one restarting from zero, must be scored as their
-   * per-second rates, a burst of the rate an anomaly.
+   * per-second rates, a burst of the rate an anomaly; so must a Prometheus histogram's untyped
+   * {@code _count}, its buckets giving the quantiles.
    */
   @Test
   void telegrafOpenTelemetryAndPrometheusFormatsAreScoredLikeVigilJson() throws Exception {
@@ -332,7 +338,22 @@ class MetricsAnomalyJobITCase {
       latency.add(
           new MetricPoint("globex", "checkout", "rpc.duration", Map.of("quantile", q), 0, 0));
     }
+    // a Prometheus histogram from remote write: untyped _bucket{le} and _count samples, the
+    // _count of each scrape sent before its buckets (the job must find out it is a running total)
+    double[] apiLe = {0.25, 1, 5, Double.POSITIVE_INFINITY};
+    MetricPoint apiCount =
+        new MetricPoint("ops", "api", "api_latency_seconds_count", Map.of("handler", "/pay"), 0, 0);
+    List<MetricPoint> apiLatency = new ArrayList<>();
+    for (String q : List.of("0.5", "0.9", "0.99")) {
+      apiLatency.add(
+          new MetricPoint(
+              "ops", "api", "api_latency_seconds", Map.of("handler", "/pay", "quantile", q), 0, 0));
+    }
     Map<String, Integer> spikeAt = new HashMap<>();
+    spikeAt.put(apiCount.series(), 215);
+    for (MetricPoint q : apiLatency) {
+      spikeAt.put(q.series(), 215);
+    }
     spikeAt.put(latency.get(0).series(), 190);
     spikeAt.put(latency.get(1).series(), 190);
     spikeAt.put(latency.get(2).series(), 190);
@@ -411,6 +432,34 @@ class MetricsAnomalyJobITCase {
         }
       }
     }
+    // about 300 calls a minute, 80% under 0.25 s; at minute 215 five times as many, most slow
+    long[][] apiBuckets = new long[minutes][apiLe.length];
+    expected.put(apiCount.series(), new ArrayList<>());
+    for (MetricPoint q : apiLatency) {
+      expected.put(q.series(), new ArrayList<>());
+    }
+    for (int i = 0; i < minutes; i++) {
+      double calls = 300 * (1 + 0.03 * r.nextGaussian()) * (i == 215 ? 5 : 1);
+      double[] share =
+          i == 215 ? new double[] {0.1, 0.3, 0.6, 0} : new double[] {0.8, 0.19, 0.01, 0};
+      double[] increase = new double[apiLe.length];
+      long below = 0;
+      for (int b = 0; b < apiLe.length; b++) {
+        below += Math.round(calls * share[b]);
+        increase[b] = below;
+        apiBuckets[i][b] = (i == 0 ? 70_000L * (b + 1) : apiBuckets[i - 1][b]) + below;
+      }
+      if (i > 0) {
+        long t = base + i * MINUTE;
+        expected.get(apiCount.series()).add(point(apiCount, t, increase[apiLe.length - 1] / 60.0));
+        for (MetricPoint q : apiLatency) {
+          double rank = Double.parseDouble(q.tags().get("quantile"));
+          expected
+              .get(q.series())
+              .add(point(q, t, io.vigil.common.model.Histograms.quantile(rank, apiLe, increase)));
+        }
+      }
+    }
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
       for (int i = 0; i < minutes; i++) {
         long t = base + i * MINUTE;
@@ -483,6 +532,34 @@ class MetricsAnomalyJobITCase {
                     totals.get(served.series())[i],
                     "http_requests_total",
                     "\"code\":\"200\",\"job\":\"api\"")));
+        String apiLabels = "\"handler\":\"/pay\",\"job\":\"api\"";
+        TestKafka.send(
+            producer,
+            topic,
+            bytes("api"),
+            bytes(
+                String.format(
+                    prometheus,
+                    time,
+                    apiBuckets[i][apiLe.length - 1],
+                    "api_latency_seconds_count",
+                    apiLabels)));
+        for (int b = 0; b < apiLe.length; b++) {
+          TestKafka.send(
+              producer,
+              topic,
+              bytes("api"),
+              bytes(
+                  String.format(
+                      prometheus,
+                      time,
+                      apiBuckets[i][b],
+                      "api_latency_seconds_bucket",
+                      apiLabels
+                          + ",\"le\":\""
+                          + io.vigil.common.model.Histograms.format(apiLe[b])
+                          + "\"")));
+        }
       }
       long t = base + minutes * MINUTE;
       TestKafka.send(

@@ -5,10 +5,15 @@ import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.ExpiringState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,7 +26,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Estimates a histogram's quantiles (p50, p90, p99 by default) from its bucket series, keyed by
- * histogram ({@link Histograms#histogramKey}), as Prometheus' {@code histogram_quantile(q,
+ * metric family ({@link Histograms#familyKey}), as Prometheus' {@code histogram_quantile(q,
  * rate(x_bucket[..]))} does: what is scored and alerted on is {@code x{quantile="0.99"}}, the
  * latency most requests stay under, not how fast each bucket's counter grows.
  *
@@ -34,12 +39,22 @@ import org.apache.flink.util.OutputTag;
  * delta histogram, already an increase) are used as they are. A set without observations in the
  * interval has no quantile and gives none.
  *
+ * <p>A family's {@code x_count} and {@code x_sum} are running totals, but senders without types
+ * (Prometheus' remote write, line protocol, Telegraf) do not say so, and a gauge may be called
+ * {@code queue_count} too. So an unmarked {@code _count} or {@code _sum} comes here as well: once
+ * its family has shown a bucket or a summary's {@code x{quantile=..}} series (which pass through
+ * unchanged), it leaves marked as a running total (the job then scores its per-second rate); before
+ * that it is held until the watermark passes its time, when every series of its reading has
+ * arrived, and leaves as it came if none of them said it was a total. The held ones are released in
+ * time order as soon as the family is known, so a series never leaves out of order.
+ *
  * <p>Nothing is dropped silently: a bucket that arrives after the watermark passed its time (its
  * set was already estimated), a bucket whose {@code le} is not a number, and a set without its
  * {@code +Inf} bucket (nothing says how many observations there were) go to the dead letters with
- * the reason. State per histogram: the sets waiting for the watermark (usually one) and the last
- * complete cumulative set, 16 bytes a bucket; the latter expires {@code retentionMs} after its last
- * write, as the series' detector state does.
+ * the reason. State per family: the sets waiting for the watermark (usually one), the last complete
+ * cumulative set, 16 bytes a bucket, and when it was last seen as a histogram or summary; the
+ * latter two expire {@code retentionMs} after their last write, as the series' detector state does;
+ * plus the totals held while the family is not known.
  */
 public final class HistogramQuantileFunction
     extends KeyedProcessFunction<String, MetricPoint, MetricPoint> {
@@ -56,10 +71,13 @@ public final class HistogramQuantileFunction
   private final long retentionMs;
   private transient MapState<Long, Pending> pending;
   private transient ValueState<Totals> last;
+  private transient ValueState<Long> family;
+  private transient ListState<MetricPoint> held;
   private transient Counter estimated;
   private transient Counter baselines;
   private transient Counter resets;
   private transient Counter rejected;
+  private transient Counter totals;
 
   /**
    * @param quantiles the ranks to estimate, each in (0, 1)
@@ -88,17 +106,42 @@ public final class HistogramQuantileFunction
             .getState(
                 ExpiringState.descriptor(
                     "histogram-totals", TypeInformation.of(Totals.class), retentionMs));
+    family =
+        getRuntimeContext()
+            .getState(ExpiringState.descriptor("histogram-family", Types.LONG, retentionMs));
+    held =
+        getRuntimeContext()
+            .getListState(
+                new ListStateDescriptor<>(
+                    "histogram-held-totals", TypeInformation.of(MetricPoint.class)));
     var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
     estimated = group.counter("histogramQuantiles");
     baselines = group.counter("histogramBaselines");
     resets = group.counter("histogramResets");
     rejected = group.counter("histogramBucketsRejected");
+    totals = group.counter("histogramTotals");
   }
 
   @Override
   public void processElement(MetricPoint p, Context ctx, Collector<MetricPoint> out)
       throws Exception {
     long t = p.timestamp();
+    if (!Histograms.isBucket(p)) {
+      if (Histograms.isSummaryQuantile(p)) {
+        seen(t, out);
+        out.collect(p);
+      } else if (family.value() != null) {
+        totals.inc();
+        out.collect(p.asCumulative());
+      } else if (t <= ctx.timerService().currentWatermark()) {
+        out.collect(p); // its reading is complete and said nothing: as it came
+      } else {
+        held.add(p);
+        ctx.timerService().registerEventTimeTimer(t);
+      }
+      return;
+    }
+    seen(t, out);
     if (t <= ctx.timerService().currentWatermark()) {
       reject(
           ctx,
@@ -129,6 +172,29 @@ public final class HistogramQuantileFunction
     pending.put(t, with(set, bound, p.value()));
   }
 
+  /**
+   * Notes that the family showed a bucket or quantile series at {@code t} (written once per
+   * reading, which keeps it from expiring); the first time, releases the totals held until then as
+   * running totals, in time order.
+   */
+  private void seen(long t, Collector<MetricPoint> out) throws Exception {
+    Long before = family.value();
+    if (before != null && before >= t) {
+      return;
+    }
+    family.update(t);
+    if (before == null) {
+      List<MetricPoint> waiting = new ArrayList<>();
+      held.get().forEach(waiting::add);
+      waiting.sort(Comparator.comparingLong(MetricPoint::timestamp));
+      for (MetricPoint p : waiting) {
+        totals.inc();
+        out.collect(p.asCumulative());
+      }
+      held.clear();
+    }
+  }
+
   /** The set with one more bucket, kept in bound order; a repeated bucket's later reading wins. */
   static Pending with(Pending set, double bound, double count) {
     int i = Arrays.binarySearch(set.bounds(), bound);
@@ -152,6 +218,7 @@ public final class HistogramQuantileFunction
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<MetricPoint> out) throws Exception {
+    release(t, out);
     Pending set = pending.get(t);
     if (set == null) {
       return;
@@ -198,6 +265,26 @@ public final class HistogramQuantileFunction
       out.collect(new MetricPoint(first.tenant(), first.source(), name, qt, t, v));
       estimated.inc();
     }
+  }
+
+  /**
+   * Lets the totals held up to {@code t} go as they came: their readings are complete and no bucket
+   * or quantile series said they were running totals.
+   */
+  private void release(long t, Collector<MetricPoint> out) throws Exception {
+    Iterable<MetricPoint> waiting = held.get();
+    if (waiting == null || !waiting.iterator().hasNext()) {
+      return;
+    }
+    List<MetricPoint> later = new ArrayList<>();
+    for (MetricPoint p : waiting) {
+      if (p.timestamp() <= t) {
+        out.collect(p);
+      } else {
+        later.add(p);
+      }
+    }
+    held.update(later);
   }
 
   /**

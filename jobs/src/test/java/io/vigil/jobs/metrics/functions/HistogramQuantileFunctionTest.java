@@ -33,7 +33,7 @@ class HistogramQuantileFunctionTest {
             new KeyedProcessOperator<>(
                 new HistogramQuantileFunction(
                     MetricsJobTags.DEAD_LETTERS, new double[] {0.5, 0.9, 0.99}, 86_400_000L)),
-            Histograms::histogramKey,
+            Histograms::familyKey,
             Types.STRING);
     return h;
   }
@@ -222,6 +222,62 @@ class HistogramQuantileFunctionTest {
                   + " arrived after the watermark ("
                   + (T0 + 60_000)
                   + ") had passed it: the quantiles of that time were already estimated");
+    }
+  }
+
+  private static MetricPoint point(String metric, Map<String, String> tags, long s, double v) {
+    return new MetricPoint("acme", "web", metric, tags, T0 + s * 1000, v);
+  }
+
+  private static List<String> names(List<MetricPoint> out) {
+    return out.stream()
+        .filter(p -> !p.tags().containsKey("quantile") || p.metric().startsWith("gc"))
+        .map(p -> p.metric() + "@" + (p.timestamp() - T0) / 1000 + (p.cumulative() ? "+" : ""))
+        .toList();
+  }
+
+  @Test
+  void unmarkedCountAndSumOfAHistogramOrSummaryBecomeRunningTotalsAndOtherCountsStayGauges()
+      throws Exception {
+    Map<String, String> pay = Map.of("route", "/pay");
+    Map<String, String> q1 = Map.of("queue", "q1");
+    Map<String, String> young = Map.of("gen", "young");
+    OperatorSubtaskState snapshot;
+    List<String> out = new ArrayList<>();
+    try (var h = harness()) {
+      h.open();
+      // Prometheus remote write: the _count of a scrape before its buckets, a gauge named like a
+      // count, and a summary's _count before its quantile series
+      feed(h, List.of(point("rpc_seconds_count", pay, 0, 20), point("queue_count", q1, 0, 7)));
+      feed(h, List.of(point("gc_seconds_count", young, 0, 400)));
+      assertThat(h.extractOutputValues()).as("held: nothing tells yet what they are").isEmpty();
+      feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
+      feed(h, List.of(point("gc_seconds", Map.of("gen", "young", "quantile", "0.5"), 0, 0.02)));
+      out.addAll(names(h.extractOutputValues()));
+      assertThat(out)
+          .as("released as running totals once the family is known; the quantile passes as is")
+          .containsExactly("rpc_seconds_count@0+", "gc_seconds_count@0+", "gc_seconds@0");
+      // the family is known from now on: its totals leave at once, marked
+      feed(
+          h,
+          List.of(point("rpc_seconds_sum", pay, 60, 3.5), point("rpc_seconds_count", pay, 60, 31)));
+      feed(h, List.of(point("queue_count", q1, 60, 9)));
+      h.processWatermark(T0);
+      out.addAll(names(h.extractOutputValues().subList(3, h.extractOutputValues().size())));
+      assertThat(out).endsWith("rpc_seconds_sum@60+", "rpc_seconds_count@60+", "queue_count@0");
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h = harness()) {
+      h.initializeState(snapshot);
+      h.open();
+      feed(h, scrape("/pay", 60, true, LE, 15, 30, 31));
+      h.processWatermark(T0 + 60_000);
+      List<String> resumed = names(h.extractOutputValues());
+      assertThat(resumed)
+          .as("the gauge held over the restart leaves as it came, at its watermark")
+          .containsExactly("queue_count@60");
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 60)).hasSize(3);
+      assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS)).isNull();
     }
   }
 
