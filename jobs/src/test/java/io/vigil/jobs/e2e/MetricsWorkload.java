@@ -31,7 +31,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * minutes. Beside them, {@link #HISTOGRAMS} latency histograms as cumulative Prometheus-style
  * bucket series ({@code latency_bucket} with {@code le}), each bucket its own series and so its own
  * messages and partition: the job scores their p50 / p90 / p99; one histogram's calls slow down for
- * a minute, another's sender restarts.
+ * a minute, another's sender restarts. Each histogram also sends its {@code latency_count},
+ * unmarked (as remote write sends it, without a type) and keyed as its own series: the job must
+ * find out from the buckets that it is a running total and score its per-second rate.
  */
 final class MetricsWorkload {
   static final long MINUTE = 60_000;
@@ -150,6 +152,41 @@ final class MetricsWorkload {
     return out;
   }
 
+  /** Histogram {@code h}'s {@code latency_count}: its +Inf bucket, without the cumulative flag. */
+  List<MetricPoint> count(int h) {
+    List<MetricPoint> out = new ArrayList<>(points);
+    for (MetricPoint b : buckets(h).get(LE.length - 1)) {
+      out.add(
+          new MetricPoint(
+              b.tenant(),
+              b.source(),
+              "latency_count",
+              Map.of("host", "h" + h),
+              b.timestamp(),
+              b.value()));
+    }
+    return out;
+  }
+
+  /**
+   * The rate series the job derives from histogram {@code h}'s {@code latency_count}: per minute
+   * after the first (the baseline), the increase (a total that fell counts from zero) per second.
+   */
+  List<MetricPoint> countRate(int h) {
+    List<MetricPoint> c = count(h);
+    List<MetricPoint> out = new ArrayList<>(points);
+    for (int i = 1; i < c.size(); i++) {
+      MetricPoint p = c.get(i);
+      double before = c.get(i - 1).value();
+      double increase = p.value() >= before ? p.value() - before : p.value();
+      double seconds = (p.timestamp() - c.get(i - 1).timestamp()) / 1000.0;
+      out.add(
+          new MetricPoint(
+              p.tenant(), p.source(), p.metric(), p.tags(), p.timestamp(), increase / seconds));
+    }
+    return out;
+  }
+
   /**
    * The quantile series the job derives from histogram {@code h}'s buckets: per minute after the
    * first (the baseline), each bucket's increase (a total that fell counts from zero), then
@@ -199,6 +236,7 @@ final class MetricsWorkload {
     }
     for (int h = 0; h < HISTOGRAMS; h++) {
       all.addAll(buckets(h));
+      all.add(count(h));
     }
     List<BadRecord> bad = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -347,7 +385,10 @@ final class MetricsWorkload {
       }
     }
     for (int h = 0; h < HISTOGRAMS; h++) {
-      for (Map.Entry<String, List<MetricPoint>> e : quantiles(h).entrySet()) {
+      Map<String, List<MetricPoint>> derived = new LinkedHashMap<>(quantiles(h));
+      List<MetricPoint> rates = countRate(h);
+      derived.put(rates.get(0).series(), rates);
+      for (Map.Entry<String, List<MetricPoint>> e : derived.entrySet()) {
         SeriesDetector d = detector.create();
         double[] sc = new double[e.getValue().size()];
         for (int i = 0; i < sc.length; i++) {
