@@ -33,11 +33,14 @@ import org.apache.flink.util.OutputTag;
  * <p>The buckets of one histogram at one time may come in any order and from different Kafka
  * partitions (Prometheus' remote write sends every bucket as its own sample), so they are gathered
  * per timestamp and estimated when the watermark passes it: then every bucket of that time has
- * arrived. Cumulative buckets (totals since the sender started) are compared with the previous
- * complete set, bucket by bucket over the bounds both have, a bucket that fell being a reset that
- * counts from zero; the first set of a histogram is its baseline. Non-cumulative buckets (an OTLP
- * delta histogram, already an increase) are used as they are. A set without observations in the
- * interval has no quantile and gives none.
+ * arrived. A cumulative histogram's reading is estimated sooner, as soon as it has every bound the
+ * last one had (no earlier reading waiting): the next reading need not arrive to move the
+ * watermark, so the quantiles lag the buckets by nothing rather than by a scrape interval.
+ * Cumulative buckets (totals since the sender started) are compared with the previous complete set,
+ * bucket by bucket over the bounds both have, a bucket that fell being a reset that counts from
+ * zero; the first set of a histogram is its baseline. Non-cumulative buckets (an OTLP delta
+ * histogram, already an increase) are used as they are. A set without observations in the interval
+ * has no quantile and gives none.
  *
  * <p>A family's {@code x_count} and {@code x_sum} are running totals, but senders without types
  * (Prometheus' remote write, line protocol, Telegraf) do not say so, and a gauge may be called
@@ -48,13 +51,14 @@ import org.apache.flink.util.OutputTag;
  * arrived, and leaves as it came if none of them said it was a total. The held ones are released in
  * time order as soon as the family is known, so a series never leaves out of order.
  *
- * <p>Nothing is dropped silently: a bucket that arrives after the watermark passed its time (its
- * set was already estimated), a bucket whose {@code le} is not a number, and a set without its
- * {@code +Inf} bucket (nothing says how many observations there were) go to the dead letters with
- * the reason. State per family: the sets waiting for the watermark (usually one), the last complete
- * cumulative set, 16 bytes a bucket, and when it was last seen as a histogram or summary; the
- * latter two expire {@code retentionMs} after their last write, as the series' detector state does;
- * plus the totals held while the family is not known.
+ * <p>Nothing is dropped silently: a bucket that arrives after its set was estimated (the watermark
+ * passed its time, or the set was complete without it: a new bound, a resent bucket), a bucket
+ * whose {@code le} is not a number, and a set without its {@code +Inf} bucket (nothing says how
+ * many observations there were) go to the dead letters with the reason. State per family: the sets
+ * waiting for the watermark (usually one), the last complete cumulative set, 16 bytes a bucket, and
+ * when it was last seen as a histogram or summary; the latter two expire {@code retentionMs} after
+ * their last write, as the series' detector state does; plus the totals held while the family is
+ * not known.
  */
 public final class HistogramQuantileFunction
     extends KeyedProcessFunction<String, MetricPoint, MetricPoint> {
@@ -78,6 +82,7 @@ public final class HistogramQuantileFunction
   private transient Counter resets;
   private transient Counter rejected;
   private transient Counter totals;
+  private transient Counter early;
 
   /**
    * @param quantiles the ranks to estimate, each in (0, 1)
@@ -120,6 +125,7 @@ public final class HistogramQuantileFunction
     resets = group.counter("histogramResets");
     rejected = group.counter("histogramBucketsRejected");
     totals = group.counter("histogramTotals");
+    early = group.counter("histogramCompleteReadings");
   }
 
   @Override
@@ -163,13 +169,45 @@ public final class HistogramQuantileFunction
           "histogram bucket's le '" + p.tags().get(Histograms.LE) + "' is not a number or +Inf");
       return;
     }
+    Totals before = p.cumulative() ? last.value() : null;
+    if (before != null && t <= before.timestamp()) {
+      reject(
+          ctx,
+          p,
+          "histogram bucket at "
+              + t
+              + " arrived after the quantiles of that time were estimated (the buckets of "
+              + before.timestamp()
+              + " had all arrived)");
+      return;
+    }
     Pending set = pending.get(t);
     if (set == null) {
       ctx.timerService().registerEventTimeTimer(t);
-      pending.put(t, new Pending(p, new double[] {bound}, new double[] {p.value()}));
+      set = new Pending(p, new double[] {bound}, new double[] {p.value()});
+    } else {
+      set = with(set, bound, p.value());
+    }
+    if (before != null && Arrays.equals(set.bounds(), before.bounds()) && noneBefore(t)) {
+      // every bucket the last reading had is here: this reading is complete, no need to wait
+      // for the watermark (a histogram's layout rarely changes; when it does, the watermark
+      // decides as for the first reading)
+      pending.remove(t);
+      early.inc();
+      estimate(t, set, ctx, out);
       return;
     }
-    pending.put(t, with(set, bound, p.value()));
+    pending.put(t, set);
+  }
+
+  /** Whether no reading before {@code t} is still waiting: readings are estimated in time order. */
+  private boolean noneBefore(long t) throws Exception {
+    for (Long waiting : pending.keys()) {
+      if (waiting < t) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -221,9 +259,15 @@ public final class HistogramQuantileFunction
     release(t, out);
     Pending set = pending.get(t);
     if (set == null) {
-      return;
+      return; // estimated as soon as it was complete
     }
     pending.remove(t);
+    estimate(t, set, ctx, out);
+  }
+
+  /** The quantiles of the reading at {@code t}, from its buckets' increase since the last one. */
+  private void estimate(long t, Pending set, Context ctx, Collector<MetricPoint> out)
+      throws Exception {
     MetricPoint first = set.first();
     int n = set.bounds().length;
     if (set.bounds()[n - 1] != Double.POSITIVE_INFINITY) {

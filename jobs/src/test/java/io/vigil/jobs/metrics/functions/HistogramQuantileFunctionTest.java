@@ -225,6 +225,55 @@ class HistogramQuantileFunctionTest {
     }
   }
 
+  @Test
+  void aCumulativeReadingWithEveryBoundOfTheLastIsEstimatedWithoutWaitingForTheWatermark()
+      throws Exception {
+    try (var h = harness()) {
+      h.open();
+      feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
+      h.processWatermark(T0);
+      assertThat(h.extractOutputValues()).as("the first reading is the baseline").isEmpty();
+      List<MetricPoint> next = new ArrayList<>(scrape("/pay", 60, true, LE, 50, 110, 120));
+      Collections.shuffle(next, new Random(3));
+      feed(h, next.subList(0, 2));
+      assertThat(h.extractOutputValues()).as("one bucket still missing").isEmpty();
+      feed(h, next.subList(2, 3));
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 60))
+          .as("complete: estimated at once, the watermark still at the reading before")
+          .satisfiesExactly(
+              q -> assertThat(q).isCloseTo(0.1 + 0.4 * 10 / 50, within(1e-12)),
+              q -> assertThat(q).isCloseTo(0.5, within(1e-12)),
+              q -> assertThat(q).isEqualTo(0.5));
+      // a bucket sent again after its reading was estimated is a dead letter, not a new set
+      feed(h, scrape("/pay", 60, true, LE, 50, 110, 120).subList(1, 2));
+      // a new bound: not the last reading's layout, so this one waits for the watermark
+      feed(
+          h,
+          scrape(
+              "/pay",
+              120,
+              true,
+              new double[] {0.1, 0.25, 0.5, Double.POSITIVE_INFINITY},
+              60,
+              100,
+              130,
+              140));
+      assertThat(h.extractOutputValues()).hasSize(3);
+      h.processWatermark(T0 + 120_000);
+      // the increase over the bounds both readings have, 10 / 20 / 20: p50 is the first's end
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 120).get(0)).isEqualTo(0.1);
+      List<String> reasons = new ArrayList<>();
+      h.getSideOutput(MetricsJobTags.DEAD_LETTERS).forEach(r -> reasons.add(r.getValue().reason()));
+      assertThat(reasons)
+          .containsExactly(
+              "histogram bucket at "
+                  + (T0 + 60_000)
+                  + " arrived after the quantiles of that time were estimated (the buckets of "
+                  + (T0 + 60_000)
+                  + " had all arrived)");
+    }
+  }
+
   private static MetricPoint point(String metric, Map<String, String> tags, long s, double v) {
     return new MetricPoint("acme", "web", metric, tags, T0 + s * 1000, v);
   }
@@ -312,8 +361,8 @@ class HistogramQuantileFunctionTest {
         feed(h, scrapes.get(i));
         h.processWatermark(T0 + i * 15_000L);
       }
-      // the next set is waiting for its watermark when the snapshot is taken
-      feed(h, scrapes.get(20));
+      // the next set is incomplete when the snapshot is taken: two of its three buckets
+      feed(h, scrapes.get(20).subList(0, 2));
       resumed.addAll(h.extractOutputValues());
       snapshot = h.snapshot(1, 1);
     }
@@ -321,9 +370,7 @@ class HistogramQuantileFunctionTest {
       h.initializeState(snapshot);
       h.open();
       for (int i = 20; i < scrapes.size(); i++) {
-        if (i > 20) {
-          feed(h, scrapes.get(i));
-        }
+        feed(h, i > 20 ? scrapes.get(i) : scrapes.get(i).subList(2, 3));
         h.processWatermark(T0 + i * 15_000L);
       }
       resumed.addAll(h.extractOutputValues());
