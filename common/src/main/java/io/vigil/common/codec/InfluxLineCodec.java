@@ -14,11 +14,12 @@ import java.util.TreeMap;
  * protocol's backslash escapes, quoted string fields, integer ({@code 5i}), unsigned ({@code 5u}),
  * float and boolean fields. Every numeric or boolean field is one series, named {@code
  * measurement_field} as Telegraf's Prometheus output names it ({@code cpu_usage_idle}), or just the
- * measurement for a field called {@code value}; booleans score as 1 and 0. A string field is not a
- * number to score: it is reported, so a sender that always has one learns to exclude it (Telegraf:
- * {@code fieldexclude}). Timestamps in any epoch unit are told apart by magnitude ({@link
- * MetricCodec#epochMillis}); a line without one takes the Kafka record's time. Blank lines and
- * {@code #} comments are skipped.
+ * measurement for a field called {@code value} (the layouts of Telegraf's Prometheus input, which
+ * carry the sample types, are read as {@link TelegrafSeries} says); booleans score as 1 and 0. A
+ * string field is not a number to score: it is reported, so a sender that always has one learns to
+ * exclude it (Telegraf: {@code fieldexclude}). Timestamps in any epoch unit are told apart by
+ * magnitude ({@link MetricCodec#epochMillis}); a line without one takes the Kafka record's time.
+ * Blank lines and {@code #} comments are skipped.
  */
 final class InfluxLineCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -123,8 +124,9 @@ final class InfluxLineCodec implements Serializable {
               "timestamp '" + MetricJsonCodec.abbreviate(ts) + "' is not an integer");
         }
       }
+      TelegrafSeries.Layout layout = TelegrafSeries.layout(measurement, fields.keySet());
       for (Map.Entry<String, Object> f : fields.entrySet()) {
-        String name = f.getKey().equals("value") ? measurement : measurement + "_" + f.getKey();
+        TelegrafSeries.Series named = TelegrafSeries.series(layout, measurement, f.getKey());
         if (f.getValue() instanceof String) {
           errors.add(
               where
@@ -134,9 +136,14 @@ final class InfluxLineCodec implements Serializable {
           continue;
         }
         try {
-          points.add(
+          MetricPoint p =
               MetricCodec.point(
-                  settings, name, tags, millis, ((Number) f.getValue()).doubleValue()));
+                  settings,
+                  named.metric(),
+                  named.tags(tags),
+                  millis,
+                  ((Number) f.getValue()).doubleValue());
+          points.add(named.cumulative() ? p.asCumulative() : p);
         } catch (LogFields.BadRecord e) {
           errors.add(where + e.getMessage());
         }

@@ -21,8 +21,9 @@ import java.util.Map;
  * or {@code service} label names one, and {@code instance} stays a tag. By Prometheus' naming rules
  * a metric ending in {@code _total} is a counter and a {@code _bucket} series with an {@code le}
  * label a histogram's cumulative bucket: both are running totals (the job scores a counter's
- * per-second rate, and a histogram's quantiles estimated from its buckets' increase). Other totals
- * (a summary's or histogram's {@code _count} and {@code _sum}) can be named in {@code
+ * per-second rate, and a histogram's quantiles estimated from its buckets' increase). A summary's
+ * or histogram's {@code _count} and {@code _sum} are left unmarked: the job marks them once it has
+ * seen their family's bucket or quantile series; other totals can be named in {@code
  * metrics.cumulative-metrics}. Never throws.
  */
 final class PrometheusJsonCodec implements Serializable {

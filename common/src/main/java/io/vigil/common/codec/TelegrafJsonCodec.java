@@ -68,11 +68,14 @@ final class TelegrafJsonCodec implements Serializable {
       if (fields == null || !fields.isObject() || fields.isEmpty()) {
         throw new LogFields.BadRecord("field 'fields' must be a non-empty object");
       }
+      List<String> keys = new ArrayList<>(fields.size());
+      fields.fieldNames().forEachRemaining(keys::add);
+      TelegrafSeries.Layout layout = TelegrafSeries.layout(name.textValue(), keys);
       for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         String key = f.getKey();
         JsonNode v = f.getValue();
-        String metric = key.equals("value") ? name.textValue() : name.textValue() + "_" + key;
+        TelegrafSeries.Series named = TelegrafSeries.series(layout, name.textValue(), key);
         double value;
         if (v.isNumber()) {
           value = v.doubleValue();
@@ -89,7 +92,9 @@ final class TelegrafJsonCodec implements Serializable {
           continue;
         }
         try {
-          points.add(MetricCodec.point(settings, metric, tags, millis, value));
+          MetricPoint p =
+              MetricCodec.point(settings, named.metric(), named.tags(tags), millis, value);
+          points.add(named.cumulative() ? p.asCumulative() : p);
         } catch (LogFields.BadRecord e) {
           errors.add(where + e.getMessage());
         }

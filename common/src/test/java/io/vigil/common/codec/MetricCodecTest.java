@@ -53,6 +53,68 @@ class MetricCodecTest {
             new MetricPoint("acme", "web-1", "mem_free", Map.of(), KAFKA_TIME, 7.0));
   }
 
+  /** name{tags}=value, + for a running total, for comparing series compactly. */
+  private static List<String> series(MetricJsonCodec.Result r) {
+    return r.points().stream()
+        .map(p -> p.metric() + p.tags() + "=" + p.value() + (p.cumulative() ? "+" : ""))
+        .toList();
+  }
+
+  @Test
+  void telegrafsPrometheusInputVersionOneSaysWhatEachFamilyIs() {
+    // inputs.prometheus with metric_version = 1: one metric per family, fields by sample type
+    MetricJsonCodec.Result r =
+        decode(
+            "http_requests_total,host=web-1,code=200 counter=1027 1700000060000000000\n"
+                + "process_open_fds,host=web-1 gauge=31 1700000060000000000\n"
+                + "http_seconds,host=web-1,code=200 0.1=620,0.5=900,+Inf=1000,count=1000,sum=95.5"
+                + " 1700000060000000000\n"
+                + "gc_seconds,host=web-1 0.5=0.002,0.99=0.05,count=77,sum=0.4 1700000060000000000\n"
+                // a count and a sum beside ordinary fields: named the plain way
+                + "jobs,host=web-1 count=3,sum=12,failed=1 1700000060000000000\n"
+                // metric_version = 2: the sample's name is the field, Prometheus' names apply
+                + "prometheus,host=web-1,code=200 http_requests_total=1027 1700000060000000000\n"
+                + "prometheus,host=web-1,le=0.1 http_seconds_bucket=620 1700000060000000000\n"
+                + "prometheus,host=web-1 http_seconds_count=1000,go_threads=12"
+                + " 1700000060000000000\n");
+    assertThat(r.errors()).isEmpty();
+    assertThat(series(r))
+        .containsExactlyInAnyOrder(
+            "http_requests_total{code=200}=1027.0+",
+            "process_open_fds{}=31.0",
+            "http_seconds_bucket{code=200, le=0.1}=620.0+",
+            "http_seconds_bucket{code=200, le=0.5}=900.0+",
+            "http_seconds_bucket{code=200, le=+Inf}=1000.0+",
+            "http_seconds_count{code=200}=1000.0+",
+            "http_seconds_sum{code=200}=95.5+",
+            "gc_seconds{quantile=0.5}=0.002",
+            "gc_seconds{quantile=0.99}=0.05",
+            "gc_seconds_count{}=77.0+",
+            "gc_seconds_sum{}=0.4+",
+            "jobs_count{}=3.0",
+            "jobs_sum{}=12.0",
+            "jobs_failed{}=1.0",
+            "http_requests_total{code=200}=1027.0+",
+            "http_seconds_bucket{le=0.1}=620.0+",
+            "http_seconds_count{}=1000.0",
+            "go_threads{}=12.0");
+    // the same families as Telegraf JSON
+    MetricJsonCodec.Result json =
+        decode(
+            "{\"metrics\":[{\"name\":\"http_seconds\",\"tags\":{\"host\":\"web-1\"},"
+                + "\"fields\":{\"0.1\":620,\"+Inf\":1000,\"count\":1000,\"sum\":95.5},"
+                + "\"timestamp\":1700000060},{\"name\":\"http_requests_total\",\"tags\":{\"host\":"
+                + "\"web-1\"},\"fields\":{\"counter\":1027},\"timestamp\":1700000060}]}");
+    assertThat(json.errors()).isEmpty();
+    assertThat(series(json))
+        .containsExactlyInAnyOrder(
+            "http_seconds_bucket{le=0.1}=620.0+",
+            "http_seconds_bucket{le=+Inf}=1000.0+",
+            "http_seconds_count{}=1000.0+",
+            "http_seconds_sum{}=95.5+",
+            "http_requests_total{}=1027.0+");
+  }
+
   @Test
   void lineProtocolEscapesAndTenantAndSourceTags() {
     MetricJsonCodec.Result r =
@@ -420,8 +482,7 @@ class MetricCodecTest {
         "prometheus,host=web-1,le=0.5 http_seconds_bucket=12i,http_seconds_count=20i 1700000000";
     assertThat(decode(line).points())
         .extracting(p -> p.metric() + " " + p.cumulative())
-        .containsExactly(
-            "prometheus_http_seconds_bucket true", "prometheus_http_seconds_count false");
+        .containsExactly("http_seconds_bucket true", "http_seconds_count false");
     String vigil =
         """
         [{"tenant":"t","source":"s","metric":"rpc_bucket","tags":{"le":"1"},"timestamp":1700000000000,"value":4},

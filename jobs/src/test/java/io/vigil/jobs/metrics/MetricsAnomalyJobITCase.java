@@ -298,7 +298,8 @@ class MetricsAnomalyJobITCase {
    * letters with their reasons. Two running totals (an OTLP cumulative sum, a line-protocol field
    * named in {@code metrics.cumulative-metrics}), one restarting from zero, must be scored as their
    * per-second rates, a burst of the rate an anomaly; so must a Prometheus histogram's untyped
-   * {@code _count}, its buckets giving the quantiles.
+   * {@code _count}, its buckets giving the quantiles, and the same histogram as Telegraf's
+   * Prometheus input writes it in line protocol (one line: count, sum and a field per bound).
    */
   @Test
   void telegrafOpenTelemetryAndPrometheusFormatsAreScoredLikeVigilJson() throws Exception {
@@ -349,9 +350,24 @@ class MetricsAnomalyJobITCase {
           new MetricPoint(
               "ops", "api", "api_latency_seconds", Map.of("handler", "/pay", "quantile", q), 0, 0));
     }
+    // the same histogram scraped by Telegraf's Prometheus input (metric_version = 1), one line of
+    // line protocol a scrape: count, sum and a field per bound, which say what they are
+    MetricPoint v1Count =
+        new MetricPoint("ops", "web-4", "api_latency_seconds_count", Map.of(), 0, 0);
+    MetricPoint v1Sum = new MetricPoint("ops", "web-4", "api_latency_seconds_sum", Map.of(), 0, 0);
+    List<MetricPoint> v1Latency = new ArrayList<>();
+    for (String q : List.of("0.5", "0.9", "0.99")) {
+      v1Latency.add(
+          new MetricPoint("ops", "web-4", "api_latency_seconds", Map.of("quantile", q), 0, 0));
+    }
     Map<String, Integer> spikeAt = new HashMap<>();
-    spikeAt.put(apiCount.series(), 215);
+    for (MetricPoint s : List.of(apiCount, v1Count, v1Sum)) {
+      spikeAt.put(s.series(), 215);
+    }
     for (MetricPoint q : apiLatency) {
+      spikeAt.put(q.series(), 215);
+    }
+    for (MetricPoint q : v1Latency) {
       spikeAt.put(q.series(), 215);
     }
     spikeAt.put(latency.get(0).series(), 190);
@@ -434,8 +450,15 @@ class MetricsAnomalyJobITCase {
     }
     // about 300 calls a minute, 80% under 0.25 s; at minute 215 five times as many, most slow
     long[][] apiBuckets = new long[minutes][apiLe.length];
-    expected.put(apiCount.series(), new ArrayList<>());
+    double[] apiSum = new double[minutes];
+    double[] mid = {0.1, 0.5, 2, 5};
+    for (MetricPoint s : List.of(apiCount, v1Count, v1Sum)) {
+      expected.put(s.series(), new ArrayList<>());
+    }
     for (MetricPoint q : apiLatency) {
+      expected.put(q.series(), new ArrayList<>());
+    }
+    for (MetricPoint q : v1Latency) {
       expected.put(q.series(), new ArrayList<>());
     }
     for (int i = 0; i < minutes; i++) {
@@ -449,14 +472,22 @@ class MetricsAnomalyJobITCase {
         increase[b] = below;
         apiBuckets[i][b] = (i == 0 ? 70_000L * (b + 1) : apiBuckets[i - 1][b]) + below;
       }
+      double seconds = 0;
+      for (int b = 0; b < apiLe.length; b++) {
+        seconds += (increase[b] - (b == 0 ? 0 : increase[b - 1])) * mid[b];
+      }
+      apiSum[i] = Math.round(((i == 0 ? 9_000 : apiSum[i - 1]) + seconds) * 1000) / 1000.0;
       if (i > 0) {
         long t = base + i * MINUTE;
-        expected.get(apiCount.series()).add(point(apiCount, t, increase[apiLe.length - 1] / 60.0));
-        for (MetricPoint q : apiLatency) {
-          double rank = Double.parseDouble(q.tags().get("quantile"));
-          expected
-              .get(q.series())
-              .add(point(q, t, io.vigil.common.model.Histograms.quantile(rank, apiLe, increase)));
+        double count = increase[apiLe.length - 1] / 60.0;
+        expected.get(apiCount.series()).add(point(apiCount, t, count));
+        expected.get(v1Count.series()).add(point(v1Count, t, count));
+        expected.get(v1Sum.series()).add(point(v1Sum, t, (apiSum[i] - apiSum[i - 1]) / 60.0));
+        for (int k = 0; k < apiLatency.size(); k++) {
+          double rank = Double.parseDouble(apiLatency.get(k).tags().get("quantile"));
+          double v = io.vigil.common.model.Histograms.quantile(rank, apiLe, increase);
+          expected.get(apiLatency.get(k).series()).add(point(apiLatency.get(k), t, v));
+          expected.get(v1Latency.get(k).series()).add(point(v1Latency.get(k), t, v));
         }
       }
     }
@@ -560,6 +591,16 @@ class MetricsAnomalyJobITCase {
                           + io.vigil.common.model.Histograms.format(apiLe[b])
                           + "\"")));
         }
+        long[] v1 = apiBuckets[i];
+        TestKafka.send(
+            producer,
+            topic,
+            bytes("web-4"),
+            bytes(
+                String.format(
+                    "api_latency_seconds,host=web-4 0.25=%di,1=%di,5=%di,+Inf=%di,count=%di,sum=%s"
+                        + " %d",
+                    v1[0], v1[1], v1[2], v1[3], v1[3], apiSum[i], t * 1_000_000)));
       }
       long t = base + minutes * MINUTE;
       TestKafka.send(
