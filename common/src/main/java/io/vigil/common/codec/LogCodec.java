@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * Decodes a log message in whichever form it came: Vigil's JSON lines ({@link LogJsonCodec}), an
- * OpenTelemetry Collector {@code otlp_json} ExportLogsServiceRequest ({@link OtlpLogsCodec}) or raw
- * text lines with a header format ({@link RawLogCodec}). Never throws: every problem becomes a
- * reason string, so the caller can route the record to a dead-letter topic.
+ * OpenTelemetry Collector ExportLogsServiceRequest in {@code otlp_json} ({@link OtlpLogsCodec}) or
+ * {@code otlp_proto} ({@link OtlpProtobuf}), or raw text lines with a header format ({@link
+ * RawLogCodec}). Never throws: every problem becomes a reason string, so the caller can route the
+ * record to a dead-letter topic.
  */
 public final class LogCodec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -90,7 +91,7 @@ public final class LogCodec implements Serializable {
       return admitted(
           switch (settings.input()) {
             case JSON -> json.decode(message);
-            case OTLP -> otlp.decode(message);
+            case OTLP -> otlp(message);
             case RAW -> raw.decode(message, fallbackTimestamp);
             case AUTO -> auto(message, fallbackTimestamp);
           });
@@ -121,6 +122,15 @@ public final class LogCodec implements Serializable {
     return new Result(events, errors);
   }
 
+  /** OTLP logs in JSON, or in protobuf (otlp_proto) read as the JSON it stands for. */
+  private Result otlp(byte[] message) {
+    if (!MetricCodec.looksBinary(message)) {
+      return otlp.decode(message);
+    }
+    byte[] json = OtlpProtobuf.logs(message);
+    return json == null ? Result.error(MetricCodec.BINARY) : otlp.decode(json);
+  }
+
   private Result auto(byte[] message, long fallbackTimestamp) {
     int i = 0;
     while (i < message.length && Character.isWhitespace(message[i])) {
@@ -130,7 +140,7 @@ public final class LogCodec implements Serializable {
       return Result.error("empty message");
     }
     if (MetricCodec.looksBinary(message)) {
-      return Result.error(MetricCodec.BINARY);
+      return otlp(message);
     }
     if (message[i] != '{' && message[i] != '[') {
       return raw.decode(message, fallbackTimestamp);

@@ -16,10 +16,10 @@ import java.util.function.Function;
  * Decodes a metrics message in whichever form its sender writes: Vigil's JSON ({@link
  * MetricJsonCodec}), InfluxDB line protocol (Telegraf's Kafka output by default, {@link
  * InfluxLineCodec}), Telegraf's JSON serializer ({@link TelegrafJsonCodec}), the OpenTelemetry
- * Collector's {@code otlp_json} ExportMetricsServiceRequest ({@link OtlpMetricsCodec}) or
- * Prometheus' remote write through prometheus-kafka-adapter ({@link PrometheusJsonCodec}). Never
- * throws: every problem becomes a reason string, so the caller can route the record to a
- * dead-letter topic.
+ * Collector's ExportMetricsServiceRequest in {@code otlp_json} ({@link OtlpMetricsCodec}) or {@code
+ * otlp_proto} ({@link OtlpProtobuf}) or Prometheus' remote write through prometheus-kafka-adapter
+ * ({@link PrometheusJsonCodec}). Never throws: every problem becomes a reason string, so the caller
+ * can route the record to a dead-letter topic.
  *
  * <p>Senders other than Vigil's JSON name no tenant or source, so both come from tags: the tenant
  * from {@code tenant} (or {@code vigil.tenant}), the source from {@code source}, else {@code
@@ -139,7 +139,7 @@ public final class MetricCodec implements Serializable {
             case VIGIL -> vigil.decode(message);
             case INFLUX -> influx.decode(message, fallbackTimestamp, "");
             case TELEGRAF -> json(message, telegraf::decode);
-            case OTLP -> json(message, otlp::decode);
+            case OTLP -> otlp(message);
             case PROMETHEUS -> json(message, prometheus::decode);
             case AUTO -> auto(message, fallbackTimestamp);
           });
@@ -160,6 +160,15 @@ public final class MetricCodec implements Serializable {
     } catch (LogFields.BadRecord e) {
       return error(e.getMessage());
     }
+  }
+
+  /** OTLP metrics in JSON, or in protobuf (otlp_proto) read as the JSON it stands for. */
+  private MetricJsonCodec.Result otlp(byte[] message) {
+    if (!looksBinary(message)) {
+      return json(message, otlp::decode);
+    }
+    byte[] json = OtlpProtobuf.metrics(message);
+    return json == null ? error(BINARY) : json(json, otlp::decode);
   }
 
   /** Marks the points of metrics declared cumulative. */
@@ -201,7 +210,7 @@ public final class MetricCodec implements Serializable {
       return error("empty message");
     }
     if (looksBinary(message)) {
-      return error(BINARY);
+      return otlp(message);
     }
     if (message[i] != '{' && message[i] != '[') {
       // a guess: when no line of it parses, the reasons say what the message was taken for
@@ -286,8 +295,8 @@ public final class MetricCodec implements Serializable {
 
   /** Why a binary message is refused, with the likely cause. */
   static final String BINARY =
-      "binary data, not text: Vigil reads JSON and text (an OpenTelemetry Collector's Kafka"
-          + " exporter writes otlp_proto unless told encoding: otlp_json)";
+      "binary data that is not an OTLP request in protobuf (otlp_proto): Vigil reads that, JSON"
+          + " and text, not compressed or other binary payloads";
 
   /**
    * Whether a message is binary (protobuf, compressed, ...) rather than text: a control character

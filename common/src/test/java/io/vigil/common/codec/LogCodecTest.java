@@ -140,6 +140,67 @@ class LogCodecTest {
   }
 
   @Test
+  void decodesAnOtlpProtobufExportRequestAsTheSameRequestInJson() {
+    var logs = io.opentelemetry.proto.logs.v1.LogRecord.newBuilder();
+    var request =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder()
+                    .setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(kv("service.name", "payments"))
+                            .addAttributes(kv("tenant", "globex")))
+                    .addScopeLogs(
+                        io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
+                            .addLogRecords(
+                                logs.clone()
+                                    .setTimeUnixNano(1_700_000_000_123_456_789L)
+                                    .setSeverityNumber(
+                                        io.opentelemetry.proto.logs.v1.SeverityNumber
+                                            .SEVERITY_NUMBER_ERROR)
+                                    .setBody(
+                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                            .setStringValue("card declined for order 42"))
+                                    .addAttributes(kv("enduser.id", "u9"))
+                                    .setTraceId(
+                                        com.google.protobuf.ByteString.copyFrom(new byte[16])))
+                            .addLogRecords(
+                                logs.clone()
+                                    .setObservedTimeUnixNano(1_700_000_001_000_000_000L)
+                                    .setSeverityText("Information")
+                                    .setBody(
+                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                            .setStringValue("ok")))))
+            .build();
+    String json =
+        """
+        {"resourceLogs":[{"resource":{"attributes":[
+            {"key":"service.name","value":{"stringValue":"payments"}},
+            {"key":"tenant","value":{"stringValue":"globex"}}]},
+          "scopeLogs":[{"logRecords":[
+            {"timeUnixNano":"1700000000123456789","severityNumber":17,
+             "body":{"stringValue":"card declined for order 42"},
+             "attributes":[{"key":"enduser.id","value":{"stringValue":"u9"}}],
+             "traceId":"00000000000000000000000000000000"},
+            {"observedTimeUnixNano":"1700000001000000000","severityText":"Information",
+             "body":{"stringValue":"ok"}}]}]}]}
+        """;
+    var fromJson = decode(json);
+    assertThat(fromJson.errors()).isEmpty();
+    assertThat(fromJson.events()).hasSize(2);
+    var fromProto = codec.decode(request.toByteArray(), KAFKA_TIME);
+    assertThat(fromProto.errors()).isEmpty();
+    assertThat(fromProto.events()).containsExactlyElementsOf(fromJson.events());
+  }
+
+  private static io.opentelemetry.proto.common.v1.KeyValue kv(String key, String value) {
+    return io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  @Test
   void decodesRawLinesWithTheHeaderFormat() {
     var r =
         decode(

@@ -553,6 +553,113 @@ class MetricCodecTest {
     'a', 'm', 'e', 0x12, 0x08, 0x0a, 0x06, 'w', 'e', 'b'
   };
 
+  private static io.opentelemetry.proto.common.v1.KeyValue attribute(String key, String value) {
+    return io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  /**
+   * The collector's Kafka exporter writes otlp_proto unless told otherwise: the same request in
+   * protobuf gives the same points as in JSON (hand-written here, as the collector writes it).
+   */
+  @Test
+  void otlpProtobufRequestsGiveThePointsOfTheSameRequestInJson() {
+    var metrics = io.opentelemetry.proto.metrics.v1.Metric.newBuilder();
+    var request =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                    .setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(attribute("service.name", "checkout"))
+                            .addAttributes(attribute("tenant", "globex")))
+                    .addScopeMetrics(
+                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                metrics
+                                    .clone()
+                                    .setName("queue.depth")
+                                    .setGauge(
+                                        io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+                                            .addDataPoints(
+                                                io.opentelemetry.proto.metrics.v1.NumberDataPoint
+                                                    .newBuilder()
+                                                    .addAttributes(attribute("queue", "q1"))
+                                                    .setTimeUnixNano(1_700_000_000_000_000_000L)
+                                                    .setAsInt(17))
+                                            .addDataPoints(
+                                                io.opentelemetry.proto.metrics.v1.NumberDataPoint
+                                                    .newBuilder()
+                                                    .setTimeUnixNano(1_700_000_060_000_000_000L)
+                                                    .setAsDouble(0.0))))
+                            .addMetrics(
+                                metrics
+                                    .clone()
+                                    .setName("bytes")
+                                    .setSum(
+                                        io.opentelemetry.proto.metrics.v1.Sum.newBuilder()
+                                            .setAggregationTemporality(
+                                                io.opentelemetry.proto.metrics.v1
+                                                    .AggregationTemporality
+                                                    .AGGREGATION_TEMPORALITY_CUMULATIVE)
+                                            .setIsMonotonic(true)
+                                            .addDataPoints(
+                                                io.opentelemetry.proto.metrics.v1.NumberDataPoint
+                                                    .newBuilder()
+                                                    .setTimeUnixNano(1_700_000_000_000_000_000L)
+                                                    .setAsInt(123456))))
+                            .addMetrics(
+                                metrics
+                                    .clone()
+                                    .setName("rpc.duration")
+                                    .setHistogram(
+                                        io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                                            .setAggregationTemporality(
+                                                io.opentelemetry.proto.metrics.v1
+                                                    .AggregationTemporality
+                                                    .AGGREGATION_TEMPORALITY_CUMULATIVE)
+                                            .addDataPoints(
+                                                io.opentelemetry.proto.metrics.v1.HistogramDataPoint
+                                                    .newBuilder()
+                                                    .setTimeUnixNano(1_700_000_000_000_000_000L)
+                                                    .setCount(6)
+                                                    .setSum(1.5)
+                                                    .addExplicitBounds(0.1)
+                                                    .addBucketCounts(4)
+                                                    .addBucketCounts(2))))))
+            .build();
+    String json =
+        """
+        {"resourceMetrics":[{"resource":{"attributes":[
+            {"key":"service.name","value":{"stringValue":"checkout"}},
+            {"key":"tenant","value":{"stringValue":"globex"}}]},
+          "scopeMetrics":[{"metrics":[
+            {"name":"queue.depth","gauge":{"dataPoints":[
+              {"attributes":[{"key":"queue","value":{"stringValue":"q1"}}],
+               "timeUnixNano":"1700000000000000000","asInt":"17"},
+              {"timeUnixNano":"1700000060000000000","asDouble":0}]}},
+            {"name":"bytes","sum":{"aggregationTemporality":2,"isMonotonic":true,
+              "dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"123456"}]}},
+            {"name":"rpc.duration","histogram":{"aggregationTemporality":2,"dataPoints":[
+              {"timeUnixNano":"1700000000000000000","count":"6","sum":1.5,
+               "explicitBounds":[0.1],"bucketCounts":["4","2"]}]}}]}]}]}
+        """;
+    MetricJsonCodec.Result fromJson = decode(json);
+    assertThat(fromJson.errors()).isEmpty();
+    assertThat(fromJson.points()).hasSize(7); // 2 gauge, 1 sum, count, sum and 2 buckets
+    MetricJsonCodec.Result fromProto = codec.decode(request.toByteArray(), KAFKA_TIME);
+    assertThat(fromProto.errors()).isEmpty();
+    assertThat(fromProto.points()).containsExactlyElementsOf(fromJson.points());
+    // forced OTLP input reads both encodings too
+    MetricCodec otlpOnly =
+        new MetricCodec(
+            new MetricCodec.Settings(LIMITS, MetricCodec.Input.OTLP, "acme", "unknown"));
+    assertThat(otlpOnly.decode(request.toByteArray(), KAFKA_TIME).points())
+        .containsExactlyElementsOf(fromJson.points());
+  }
+
   @Test
   void binaryMessagesAreRefusedWithTheLikelyCause() {
     MetricJsonCodec.Result r = codec.decode(OTLP_PROTO, KAFKA_TIME);

@@ -218,7 +218,8 @@ public final class VigilOptions {
           .stringType()
           .defaultValue("vigil.logs")
           .withDescription(
-              "Topic of log records: Vigil JSON lines, OpenTelemetry otlp_json or raw text lines.");
+              "Topic of log records: Vigil JSON lines, OpenTelemetry otlp_proto or otlp_json, or raw"
+                  + " text lines.");
   public static final ConfigOption<String> LOGS_DLQ_TOPIC =
       key("kafka.logs-dlq-topic")
           .stringType()

@@ -284,22 +284,65 @@ class MetricsAnomalyJobITCase {
     }
   }
 
+  /** One OTLP gauge point of service checkout, tenant globex, in protobuf. */
+  private static byte[] otlpProto(String metric, String key, String tag, long t, double v) {
+    var service =
+        io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+            .setKey("service.name")
+            .setValue(
+                io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("checkout"));
+    var tenant =
+        service
+            .clone()
+            .setKey("tenant")
+            .setValue(
+                io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("globex"));
+    var attribute =
+        service
+            .clone()
+            .setKey(key)
+            .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(tag));
+    var point =
+        io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+            .addAttributes(attribute)
+            .setTimeUnixNano(t * 1_000_000)
+            .setAsDouble(v);
+    return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                .setResource(
+                    io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                        .addAttributes(service)
+                        .addAttributes(tenant))
+                .addScopeMetrics(
+                    io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                        .addMetrics(
+                            io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                .setName(metric)
+                                .setGauge(
+                                    io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+                                        .addDataPoints(point)))))
+        .build()
+        .toByteArray();
+  }
+
   private static MetricPoint point(MetricPoint series, long t, double value) {
     return new MetricPoint(
         series.tenant(), series.source(), series.metric(), series.tags(), t, value);
   }
 
   /**
-   * Telegraf's line protocol and JSON and the OpenTelemetry Collector's otlp_json go to one topic
-   * under the default {@code metrics.input: auto}: each series must be scored point for point as
-   * the detector scores it offline (so every point arrived, in order, under the right tenant,
-   * source, metric and tags), its injected spike must be an anomaly row, and what the formats carry
-   * but Vigil does not score (a string field, a histogram) and a message in no format must be dead
-   * letters with their reasons. Two running totals (an OTLP cumulative sum, a line-protocol field
-   * named in {@code metrics.cumulative-metrics}), one restarting from zero, must be scored as their
-   * per-second rates, a burst of the rate an anomaly; so must a Prometheus histogram's untyped
-   * {@code _count}, its buckets giving the quantiles, and the same histogram as Telegraf's
-   * Prometheus input writes it in line protocol (one line: count, sum and a field per bound).
+   * Telegraf's line protocol and JSON and the OpenTelemetry Collector's otlp_json and otlp_proto go
+   * to one topic under the default {@code metrics.input: auto}: each series must be scored point
+   * for point as the detector scores it offline (so every point arrived, in order, under the right
+   * tenant, source, metric and tags), its injected spike must be an anomaly row, and what the
+   * formats carry but Vigil does not score (a string field, a histogram) and a message in no format
+   * must be dead letters with their reasons. Two running totals (an OTLP cumulative sum, a
+   * line-protocol field named in {@code metrics.cumulative-metrics}), one restarting from zero,
+   * must be scored as their per-second rates, a burst of the rate an anomaly; so must a Prometheus
+   * histogram's untyped {@code _count}, its buckets giving the quantiles, and the same histogram as
+   * Telegraf's Prometheus input writes it in line protocol (one line: count, sum and a field per
+   * bound).
    */
   @Test
   void telegrafOpenTelemetryAndPrometheusFormatsAreScoredLikeVigilJson() throws Exception {
@@ -324,6 +367,9 @@ class MetricsAnomalyJobITCase {
     MetricPoint mem = new MetricPoint("ops", "web-2", "mem_used_percent", Map.of(), 0, 0);
     MetricPoint queue =
         new MetricPoint("globex", "checkout", "queue.depth", Map.of("queue", "q1"), 0, 0);
+    // the collector's default encoding, otlp_proto: an OTLP gauge in protobuf
+    MetricPoint connections =
+        new MetricPoint("globex", "checkout", "db.connections", Map.of("pool", "main"), 0, 0);
     // running totals: an OTLP cumulative sum, and a line-protocol field declared cumulative
     MetricPoint requests = new MetricPoint("globex", "checkout", "http.requests", Map.of(), 0, 0);
     MetricPoint received = new MetricPoint("ops", "web-1", "net_bytes_recv", Map.of(), 0, 0);
@@ -377,13 +423,14 @@ class MetricsAnomalyJobITCase {
     spikeAt.put(user.series(), 180);
     spikeAt.put(mem.series(), 210);
     spikeAt.put(queue.series(), 240);
+    spikeAt.put(connections.series(), 160);
     spikeAt.put(requests.series(), 200);
     spikeAt.put(received.series(), 230);
     spikeAt.put(load.series(), 170);
     spikeAt.put(served.series(), 220);
     Map<String, List<MetricPoint>> expected = new LinkedHashMap<>();
     Random r = new Random(11);
-    for (MetricPoint s : List.of(idle, user, mem, queue, load)) {
+    for (MetricPoint s : List.of(idle, user, mem, queue, load, connections)) {
       List<MetricPoint> ps = new ArrayList<>();
       for (int i = 0; i < minutes; i++) {
         // whole numbers for the OTLP integer gauge, two decimals for the others
@@ -537,6 +584,16 @@ class MetricsAnomalyJobITCase {
                     .collect(java.util.stream.Collectors.joining("\",\""))
                 + "\"],\"explicitBounds\":[0.1,0.5,1,5]}]}}]}]}]}";
         TestKafka.send(producer, topic, bytes("checkout"), bytes(otlp));
+        TestKafka.send(
+            producer,
+            topic,
+            bytes("checkout"),
+            otlpProto(
+                "db.connections",
+                "pool",
+                "main",
+                t,
+                expected.get(connections.series()).get(i).value()));
         String prometheus =
             "{\"timestamp\":\"%s\",\"value\":\"%s\",\"name\":\"%s\",\"labels\":{\"__name__\":"
                 + "\"%3$s\",%s}}";
