@@ -36,7 +36,7 @@ public class MetricDecodeBenchmark {
   };
   private static final long T = 1_700_000_000_000L;
 
-  @Param({"vigil", "influx", "telegraf", "otlp", "prometheus", "otlp-histogram"})
+  @Param({"vigil", "influx", "telegraf", "otlp", "otlp-proto", "prometheus", "otlp-histogram"})
   public String format;
 
   private MetricCodec codec;
@@ -78,7 +78,7 @@ public class MetricDecodeBenchmark {
             .append(T / 1000)
             .append('}');
       }
-      case "otlp" -> {
+      case "otlp", "otlp-proto" -> {
         b.append("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",")
             .append("\"value\":{\"stringValue\":\"web-1\"}}]},\"scopeMetrics\":[{\"metrics\":[")
             .append("{\"name\":\"cpu.usage\",\"gauge\":{\"dataPoints\":[");
@@ -123,6 +123,17 @@ public class MetricDecodeBenchmark {
       default -> throw new IllegalArgumentException(format);
     }
     message = b.toString().getBytes(StandardCharsets.UTF_8);
+    if (format.equals("otlp-proto")) {
+      // the same request as the collector's default otlp_proto encoding writes it
+      var request =
+          io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder();
+      try {
+        com.google.protobuf.util.JsonFormat.parser().merge(b.toString(), request);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+      message = request.build().toByteArray();
+    }
     MetricJsonCodec.Result r = codec.decode(message, T);
     if (r.points().size() != FIELDS.length || !r.errors().isEmpty()) {
       throw new IllegalStateException(format + " decodes to " + r);
