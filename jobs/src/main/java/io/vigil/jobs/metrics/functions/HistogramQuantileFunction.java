@@ -34,13 +34,14 @@ import org.apache.flink.util.OutputTag;
  * partitions (Prometheus' remote write sends every bucket as its own sample), so they are gathered
  * per timestamp and estimated when the watermark passes it: then every bucket of that time has
  * arrived. A cumulative histogram's reading is estimated sooner, as soon as it has every bound the
- * last one had (no earlier reading waiting): the next reading need not arrive to move the
- * watermark, so the quantiles lag the buckets by nothing rather than by a scrape interval.
- * Cumulative buckets (totals since the sender started) are compared with the previous complete set,
- * bucket by bucket over the bounds both have, a bucket that fell being a reset that counts from
- * zero; the first set of a histogram is its baseline. Non-cumulative buckets (an OTLP delta
- * histogram, already an increase) are used as they are. A set without observations in the interval
- * has no quantile and gives none.
+ * last one had and comes the usual interval after it (within 1.5 times the last interval: no
+ * reading skipped that a partition read behind the others may still bring; none waiting before it):
+ * the next reading need not arrive to move the watermark, so the quantiles lag the buckets by
+ * nothing rather than by a scrape interval. Cumulative buckets (totals since the sender started)
+ * are compared with the previous complete set, bucket by bucket over the bounds both have, a bucket
+ * that fell being a reset that counts from zero; the first set of a histogram is its baseline.
+ * Non-cumulative buckets (an OTLP delta histogram, already an increase) are used as they are. A set
+ * without observations in the interval has no quantile and gives none.
  *
  * <p>A family's {@code x_count} and {@code x_sum} are running totals, but senders without types
  * (Prometheus' remote write, line protocol, Telegraf) do not say so, and a gauge may be called
@@ -76,6 +77,7 @@ public final class HistogramQuantileFunction
   private transient MapState<Long, Pending> pending;
   private transient ValueState<Totals> last;
   private transient ValueState<Long> family;
+  private transient ValueState<Long> interval;
   private transient ListState<MetricPoint> held;
   private transient Counter estimated;
   private transient Counter baselines;
@@ -114,6 +116,9 @@ public final class HistogramQuantileFunction
     family =
         getRuntimeContext()
             .getState(ExpiringState.descriptor("histogram-family", Types.LONG, retentionMs));
+    interval =
+        getRuntimeContext()
+            .getState(ExpiringState.descriptor("histogram-interval", Types.LONG, retentionMs));
     held =
         getRuntimeContext()
             .getListState(
@@ -188,7 +193,7 @@ public final class HistogramQuantileFunction
     } else {
       set = with(set, bound, p.value());
     }
-    if (before != null && Arrays.equals(set.bounds(), before.bounds()) && noneBefore(t)) {
+    if (before != null && Arrays.equals(set.bounds(), before.bounds()) && next(before, t)) {
       // every bucket the last reading had is here: this reading is complete, no need to wait
       // for the watermark (a histogram's layout rarely changes; when it does, the watermark
       // decides as for the first reading)
@@ -200,8 +205,16 @@ public final class HistogramQuantileFunction
     pending.put(t, set);
   }
 
-  /** Whether no reading before {@code t} is still waiting: readings are estimated in time order. */
-  private boolean noneBefore(long t) throws Exception {
+  /**
+   * Whether the reading at {@code t} is the one after {@code before}: within 1.5 of the histogram's
+   * last interval between readings (a reading skipped in between may still come, from a partition
+   * read behind the others), and no reading before it waiting (readings are estimated in order).
+   */
+  private boolean next(Totals before, long t) throws Exception {
+    Long gap = interval.value();
+    if (gap == null || (t - before.timestamp()) * 2 > gap * 3) {
+      return false;
+    }
     for (Long waiting : pending.keys()) {
       if (waiting < t) {
         return false;
@@ -293,6 +306,7 @@ public final class HistogramQuantileFunction
         baselines.inc();
         return;
       }
+      interval.update(t - before.timestamp());
       Totals common = increase(before, bounds, set.counts());
       bounds = common.bounds();
       increase = common.counts();

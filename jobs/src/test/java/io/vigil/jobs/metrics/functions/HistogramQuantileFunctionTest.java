@@ -233,43 +233,51 @@ class HistogramQuantileFunctionTest {
       feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
       h.processWatermark(T0);
       assertThat(h.extractOutputValues()).as("the first reading is the baseline").isEmpty();
-      List<MetricPoint> next = new ArrayList<>(scrape("/pay", 60, true, LE, 50, 110, 120));
+      feed(h, scrape("/pay", 60, true, LE, 50, 110, 120));
+      assertThat(h.extractOutputValues()).as("no interval known yet: the watermark").isEmpty();
+      h.processWatermark(T0 + 60_000);
+      assertThat(h.extractOutputValues()).hasSize(3);
+      List<MetricPoint> next = new ArrayList<>(scrape("/pay", 120, true, LE, 90, 200, 220));
       Collections.shuffle(next, new Random(3));
       feed(h, next.subList(0, 2));
-      assertThat(h.extractOutputValues()).as("one bucket still missing").isEmpty();
+      assertThat(h.extractOutputValues()).as("one bucket still missing").hasSize(3);
       feed(h, next.subList(2, 3));
-      assertThat(quantiles(h.extractOutputValues(), "/pay", 60))
-          .as("complete: estimated at once, the watermark still at the reading before")
+      // increase 40 / 90 / 100: p50 = 0.1 + 0.4 * 10 / 50, p90 the end of (0.1, 0.5], p99 in +Inf
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 120))
+          .as("complete one interval on: estimated at once, the watermark still at 60 s")
           .satisfiesExactly(
               q -> assertThat(q).isCloseTo(0.1 + 0.4 * 10 / 50, within(1e-12)),
               q -> assertThat(q).isCloseTo(0.5, within(1e-12)),
               q -> assertThat(q).isEqualTo(0.5));
       // a bucket sent again after its reading was estimated is a dead letter, not a new set
-      feed(h, scrape("/pay", 60, true, LE, 50, 110, 120).subList(1, 2));
-      // a new bound: not the last reading's layout, so this one waits for the watermark
+      feed(h, scrape("/pay", 120, true, LE, 90, 200, 220).subList(1, 2));
+      // two intervals on: the reading between may still come from a partition read behind
+      feed(h, scrape("/pay", 240, true, LE, 110, 240, 260));
+      // the reading between, with a new bound: not the last one's layout, so it waits too
       feed(
           h,
           scrape(
               "/pay",
-              120,
+              180,
               true,
               new double[] {0.1, 0.25, 0.5, Double.POSITIVE_INFINITY},
-              60,
               100,
-              130,
-              140));
-      assertThat(h.extractOutputValues()).hasSize(3);
-      h.processWatermark(T0 + 120_000);
-      // the increase over the bounds both readings have, 10 / 20 / 20: p50 is the first's end
-      assertThat(quantiles(h.extractOutputValues(), "/pay", 120).get(0)).isEqualTo(0.1);
+              140,
+              220,
+              240));
+      assertThat(h.extractOutputValues()).hasSize(6);
+      h.processWatermark(T0 + 240_000);
+      // each against the one before, over the bounds both have: 10 / 20 / 20, p50 the first's end
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 180).get(0)).isEqualTo(0.1);
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 240).get(0)).isEqualTo(0.1);
       List<String> reasons = new ArrayList<>();
       h.getSideOutput(MetricsJobTags.DEAD_LETTERS).forEach(r -> reasons.add(r.getValue().reason()));
       assertThat(reasons)
           .containsExactly(
               "histogram bucket at "
-                  + (T0 + 60_000)
+                  + (T0 + 120_000)
                   + " arrived after the quantiles of that time were estimated (the buckets of "
-                  + (T0 + 60_000)
+                  + (T0 + 120_000)
                   + " had all arrived)");
     }
   }
