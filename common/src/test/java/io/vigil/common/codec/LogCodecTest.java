@@ -146,10 +146,7 @@ class LogCodecTest {
         io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
             .addResourceLogs(
                 io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder()
-                    .setResource(
-                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
-                            .addAttributes(kv("service.name", "payments"))
-                            .addAttributes(kv("tenant", "globex")))
+                    .setResource(OtlpProtos.resource("payments", "globex"))
                     .addScopeLogs(
                         io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
                             .addLogRecords(
@@ -158,19 +155,15 @@ class LogCodecTest {
                                     .setSeverityNumber(
                                         io.opentelemetry.proto.logs.v1.SeverityNumber
                                             .SEVERITY_NUMBER_ERROR)
-                                    .setBody(
-                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
-                                            .setStringValue("card declined for order 42"))
-                                    .addAttributes(kv("enduser.id", "u9"))
+                                    .setBody(OtlpProtos.text("card declined for order 42"))
+                                    .addAttributes(OtlpProtos.kv("enduser.id", "u9"))
                                     .setTraceId(
                                         com.google.protobuf.ByteString.copyFrom(new byte[16])))
                             .addLogRecords(
                                 logs.clone()
                                     .setObservedTimeUnixNano(1_700_000_001_000_000_000L)
                                     .setSeverityText("Information")
-                                    .setBody(
-                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
-                                            .setStringValue("ok")))))
+                                    .setBody(OtlpProtos.text("ok")))))
             .build();
     String json =
         """
@@ -191,13 +184,6 @@ class LogCodecTest {
     var fromProto = codec.decode(request.toByteArray(), KAFKA_TIME);
     assertThat(fromProto.errors()).isEmpty();
     assertThat(fromProto.events()).containsExactlyElementsOf(fromJson.events());
-  }
-
-  private static io.opentelemetry.proto.common.v1.KeyValue kv(String key, String value) {
-    return io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
-        .setKey(key)
-        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(value))
-        .build();
   }
 
   @Test

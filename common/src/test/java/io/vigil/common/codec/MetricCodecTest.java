@@ -553,13 +553,6 @@ class MetricCodecTest {
     'a', 'm', 'e', 0x12, 0x08, 0x0a, 0x06, 'w', 'e', 'b'
   };
 
-  private static io.opentelemetry.proto.common.v1.KeyValue attribute(String key, String value) {
-    return io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
-        .setKey(key)
-        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(value))
-        .build();
-  }
-
   /**
    * The collector's Kafka exporter writes otlp_proto unless told otherwise: the same request in
    * protobuf gives the same points as in JSON (hand-written here, as the collector writes it).
@@ -571,10 +564,7 @@ class MetricCodecTest {
         io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
             .addResourceMetrics(
                 io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
-                    .setResource(
-                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
-                            .addAttributes(attribute("service.name", "checkout"))
-                            .addAttributes(attribute("tenant", "globex")))
+                    .setResource(OtlpProtos.resource("checkout", "globex"))
                     .addScopeMetrics(
                         io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
                             .addMetrics(
@@ -586,7 +576,7 @@ class MetricCodecTest {
                                             .addDataPoints(
                                                 io.opentelemetry.proto.metrics.v1.NumberDataPoint
                                                     .newBuilder()
-                                                    .addAttributes(attribute("queue", "q1"))
+                                                    .addAttributes(OtlpProtos.kv("queue", "q1"))
                                                     .setTimeUnixNano(1_700_000_000_000_000_000L)
                                                     .setAsInt(17))
                                             .addDataPoints(

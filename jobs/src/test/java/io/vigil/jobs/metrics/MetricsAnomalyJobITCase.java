@@ -284,6 +284,15 @@ class MetricsAnomalyJobITCase {
     }
   }
 
+  /** One sample as prometheus-kafka-adapter writes it; {@code labels} without the braces. */
+  private static byte[] sample(long t, Object value, String name, String labels) {
+    return bytes(
+        String.format(
+            "{\"timestamp\":\"%s\",\"value\":\"%s\",\"name\":\"%s\",\"labels\":{\"__name__\":"
+                + "\"%3$s\",%s}}",
+            java.time.Instant.ofEpochMilli(t), value, name, labels));
+  }
+
   /** One OTLP gauge point of service checkout, tenant globex, in protobuf. */
   private static byte[] otlpProto(String metric, String key, String tag, long t, double v) {
     var service =
@@ -594,59 +603,41 @@ class MetricsAnomalyJobITCase {
                 "main",
                 t,
                 expected.get(connections.series()).get(i).value()));
-        String prometheus =
-            "{\"timestamp\":\"%s\",\"value\":\"%s\",\"name\":\"%s\",\"labels\":{\"__name__\":"
-                + "\"%3$s\",%s}}";
-        String time = java.time.Instant.ofEpochMilli(t).toString();
         TestKafka.send(
             producer,
             topic,
             bytes("node"),
-            bytes(
-                String.format(
-                    prometheus,
-                    time,
-                    expected.get(load.series()).get(i).value(),
-                    "node_load1",
-                    "\"instance\":\"web-3:9100\",\"job\":\"node\"")));
+            sample(
+                t,
+                expected.get(load.series()).get(i).value(),
+                "node_load1",
+                "\"instance\":\"web-3:9100\",\"job\":\"node\""));
         TestKafka.send(
             producer,
             topic,
             bytes("api"),
-            bytes(
-                String.format(
-                    prometheus,
-                    time,
-                    totals.get(served.series())[i],
-                    "http_requests_total",
-                    "\"code\":\"200\",\"job\":\"api\"")));
+            sample(
+                t,
+                totals.get(served.series())[i],
+                "http_requests_total",
+                "\"code\":\"200\",\"job\":\"api\""));
         String apiLabels = "\"handler\":\"/pay\",\"job\":\"api\"";
         TestKafka.send(
             producer,
             topic,
             bytes("api"),
-            bytes(
-                String.format(
-                    prometheus,
-                    time,
-                    apiBuckets[i][apiLe.length - 1],
-                    "api_latency_seconds_count",
-                    apiLabels)));
+            sample(t, apiBuckets[i][apiLe.length - 1], "api_latency_seconds_count", apiLabels));
         for (int b = 0; b < apiLe.length; b++) {
+          String bound = io.vigil.common.model.Histograms.format(apiLe[b]);
           TestKafka.send(
               producer,
               topic,
               bytes("api"),
-              bytes(
-                  String.format(
-                      prometheus,
-                      time,
-                      apiBuckets[i][b],
-                      "api_latency_seconds_bucket",
-                      apiLabels
-                          + ",\"le\":\""
-                          + io.vigil.common.model.Histograms.format(apiLe[b])
-                          + "\"")));
+              sample(
+                  t,
+                  apiBuckets[i][b],
+                  "api_latency_seconds_bucket",
+                  apiLabels + ",\"le\":\"" + bound + "\""));
         }
         long[] v1 = apiBuckets[i];
         TestKafka.send(
@@ -675,11 +666,7 @@ class MetricsAnomalyJobITCase {
           producer,
           topic,
           bytes("node"),
-          bytes(
-              "{\"timestamp\":\""
-                  + java.time.Instant.ofEpochMilli(t)
-                  + "\",\"value\":\"NaN\",\"name\":\"node_load1\",\"labels\":{\"__name__\":"
-                  + "\"node_load1\",\"instance\":\"web-3:9100\",\"job\":\"node\"}}"));
+          sample(t, "NaN", "node_load1", "\"instance\":\"web-3:9100\",\"job\":\"node\""));
     }
 
     runBounded(config, topic, run, 2, "metrics-it-formats");
