@@ -152,7 +152,6 @@ public final class HistogramQuantileFunction
       }
       return;
     }
-    seen(t, out);
     if (t <= ctx.timerService().currentWatermark()) {
       reject(
           ctx,
@@ -188,6 +187,7 @@ public final class HistogramQuantileFunction
     }
     Pending set = pending.get(t);
     if (set == null) {
+      seen(t, out); // once a reading, not once a bucket
       ctx.timerService().registerEventTimeTimer(t);
       set = new Pending(p, new double[] {bound}, new double[] {p.value()});
     } else {
