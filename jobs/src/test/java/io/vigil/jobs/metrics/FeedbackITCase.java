@@ -148,10 +148,18 @@ class FeedbackITCase {
       // read while the job runs: the dead letter is committed with the next checkpoint, and
       // cancelling the job aborts the open transaction (it would be replayed after a restore)
       var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
-      assertThat(dead).hasSize(1);
-      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
-          .contains("\"stage\":\"feedback\"")
-          .contains("field 'anomaly_id' must be a UUID string");
+      List<String> letters = new ArrayList<>();
+      dead.forEach(d -> letters.add(new String(d.value(), StandardCharsets.UTF_8)));
+      // the one bad feedback record; besides it only late points can be there: a metrics
+      // partition idle (event-time.idleness 1 s) while the test waited may be read after the
+      // other one has moved the watermark past its first points of the second phase
+      assertThat(letters)
+          .filteredOn(l -> l.contains("\"stage\":\"feedback\""))
+          .singleElement()
+          .satisfies(l -> assertThat(l).contains("field 'anomaly_id' must be a UUID string"));
+      assertThat(letters)
+          .filteredOn(l -> !l.contains("\"stage\":\"feedback\""))
+          .allMatch(l -> l.contains("\"stage\":\"late\""));
     } finally {
       job.cancel().get();
     }
