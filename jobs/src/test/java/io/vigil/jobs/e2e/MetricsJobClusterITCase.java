@@ -510,7 +510,9 @@ class MetricsJobClusterITCase {
     while (System.nanoTime() < end) {
       try {
         state = cluster.state(job);
-        if (state.equals("FINISHED") || cluster.allTasksRunning(job)) {
+        // the state first, then the tasks: while the recovered job is still INITIALIZING its
+        // tasks may already report RUNNING, so both must say it runs
+        if (state.equals("FINISHED") || (state.equals("RUNNING") && cluster.allTasksRunning(job))) {
           break;
         }
       } catch (IllegalStateException notYetRecovered) {
