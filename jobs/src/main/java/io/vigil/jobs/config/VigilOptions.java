@@ -44,8 +44,7 @@ public final class VigilOptions {
               "Comma-separated metric names (* matches any text, e.g. '*_total,net_bytes_*') whose"
                   + " values are running totals: they are scored and alerted on as per-second rates."
                   + " OTLP cumulative monotonic sums and Prometheus' *_total counters and histogram"
-                  + " buckets are without being listed, and so (while histogram quantiles are on)"
-                  + " are the x_count and x_sum of a family that also has x_bucket or x{quantile}"
+                  + " buckets are without being listed, and so are the x_count and x_sum of a family that also has x_bucket or x{quantile}"
                   + " series.");
   public static final ConfigOption<String> METRICS_HISTOGRAM_QUANTILES =
       key("metrics.histogram-quantiles")
@@ -56,7 +55,8 @@ public final class VigilOptions {
                   + " series with an le tag, from Prometheus or OTLP) as histogram_quantile of their"
                   + " increase, and scored as x{quantile=\"0.99\"}; the buckets themselves are then"
                   + " not scored, and an untyped x_count / x_sum of the family is scored as a"
-                  + " per-second rate. Empty: no quantiles, every bucket scored as a per-second rate.");
+                  + " per-second rate. Empty: no quantiles, every bucket scored as a per-second rate (the family's x_count and"
+                  + " x_sum still are).");
   public static final ConfigOption<String> METRICS_DEFAULT_TENANT =
       key("metrics.default-tenant")
           .stringType()

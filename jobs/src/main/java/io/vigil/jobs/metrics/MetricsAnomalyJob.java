@@ -236,51 +236,43 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
     // Histogram buckets become quantiles (unless none are asked for), running totals become rates,
-    // before anything scores or alerts on them. With quantiles on, a histogram's or summary's
-    // series (buckets, quantiles, _count and _sum its sender did not type) go through one step
-    // keyed by family first: it estimates the quantiles and marks the totals as running totals.
-    double[] ranks = config.histogramQuantiles();
-    boolean quantiles = ranks.length > 0;
-    SingleOutputStreamOperator<MetricPoint> family = null;
-    if (quantiles) {
-      family =
-          points
-              .filter(Histograms::isFamilyMember)
-              .uid(MetricsJobUids.HISTOGRAM_BUCKETS)
-              .name("Histogram and summary series")
-              .keyBy(Histograms::familyKey)
-              .process(
-                  new HistogramQuantileFunction(
-                      MetricsJobTags.DEAD_LETTERS,
-                      ranks,
-                      config.get(VigilOptions.SERIES_TTL).toMillis()))
-              .uid(MetricsJobUids.HISTOGRAM_QUANTILES)
-              .name("Histogram quantiles");
-    }
+    // before anything scores or alerts on them. A histogram's or summary's series (buckets,
+    // quantiles, _count and _sum its sender did not type) go through one step keyed by family
+    // first: it estimates the quantiles and marks the totals as running totals (with no quantiles
+    // asked for it still marks the totals, and the buckets go on as rates).
+    SingleOutputStreamOperator<MetricPoint> family =
+        points
+            .filter(Histograms::isFamilyMember)
+            .uid(MetricsJobUids.HISTOGRAM_BUCKETS)
+            .name("Histogram and summary series")
+            .keyBy(Histograms::familyKey)
+            .process(
+                new HistogramQuantileFunction(
+                    MetricsJobTags.DEAD_LETTERS,
+                    config.histogramQuantiles(),
+                    config.get(VigilOptions.SERIES_TTL).toMillis()))
+            .uid(MetricsJobUids.HISTOGRAM_QUANTILES)
+            .name("Histogram quantiles");
     DataStream<MetricPoint> counters =
         points
-            .filter(p -> p.cumulative() && !(quantiles && Histograms.isFamilyMember(p)))
+            .filter(p -> p.cumulative() && !Histograms.isFamilyMember(p))
             .uid(MetricsJobUids.COUNTERS)
-            .name("Counter readings");
+            .name("Counter readings")
+            .union(
+                family
+                    .filter(MetricPoint::cumulative)
+                    .uid(MetricsJobUids.HISTOGRAM_TOTALS)
+                    .name("Histogram and summary totals"));
     DataStream<MetricPoint> gauges =
         points
-            .filter(p -> !p.cumulative() && !(quantiles && Histograms.isFamilyMember(p)))
+            .filter(p -> !p.cumulative() && !Histograms.isFamilyMember(p))
             .uid(MetricsJobUids.GAUGES)
-            .name("Gauge readings");
-    if (family != null) {
-      counters =
-          counters.union(
-              family
-                  .filter(MetricPoint::cumulative)
-                  .uid(MetricsJobUids.HISTOGRAM_TOTALS)
-                  .name("Histogram and summary totals"));
-      gauges =
-          gauges.union(
-              family
-                  .filter(p -> !p.cumulative())
-                  .uid(MetricsJobUids.HISTOGRAM_GAUGES)
-                  .name("Histogram quantiles and summary series"));
-    }
+            .name("Gauge readings")
+            .union(
+                family
+                    .filter(p -> !p.cumulative())
+                    .uid(MetricsJobUids.HISTOGRAM_GAUGES)
+                    .name("Histogram quantiles and summary series"));
     SingleOutputStreamOperator<MetricPoint> rates =
         counters
             .keyBy(MetricPoint::series)
@@ -290,8 +282,6 @@ public final class MetricsAnomalyJob {
             .uid(MetricsJobUids.COUNTER_RATES)
             .name("Counter rates");
     DataStream<MetricPoint> measured = gauges.union(rates);
-    DataStream<DeadLetter> histogramDeadLetters =
-        family == null ? null : family.getSideOutput(MetricsJobTags.DEAD_LETTERS);
     SingleOutputStreamOperator<Feedback> feedback = feedback(env, sources, points);
     SingleOutputStreamOperator<ScoredPoint> scored =
         measured
@@ -318,10 +308,8 @@ public final class MetricsAnomalyJob {
             .union(
                 late,
                 feedback.getSideOutput(MetricsJobTags.DEAD_LETTERS),
-                rates.getSideOutput(MetricsJobTags.DEAD_LETTERS));
-    if (histogramDeadLetters != null) {
-      deadLetters = deadLetters.union(histogramDeadLetters);
-    }
+                rates.getSideOutput(MetricsJobTags.DEAD_LETTERS),
+                family.getSideOutput(MetricsJobTags.DEAD_LETTERS));
     deadLetters
         .sinkTo(sinks.deadLetters())
         .uid(MetricsJobUids.DEAD_LETTER_SINK)

@@ -52,14 +52,18 @@ import org.apache.flink.util.OutputTag;
  * arrived, and leaves as it came if none of them said it was a total. The held ones are released in
  * time order as soon as the family is known, so a series never leaves out of order.
  *
+ * <p>A bound a cumulative reading did not have when it was estimated early (the sender added one,
+ * and the bounds it had before completed the reading first) comes too late for that reading's
+ * quantiles, but is kept with it as the baseline of the next reading's increase, so the new bucket
+ * counts from the next reading on instead of from the one after.
+ *
  * <p>Nothing is dropped silently: a bucket that arrives after its set was estimated (the watermark
- * passed its time, or the set was complete without it: a new bound, a resent bucket), a bucket
- * whose {@code le} is not a number, and a set without its {@code +Inf} bucket (nothing says how
- * many observations there were) go to the dead letters with the reason. State per family: the sets
- * waiting for the watermark (usually one), the last complete cumulative set, 16 bytes a bucket, and
- * when it was last seen as a histogram or summary; the latter two expire {@code retentionMs} after
- * their last write, as the series' detector state does; plus the totals held while the family is
- * not known.
+ * passed its time, or a bucket of a bound the set already had: resent), a bucket whose {@code le}
+ * is not a number, and a set without its {@code +Inf} bucket (nothing says how many observations
+ * there were) go to the dead letters with the reason. State per family: the sets waiting for the
+ * watermark (usually one), the last complete cumulative set, 16 bytes a bucket, and when it was
+ * last seen as a histogram or summary; the latter two expire {@code retentionMs} after their last
+ * write, as the series' detector state does; plus the totals held while the family is not known.
  */
 public final class HistogramQuantileFunction
     extends KeyedProcessFunction<String, MetricPoint, MetricPoint> {
@@ -85,9 +89,11 @@ public final class HistogramQuantileFunction
   private transient Counter rejected;
   private transient Counter totals;
   private transient Counter early;
+  private transient Counter newBounds;
 
   /**
-   * @param quantiles the ranks to estimate, each in (0, 1)
+   * @param quantiles the ranks to estimate, each in (0, 1); none: the buckets go on unchanged (as
+   *     running totals, scored as rates) and the step only tells the family's totals
    */
   public HistogramQuantileFunction(
       OutputTag<DeadLetter> deadLetters, double[] quantiles, long retentionMs) {
@@ -131,6 +137,7 @@ public final class HistogramQuantileFunction
     rejected = group.counter("histogramBucketsRejected");
     totals = group.counter("histogramTotals");
     early = group.counter("histogramCompleteReadings");
+    newBounds = group.counter("histogramBoundsAfterEstimate");
   }
 
   @Override
@@ -150,6 +157,11 @@ public final class HistogramQuantileFunction
         held.add(p);
         ctx.timerService().registerEventTimeTimer(t);
       }
+      return;
+    }
+    if (quantiles.length == 0) {
+      seen(t, out); // no quantiles asked for: the buckets go on as they came, scored as rates
+      out.collect(p);
       return;
     }
     if (t <= ctx.timerService().currentWatermark()) {
@@ -174,6 +186,17 @@ public final class HistogramQuantileFunction
       return;
     }
     Totals before = p.cumulative() ? last.value() : null;
+    if (before != null
+        && t == before.timestamp()
+        && Arrays.binarySearch(before.bounds(), bound) < 0) {
+      // a bound this reading did not have when it was estimated (its sender added one, and the
+      // old bounds completed the reading first): too late for these quantiles, but it is the
+      // baseline the next reading's increase of that bucket needs
+      Pending grown = with(new Pending(p, before.bounds(), before.counts()), bound, p.value());
+      last.update(new Totals(t, grown.bounds(), grown.counts()));
+      newBounds.inc();
+      return;
+    }
     if (before != null && t <= before.timestamp()) {
       reject(
           ctx,

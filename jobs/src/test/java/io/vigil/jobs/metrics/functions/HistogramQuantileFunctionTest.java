@@ -28,14 +28,16 @@ class HistogramQuantileFunctionTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness()
       throws Exception {
-    var h =
-        new KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint>(
-            new KeyedProcessOperator<>(
-                new HistogramQuantileFunction(
-                    MetricsJobTags.DEAD_LETTERS, new double[] {0.5, 0.9, 0.99}, 86_400_000L)),
-            Histograms::familyKey,
-            Types.STRING);
-    return h;
+    return harness(0.5, 0.9, 0.99);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(
+      double... ranks) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(
+            new HistogramQuantileFunction(MetricsJobTags.DEAD_LETTERS, ranks, 86_400_000L)),
+        Histograms::familyKey,
+        Types.STRING);
   }
 
   private static List<MetricPoint> scrape(
@@ -279,6 +281,59 @@ class HistogramQuantileFunctionTest {
                   + " arrived after the quantiles of that time were estimated (the buckets of "
                   + (T0 + 120_000)
                   + " had all arrived)");
+    }
+  }
+
+  @Test
+  void aBoundAddedAfterItsReadingWasEstimatedIsTheBaselineOfTheNextReading() throws Exception {
+    double[] grown = {0.1, 0.25, 0.5, Double.POSITIVE_INFINITY};
+    try (var h = harness()) {
+      h.open();
+      feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
+      h.processWatermark(T0);
+      feed(h, scrape("/pay", 60, true, LE, 50, 110, 120));
+      h.processWatermark(T0 + 60_000);
+      // the sender adds le=0.25; its old bounds arrive first and complete the reading at 120 s
+      List<MetricPoint> added = scrape("/pay", 120, true, grown, 90, 150, 200, 220);
+      feed(h, List.of(added.get(0), added.get(2), added.get(3)));
+      assertThat(h.extractOutputValues()).as("estimated without the new bound").hasSize(6);
+      feed(h, added.subList(1, 2));
+      assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS))
+          .as("the new bound's first bucket is kept, not a dead letter")
+          .isNull();
+      // increase 10 / 20 / 30 / 40: p50 (rank 20) is the end of the new bucket (0.1, 0.25]; without
+      // its baseline the bucket would be left out and p50 = 0.1 + 0.4 * 10 / 20 = 0.3
+      feed(h, scrape("/pay", 180, true, grown, 100, 170, 230, 260));
+      assertThat(quantiles(h.extractOutputValues(), "/pay", 180))
+          .as("the new layout is the last reading's: estimated at once, with the new bucket")
+          .hasSize(3)
+          .first()
+          .isEqualTo(0.25);
+    }
+  }
+
+  @Test
+  void withoutQuantilesTheBucketsGoOnAsRunningTotalsAndTheFamilysTotalsAreStillMarked()
+      throws Exception {
+    try (var h = harness(new double[0])) {
+      h.open();
+      Map<String, String> pay = Map.of("route", "/pay");
+      feed(h, List.of(point("rpc_seconds_count", pay, 0, 20)));
+      assertThat(h.extractOutputValues()).isEmpty();
+      feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
+      feed(h, List.of(point("rpc_seconds_count", pay, 60, 31)));
+      assertThat(names(h.extractOutputValues()))
+          .containsExactly(
+              "rpc_seconds_count@0+",
+              "rpc_seconds_bucket@0+",
+              "rpc_seconds_bucket@0+",
+              "rpc_seconds_bucket@0+",
+              "rpc_seconds_count@60+");
+      // resent and late buckets are the counter step's business here: they pass as they came
+      h.processWatermark(T0 + 60_000);
+      feed(h, scrape("/pay", 0, true, LE, 10, 20, 20));
+      assertThat(h.extractOutputValues()).hasSize(8);
+      assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS)).isNull();
     }
   }
 
