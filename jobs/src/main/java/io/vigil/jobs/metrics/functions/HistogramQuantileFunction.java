@@ -50,7 +50,11 @@ import org.apache.flink.util.OutputTag;
  * unchanged), it leaves marked as a running total (the job then scores its per-second rate); before
  * that it is held until the watermark passes its time, when every series of its reading has
  * arrived, and leaves as it came if none of them said it was a total. The held ones are released in
- * time order as soon as the family is known, so a series never leaves out of order.
+ * time order as soon as the family is known, so a series never leaves out of order. A family one of
+ * whose readings was complete without a bucket or quantile series is a plain one (a gauge called
+ * {@code queue_count}, a summary without quantiles): its later totals are not held but leave as
+ * they came at once, unless a bucket or quantile series turns up after all, which makes it a known
+ * family from then on.
  *
  * <p>A bound a cumulative reading did not have when it was estimated early (the sender added one,
  * and the bounds it had before completed the reading first) comes too late for that reading's
@@ -81,6 +85,7 @@ public final class HistogramQuantileFunction
   private transient MapState<Long, Pending> pending;
   private transient ValueState<Totals> last;
   private transient ValueState<Long> family;
+  private transient ValueState<Boolean> plain;
   private transient ValueState<Long> interval;
   private transient ListState<MetricPoint> held;
   private transient Counter estimated;
@@ -122,6 +127,9 @@ public final class HistogramQuantileFunction
     family =
         getRuntimeContext()
             .getState(ExpiringState.descriptor("histogram-family", Types.LONG, retentionMs));
+    plain =
+        getRuntimeContext()
+            .getState(ExpiringState.descriptor("histogram-plain", Types.BOOLEAN, retentionMs));
     interval =
         getRuntimeContext()
             .getState(ExpiringState.descriptor("histogram-interval", Types.LONG, retentionMs));
@@ -153,6 +161,9 @@ public final class HistogramQuantileFunction
         out.collect(p.asCumulative());
       } else if (t <= ctx.timerService().currentWatermark()) {
         out.collect(p); // its reading is complete and said nothing: as it came
+      } else if (plain.value() != null) {
+        plain.update(true); // keeps it from expiring while the series lives
+        out.collect(p); // a whole reading of the family had no bucket or quantile: as it came
       } else {
         held.add(p);
         ctx.timerService().registerEventTimeTimer(t);
@@ -257,6 +268,7 @@ public final class HistogramQuantileFunction
       return;
     }
     family.update(t);
+    plain.clear();
     if (before == null) {
       List<MetricPoint> waiting = new ArrayList<>();
       held.get().forEach(waiting::add);
@@ -366,6 +378,9 @@ public final class HistogramQuantileFunction
       }
     }
     held.update(later);
+    if (family.value() == null) {
+      plain.update(true);
+    }
   }
 
   /**

@@ -389,6 +389,10 @@ class HistogramQuantileFunctionTest {
           .as("the gauge held over the restart leaves as it came, at its watermark")
           .containsExactly("queue_count@60");
       assertThat(quantiles(h.extractOutputValues(), "/pay", 60)).hasSize(3);
+      // a reading of its family was complete without buckets or quantiles: a plain gauge, no
+      // longer held for the watermark
+      feed(h, List.of(point("queue_count", q1, 120, 4)));
+      assertThat(names(h.extractOutputValues())).endsWith("queue_count@60", "queue_count@120");
       assertThat(h.getSideOutput(MetricsJobTags.DEAD_LETTERS)).isNull();
     }
   }
