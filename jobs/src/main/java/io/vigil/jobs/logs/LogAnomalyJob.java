@@ -3,6 +3,7 @@ package io.vigil.jobs.logs;
 import io.vigil.common.codec.LogCodec;
 import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.logs.LogWindowScorer;
+import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.model.LogEvent;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
@@ -93,6 +94,11 @@ public final class LogAnomalyJob {
     }
     ModelRegistry.register(
         config, LogWindowScorer.ALGORITHM, LogWindowScorer.VERSION, scorerParams(config));
+    ModelRegistry.register(
+        config,
+        SilenceModel.ALGORITHM,
+        SilenceModel.VERSION,
+        java.util.Map.of("alpha", SilenceModel.DEFAULT_ALPHA, "usualHoursLookbackDays", 1));
   }
 
   /** Wires the job; sources and sinks are injected so tests and the demo can swap them. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.common.detect.AnomalyBuilder;
 import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.logs.LogWindowScorer;
+import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.logs.TemplateIds;
 import io.vigil.common.logs.WindowCounts;
 import io.vigil.common.model.Anomaly;
@@ -138,6 +139,56 @@ public final class LogExplanations {
         severities.severityOf(v.score()),
         LogWindowScorer.ALGORITHM,
         LogWindowScorer.VERSION,
+        e.toString());
+  }
+
+  /**
+   * The anomaly of a service that stopped logging: no event from the end of its last active window
+   * to {@code end}, which its own history makes unlikely ({@code nats} of evidence). Its id is the
+   * silence's start, so a replay upserts the same row.
+   */
+  static Anomaly silence(
+      FeatureWindow fw,
+      SilenceModel m,
+      long end,
+      double nats,
+      double score,
+      SeverityMapping severities) {
+    String series = SeriesKey.of(fw.tenant(), fw.service(), METRIC, Map.of());
+    long since = m.lastActive() + fw.windowSeconds() * 1000L;
+    long minutes = (end - since) / 60_000;
+    ObjectNode e = MAPPER.createObjectNode();
+    e.put("detector", SilenceModel.ALGORITHM + "@" + SilenceModel.VERSION);
+    e.put("component", "silence");
+    e.put("silent_since", Instant.ofEpochMilli(since).toString());
+    e.put("silent_until", Instant.ofEpochMilli(end).toString());
+    e.put("window_seconds", fw.windowSeconds());
+    e.put("empty_after_active", m.emptyAfterActive());
+    e.put("empty_after_empty", m.emptyAfterEmpty());
+    e.put("evidence_nats", nats);
+    e.put(
+        "why",
+        String.format(
+            "no log events for %d min since %s; in its usual hours this service leaves a window"
+                + " empty %.2g%% of the time",
+            minutes, Instant.ofEpochMilli(since), 100 * m.emptyAfterActive()));
+    String id =
+        AnomalyBuilder.anomalyId(
+                series, since, "silence", SilenceModel.ALGORITHM, SilenceModel.VERSION)
+            .toString();
+    return new Anomaly(
+        id,
+        fw.tenant(),
+        fw.service(),
+        METRIC,
+        Map.of(),
+        series,
+        fw.windowStart(),
+        0,
+        score,
+        severities.severityOf(score),
+        SilenceModel.ALGORITHM,
+        SilenceModel.VERSION,
         e.toString());
   }
 }

@@ -2,7 +2,9 @@ package io.vigil.jobs.logs.functions;
 
 import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.logs.LogWindowScorer;
+import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.logs.WindowCounts;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -35,6 +37,16 @@ public final class ScoreLogWindowsFunction
               .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
   static final ValueStateDescriptor<Long> CLEANUP =
       new ValueStateDescriptor<>("cleanup-timer", Types.LONG);
+  static final ValueStateDescriptor<byte[]> SILENCE =
+      new ValueStateDescriptor<>(
+          "silence",
+          org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
+              .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+  static final ValueStateDescriptor<Long> SILENCE_TIMER =
+      new ValueStateDescriptor<>("silence-timer", Types.LONG);
+
+  /** The longest silence looked ahead for: a day of windows, at most 10,000. */
+  private static final long LOOKAHEAD_MILLIS = 86_400_000L;
 
   private final long windowMillis;
   private final long stateTtlMillis;
@@ -44,7 +56,10 @@ public final class ScoreLogWindowsFunction
   private transient MapState<Long, WindowCounts> windows;
   private transient ValueState<byte[]> baseline;
   private transient ValueState<Long> cleanup;
+  private transient ValueState<byte[]> silence;
+  private transient ValueState<Long> silenceTimer;
   private transient Counter anomalyCounter;
+  private transient Counter silenceCounter;
 
   public ScoreLogWindowsFunction(
       long windowMillis,
@@ -64,7 +79,11 @@ public final class ScoreLogWindowsFunction
     windows = getRuntimeContext().getMapState(WINDOWS);
     baseline = getRuntimeContext().getState(BASELINE);
     cleanup = getRuntimeContext().getState(CLEANUP);
-    anomalyCounter = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("logAnomalies");
+    silence = getRuntimeContext().getState(SILENCE);
+    silenceTimer = getRuntimeContext().getState(SILENCE_TIMER);
+    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    anomalyCounter = group.counter("logAnomalies");
+    silenceCounter = group.counter("logSilences");
   }
 
   @Override
@@ -86,10 +105,20 @@ public final class ScoreLogWindowsFunction
     long start = timestamp + 1 - windowMillis;
     WindowCounts c = windows.get(start);
     if (c == null) {
+      Long armed = silenceTimer.value();
+      if (armed != null && armed == timestamp) {
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+          silenceTimer.clear(); // the input ended (bounded, or drained): that is not silence
+        } else {
+          reportSilence(start, ctx);
+        }
+      }
       Long registered = cleanup.value();
       if (registered != null && registered == timestamp) {
         baseline.clear();
         cleanup.clear();
+        silence.clear();
+        silenceTimer.clear();
       }
       return;
     }
@@ -107,6 +136,7 @@ public final class ScoreLogWindowsFunction
       anomalyCounter.inc();
       ctx.output(anomalies, new LogAnomaly(LogExplanations.anomaly(fw, c, v, severities), fw));
     }
+    armSilence(start, ctx);
     long cleanupAt = timestamp + stateTtlMillis;
     Long registered = cleanup.value();
     if (registered != null) {
@@ -114,5 +144,64 @@ public final class ScoreLogWindowsFunction
     }
     ctx.timerService().registerEventTimeTimer(cleanupAt);
     cleanup.update(cleanupAt);
+  }
+
+  private SilenceModel silenceModel() throws Exception {
+    byte[] b = silence.value();
+    return b == null
+        ? new SilenceModel(SilenceModel.DEFAULT_ALPHA)
+        : SilenceModel.restore(b, SilenceModel.DEFAULT_ALPHA);
+  }
+
+  /**
+   * Learns the active window at {@code start} and sets a timer at the end of the empty window that
+   * would make the silence after it news. Earlier timers are not deleted (one may share its time
+   * with a window's); a timer that is not the armed one does nothing.
+   */
+  private void armSilence(long start, Context ctx) throws Exception {
+    SilenceModel m = silenceModel();
+    m.active(start, windowMillis);
+    silence.update(m.snapshot());
+    int lookahead = (int) Math.max(1, Math.min(10_000, LOOKAHEAD_MILLIS / windowMillis));
+    long at = m.reportAt(reportNats(), params.warmup(), windowMillis, lookahead);
+    if (at < 0) {
+      silenceTimer.clear();
+      return;
+    }
+    silenceTimer.update(at - 1);
+    ctx.timerService().registerEventTimeTimer(at - 1);
+  }
+
+  /** The evidence, in nats, of the anomaly threshold: p = 10^(-10 threshold). */
+  private double reportNats() {
+    return severities.threshold() * 10 * Math.log(10);
+  }
+
+  /** The service logged nothing from its last active window to the end of the one at start. */
+  private void reportSilence(long start, OnTimerContext ctx) throws Exception {
+    silenceTimer.clear();
+    SilenceModel m = silenceModel();
+    double nats = m.evidenceUntil(start + windowMillis, windowMillis);
+    double score = Math.min(1.0, nats / (10 * Math.log(10)));
+    if (!severities.isAnomaly(score)) {
+      return;
+    }
+    m.reported();
+    silence.update(m.snapshot());
+    String[] scope = ctx.getCurrentKey().split("\u001f", 2);
+    WindowCounts empty = new WindowCounts();
+    byte[] b = baseline.value();
+    LogWindowScorer scorer = b == null ? new LogWindowScorer(params) : LogWindowScorer.restore(b);
+    LogWindowScorer.Verdict v =
+        new LogWindowScorer.Verdict(true, score, Math.exp(-nats), List.of(), List.of(), List.of());
+    FeatureWindow fw =
+        LogExplanations.featureWindow(
+            scope[0], scope[1], start, windowMillis, empty, scorer.features(empty), v);
+    silenceCounter.inc();
+    anomalyCounter.inc();
+    ctx.output(
+        anomalies,
+        new LogAnomaly(
+            LogExplanations.silence(fw, m, start + windowMillis, nats, score, severities), fw));
   }
 }
