@@ -160,6 +160,17 @@ public final class SilenceModel {
     if (activeWindows < warmup || n0 == 0 || reportedFor == lastActive) {
       return -1;
     }
+    return reachedAt(nats, windowMillis, maxWindows);
+  }
+
+  /**
+   * The end of the empty window after the last active one whose evidence first reaches {@code nats}
+   * (whether or not this silence was reported), or -1 if none within {@code maxWindows}.
+   */
+  public long reachedAt(double nats, long windowMillis, int maxWindows) {
+    if (n0 == 0) {
+      return -1;
+    }
     long run = 0;
     for (int i = 1; i <= maxWindows; i++) {
       long w = lastActive + i * windowMillis;

@@ -13,20 +13,24 @@ import java.util.SplittableRandom;
 
 /**
  * The demo's logs: three services logging a steady mix of realistic messages for the last hours of
- * the metrics scenario, and one incident, an error burst with a message never seen before in
- * payments. One Kafka-like message per minute holding every service's events in time order, as JSON
- * lines (the order keeps events within {@code event-time.max-out-of-orderness}). Deterministic.
+ * the metrics scenario, and two incidents: an error burst with a message never seen before in
+ * payments, and search logging nothing for a quarter of an hour (a crash). One Kafka-like message
+ * per minute holding every service's events in time order, as JSON lines (the order keeps events
+ * within {@code event-time.max-out-of-orderness}). Deterministic.
  */
 public final class DemoLogScenario implements Serializable {
   private static final long serialVersionUID = 1L;
   static final List<String> SERVICES = List.of("checkout", "payments", "search");
   static final String BURST_SERVICE = "payments";
   static final String BURST_MESSAGE = "upstream connect error or disconnect/reset before headers";
+  static final String SILENT_SERVICE = "search";
+  static final int SILENT_MINUTES = 15;
 
   private final long start;
   private final int minutes;
   private final long burstStart;
   private final long burstEnd;
+  private final long silenceStart;
 
   /** {@code hours} of logs ending at {@code end}; the burst starts 70% of the way in. */
   public DemoLogScenario(long end, int hours) {
@@ -34,6 +38,14 @@ public final class DemoLogScenario implements Serializable {
     this.start = end - minutes * DemoScenario.MINUTE;
     this.burstStart = start + (long) (minutes * 0.7) * DemoScenario.MINUTE;
     this.burstEnd = burstStart + 5 * DemoScenario.MINUTE;
+    // 20 minutes into the hour 40% of the way in: an hour the service has logged in already
+    long at = start + (long) (minutes * 0.4) * DemoScenario.MINUTE;
+    this.silenceStart = at - Math.floorMod(at, 3_600_000L) + 20 * DemoScenario.MINUTE;
+  }
+
+  /** When {@link #SILENT_SERVICE} stops logging, for {@link #SILENT_MINUTES} minutes. */
+  public long silenceStart() {
+    return silenceStart;
   }
 
   public long records() {
@@ -57,6 +69,11 @@ public final class DemoLogScenario implements Serializable {
     long minute = start + i * DemoScenario.MINUTE;
     List<LogEvent> events = new ArrayList<>();
     for (String service : SERVICES) {
+      if (service.equals(SILENT_SERVICE)
+          && minute >= silenceStart
+          && minute < silenceStart + SILENT_MINUTES * DemoScenario.MINUTE) {
+        continue; // crashed: nothing logged
+      }
       SplittableRandom r = new SplittableRandom(minute * 7 + service.hashCode());
       int n = 25 + r.nextInt(15);
       for (int k = 0; k < n; k++) {

@@ -151,6 +151,11 @@ final class DemoReport {
           DemoLogScenario.BURST_SERVICE,
           TIME.format(Instant.ofEpochMilli(logs.burstStart())),
           DemoLogScenario.BURST_MESSAGE);
+      System.out.printf(
+          "Logs: %s logged nothing from %s for %d minutes%n",
+          DemoLogScenario.SILENT_SERVICE,
+          TIME.format(Instant.ofEpochMilli(logs.silenceStart())),
+          DemoLogScenario.SILENT_MINUTES);
       System.out.println("Log anomalies:");
       query(
           c,

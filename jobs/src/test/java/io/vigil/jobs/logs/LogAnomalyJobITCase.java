@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.codec.LogJsonCodec;
 import io.vigil.common.logs.ErrorGroupKey;
 import io.vigil.common.logs.LogLevels;
-import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.logs.TemplateIds;
 import io.vigil.common.logs.TemplateMiner;
 import io.vigil.common.model.LogEvent;
@@ -44,10 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The log job on a MiniCluster at parallelism 2 against the real Kafka and PostgreSQL: an hour of
  * logs of two services in all three input forms (JSON lines, OTLP JSON, raw lines), with an error
- * burst of a new template in one service, plus malformed records, and a third service that stops
- * logging after 35 minutes (its events travel in checkout's messages, so its partition's watermark
- * goes on). Templates, error groups, feature windows, the anomalies (the burst, the silence) and
- * the dead letters must come out exactly.
+ * burst of a new template in one service, plus malformed records. Templates, error groups, feature
+ * windows, the anomaly and the dead letters must come out exactly.
  */
 class LogAnomalyJobITCase {
   private static final long MINUTE = 60_000;
@@ -57,7 +54,6 @@ class LogAnomalyJobITCase {
   private static final int BURST_TO = 53;
   private static final int OTLP_MINUTE = 30;
   private static final int RAW_MINUTE = 40;
-  private static final int BILLING_STOPS = 35;
   private static final String TENANT = "acme";
   private static final String NEW_ERROR = "database connection pool exhausted after";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,12 +97,7 @@ class LogAnomalyJobITCase {
       }
       for (int minute = 0; minute < MINUTES; minute++) {
         for (String service : byService.keySet()) {
-          List<LogEvent> es = new ArrayList<>(inMinute(byService.get(service), minute));
-          if (service.equals("checkout")) {
-            es.addAll(inMinute(byService.get("billing"), minute));
-          } else if (service.equals("billing")) {
-            continue; // sent with checkout
-          }
+          List<LogEvent> es = inMinute(byService.get(service), minute);
           byte[] key = service.getBytes(StandardCharsets.UTF_8);
           TestKafka.send(producer, topic, key, encode(service, minute, es));
         }
@@ -132,7 +123,6 @@ class LogAnomalyJobITCase {
       }
       assertErrorGroups(st, byService.get("checkout"));
       assertAnomalies(st);
-      assertSilence(st);
     }
     assertDeadLetters(services, topic, dlq, bad.size());
   }
@@ -187,13 +177,6 @@ class LogAnomalyJobITCase {
       actual.put((rs.getTimestamp(1).getTime() - BASE) / MINUTE, f.get("events").asLong());
       assertThat(f.has("error_rate") && f.has("template_shift") && f.has("new_templates")).isTrue();
     }
-    if (service.equals("billing")) {
-      // the window its silence was reported in, written with the anomaly: no events
-      Map<Long, Long> empty = new HashMap<>(actual);
-      empty.keySet().removeAll(perMinute.keySet());
-      assertThat(empty.values()).as("billing's silence window").containsExactly(0L);
-      actual.keySet().retainAll(perMinute.keySet());
-    }
     assertThat(actual).as(service + " events per window").isEqualTo(perMinute);
   }
 
@@ -243,8 +226,7 @@ class LogAnomalyJobITCase {
         st.executeQuery(
             "SELECT a.source, a.metric, a.detected_at, a.explanation, a.feature_window_id,"
                 + " f.window_start, a.kind FROM anomalies a LEFT JOIN feature_windows f"
-                + " ON f.id = a.feature_window_id WHERE a.source <> 'billing'"
-                + " ORDER BY a.detected_at");
+                + " ON f.id = a.feature_window_id ORDER BY a.detected_at");
     List<String> where = new ArrayList<>();
     JsonNode first = null;
     while (rs.next()) {
@@ -273,33 +255,6 @@ class LogAnomalyJobITCase {
     first.get("features").forEach(f -> features.add(f.get("name").asText()));
     assertThat(features).contains("error_rate", "template_shift");
     assertThat(first.get("why").asText()).contains(NEW_ERROR);
-  }
-
-  /** Billing stopped after minute 35 while the others went on: one silence anomaly, explained. */
-  private static void assertSilence(Statement st) throws Exception {
-    ResultSet rs =
-        st.executeQuery(
-            "SELECT a.detected_at, a.explanation, a.score, a.value, m.algorithm, f.window_start"
-                + " FROM anomalies a JOIN ml_models m ON m.id = a.model_id"
-                + " JOIN feature_windows f ON f.id = a.feature_window_id"
-                + " WHERE a.source = 'billing'");
-    List<JsonNode> found = new ArrayList<>();
-    while (rs.next()) {
-      JsonNode e = JSON.readTree(rs.getString(2));
-      found.add(e);
-      long minute = (rs.getTimestamp(1).getTime() - BASE) / MINUTE;
-      assertThat(minute).as("reported a few minutes into the silence").isBetween(36L, 40L);
-      assertThat(rs.getTimestamp(6)).isEqualTo(rs.getTimestamp(1));
-      assertThat(rs.getDouble(3)).isGreaterThanOrEqualTo(0.4);
-      assertThat(rs.getDouble(4)).isZero();
-      assertThat(rs.getString(5)).isEqualTo(SilenceModel.ALGORITHM);
-    }
-    assertThat(found).as("billing's silence, once").hasSize(1);
-    JsonNode e = found.get(0);
-    assertThat(e.get("component").asText()).isEqualTo("silence");
-    assertThat(Instant.parse(e.get("silent_since").asText()).toEpochMilli())
-        .isEqualTo(BASE + BILLING_STOPS * MINUTE);
-    assertThat(e.get("why").asText()).startsWith("no log events for");
   }
 
   private static void assertDeadLetters(
@@ -353,22 +308,8 @@ class LogAnomalyJobITCase {
       }
     }
     checkout.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
-    List<LogEvent> billing = new ArrayList<>();
-    for (int m = 0; m < BILLING_STOPS; m++) {
-      for (int i = 0; i < 20; i++) {
-        long t = BASE + m * MINUTE + i * 3000L + 250;
-        billing.add(
-            ev(
-                "billing",
-                t,
-                LogLevels.INFO,
-                "invoice " + r.nextInt(99999) + " created for account " + r.nextInt(999),
-                null));
-      }
-    }
     out.put("checkout", checkout);
     out.put("search", search);
-    out.put("billing", billing);
     return out;
   }
 

@@ -44,6 +44,11 @@ public final class ScoreLogWindowsFunction
               .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
   static final ValueStateDescriptor<Long> SILENCE_TIMER =
       new ValueStateDescriptor<>("silence-timer", Types.LONG);
+  static final ValueStateDescriptor<Long> SILENCE_REPORTED =
+      new ValueStateDescriptor<>("silence-reported-window", Types.LONG);
+
+  /** The evidence of a score of 1.0: p = 10^-10. */
+  private static final double SATURATION_NATS = 10 * Math.log(10);
 
   /** The longest silence looked ahead for: a day of windows, at most 10,000. */
   private static final long LOOKAHEAD_MILLIS = 86_400_000L;
@@ -58,6 +63,7 @@ public final class ScoreLogWindowsFunction
   private transient ValueState<Long> cleanup;
   private transient ValueState<byte[]> silence;
   private transient ValueState<Long> silenceTimer;
+  private transient ValueState<Long> silenceReported;
   private transient Counter anomalyCounter;
   private transient Counter silenceCounter;
 
@@ -81,6 +87,7 @@ public final class ScoreLogWindowsFunction
     cleanup = getRuntimeContext().getState(CLEANUP);
     silence = getRuntimeContext().getState(SILENCE);
     silenceTimer = getRuntimeContext().getState(SILENCE_TIMER);
+    silenceReported = getRuntimeContext().getState(SILENCE_REPORTED);
     var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
     anomalyCounter = group.counter("logAnomalies");
     silenceCounter = group.counter("logSilences");
@@ -119,6 +126,7 @@ public final class ScoreLogWindowsFunction
         cleanup.clear();
         silence.clear();
         silenceTimer.clear();
+        silenceReported.clear();
       }
       return;
     }
@@ -162,8 +170,8 @@ public final class ScoreLogWindowsFunction
     SilenceModel m = silenceModel();
     m.active(start, windowMillis);
     silence.update(m.snapshot());
-    int lookahead = (int) Math.max(1, Math.min(10_000, LOOKAHEAD_MILLIS / windowMillis));
-    long at = m.reportAt(reportNats(), params.warmup(), windowMillis, lookahead);
+    silenceReported.clear();
+    long at = m.reportAt(reportNats(), params.warmup(), windowMillis, lookahead());
     if (at < 0) {
       silenceTimer.clear();
       return;
@@ -172,22 +180,39 @@ public final class ScoreLogWindowsFunction
     ctx.timerService().registerEventTimeTimer(at - 1);
   }
 
+  private int lookahead() {
+    return (int) Math.max(1, Math.min(10_000, LOOKAHEAD_MILLIS / windowMillis));
+  }
+
   /** The evidence, in nats, of the anomaly threshold: p = 10^(-10 threshold). */
   private double reportNats() {
     return severities.threshold() * 10 * Math.log(10);
   }
 
-  /** The service logged nothing from its last active window to the end of the one at start. */
+  /**
+   * The service logged nothing from its last active window to the end of the one at {@code start}.
+   * The first report of a silence is an anomaly at that window; if its score is below 1.0, it is
+   * reported again, as the same anomaly (same id, same window: the row is updated, not added), when
+   * the silence has lasted long enough to be beyond doubt, so its severity grows with it.
+   */
   private void reportSilence(long start, OnTimerContext ctx) throws Exception {
     silenceTimer.clear();
     SilenceModel m = silenceModel();
-    double nats = m.evidenceUntil(start + windowMillis, windowMillis);
-    double score = Math.min(1.0, nats / (10 * Math.log(10)));
+    long end = start + windowMillis;
+    double nats = m.evidenceUntil(end, windowMillis);
+    double score = Math.min(1.0, nats / SATURATION_NATS);
     if (!severities.isAnomaly(score)) {
       return;
     }
-    m.reported();
-    silence.update(m.snapshot());
+    Long first = silenceReported.value();
+    long at = first == null ? start : first;
+    if (first == null) {
+      m.reported();
+      silence.update(m.snapshot());
+      silenceReported.update(start);
+      silenceCounter.inc();
+      anomalyCounter.inc();
+    }
     String[] scope = ctx.getCurrentKey().split("\u001f", 2);
     WindowCounts empty = new WindowCounts();
     byte[] b = baseline.value();
@@ -196,12 +221,16 @@ public final class ScoreLogWindowsFunction
         new LogWindowScorer.Verdict(true, score, Math.exp(-nats), List.of(), List.of(), List.of());
     FeatureWindow fw =
         LogExplanations.featureWindow(
-            scope[0], scope[1], start, windowMillis, empty, scorer.features(empty), v);
-    silenceCounter.inc();
-    anomalyCounter.inc();
+            scope[0], scope[1], at, windowMillis, empty, scorer.features(empty), v);
     ctx.output(
         anomalies,
-        new LogAnomaly(
-            LogExplanations.silence(fw, m, start + windowMillis, nats, score, severities), fw));
+        new LogAnomaly(LogExplanations.silence(fw, m, end, nats, score, severities), fw));
+    if (score < 1.0) {
+      long beyondDoubt = m.reachedAt(SATURATION_NATS, windowMillis, lookahead());
+      if (beyondDoubt > end) {
+        silenceTimer.update(beyondDoubt - 1);
+        ctx.timerService().registerEventTimeTimer(beyondDoubt - 1);
+      }
+    }
   }
 }

@@ -53,19 +53,30 @@ class ScoreLogWindowsFunctionTest {
     }
   }
 
-  private static List<JsonNode> silences(
+  /** The silence anomalies emitted so far, in order (a silence's update repeats its id). */
+  private static List<LogAnomaly> emitted(
       KeyedOneInputStreamOperatorTestHarness<String, MinedLog, FeatureWindow> h) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
+    List<LogAnomaly> out = new ArrayList<>();
     var side = h.getSideOutput(LogJobTags.ANOMALIES);
     if (side != null) {
       for (var r : side) {
         JsonNode e = JSON.readTree(r.getValue().anomaly().explanationJson());
         if ("silence".equals(e.path("component").asText())) {
-          out.add(e);
+          out.add(r.getValue());
         }
       }
     }
     return out;
+  }
+
+  /** The explanations of the distinct silences (the latest emission of each anomaly id). */
+  private static List<JsonNode> silences(
+      KeyedOneInputStreamOperatorTestHarness<String, MinedLog, FeatureWindow> h) throws Exception {
+    java.util.Map<String, JsonNode> latest = new java.util.LinkedHashMap<>();
+    for (LogAnomaly a : emitted(h)) {
+      latest.put(a.anomaly().id(), JSON.readTree(a.anomaly().explanationJson()));
+    }
+    return new ArrayList<>(latest.values());
   }
 
   @Test
@@ -85,19 +96,28 @@ class ScoreLogWindowsFunctionTest {
       h.processWatermark(T0 + 91 * W);
       assertThat(silences(h)).as("one empty minute is not news yet").isEmpty();
       h.processWatermark(T0 + 120 * W);
-      List<JsonNode> found = silences(h);
-      assertThat(found).hasSize(1);
-      JsonNode e = found.get(0);
+      List<LogAnomaly> out = emitted(h);
+      assertThat(silences(h)).hasSize(1);
+      LogAnomaly first = out.get(0);
+      JsonNode e = JSON.readTree(first.anomaly().explanationJson());
       assertThat(e.path("silent_since").asText()).isEqualTo("2026-12-01T11:30:00Z");
       long minutes =
           (Instant.parse(e.path("silent_until").asText()).toEpochMilli() - (T0 + 90 * W)) / W;
       assertThat(minutes).as("a steady service: news within a few minutes").isBetween(2L, 4L);
-      var anomaly = h.getSideOutput(LogJobTags.ANOMALIES).peek().getValue();
-      assertThat(anomaly.anomaly().modelAlgorithm()).isEqualTo(SilenceModel.ALGORITHM);
-      assertThat(anomaly.anomaly().score()).isGreaterThanOrEqualTo(0.4);
-      assertThat(JSON.readTree(anomaly.window().featuresJson()).path("events").asLong()).isZero();
+      assertThat(first.anomaly().modelAlgorithm()).isEqualTo(SilenceModel.ALGORITHM);
+      assertThat(first.anomaly().score()).isBetween(0.4, 0.99);
+      assertThat(JSON.readTree(first.window().featuresJson()).path("events").asLong()).isZero();
+      // as it lasts, the same anomaly (id, window) is updated until it is beyond doubt
+      LogAnomaly last = out.get(out.size() - 1);
+      assertThat(out).hasSize(2);
+      assertThat(last.anomaly().id()).isEqualTo(first.anomaly().id());
+      assertThat(last.window().id()).isEqualTo(first.window().id());
+      assertThat(last.anomaly().timestamp()).isEqualTo(first.anomaly().timestamp());
+      assertThat(last.anomaly().score()).isEqualTo(1.0);
+      assertThat(last.anomaly().severity()).isEqualTo(io.vigil.common.model.Severity.CRITICAL);
       h.processWatermark(T0 + 180 * W);
       assertThat(silences(h)).as("one silence, one anomaly").hasSize(1);
+      assertThat(emitted(h)).as("nothing after it is beyond doubt").hasSize(2);
       // back at 13:00, quiet again from 13:20, in an hour it has logged in: a second silence
       logs(h, T0 + 180 * W, T0 + 200 * W);
       h.processWatermark(T0 + 230 * W);
