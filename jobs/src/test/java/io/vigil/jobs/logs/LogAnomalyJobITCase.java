@@ -68,24 +68,12 @@ class LogAnomalyJobITCase {
     String run = "logit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String topic = run + ".logs";
     String dlq = run + ".logs.dlq";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq);
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
-    conf.put("kafka.logs-topic", topic);
-    conf.put("kafka.logs-dlq-topic", dlq);
-    conf.put("kafka.logs-group-id", run);
-    conf.put("kafka.starting-offsets", "earliest");
+    Map<String, String> conf = LogItConfig.create(services, run);
     conf.put("kafka.bounded", "true");
-    conf.put("kafka.transactional-id-prefix", run);
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.password", services.pgPassword());
-    conf.put("postgres.migrate-on-start", "true");
     conf.put("logs.raw-format", "<Date> <Time> <Level> <Component>: <Content>");
     conf.put("logs.default-tenant", TENANT);
     conf.put("logs.default-service", "search");
     conf.put("event-time.max-out-of-orderness", "2m");
-    conf.put("job.checkpoint-interval", "1s");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     LogAnomalyJob.prepareDatabase(config);
 

@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -55,22 +54,9 @@ class LogSilenceITCase {
     LocalServices services = LocalServices.get();
     String run = "silit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String topic = run + ".logs";
-    String dlq = run + ".logs.dlq";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq);
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
-    conf.put("kafka.logs-topic", topic);
-    conf.put("kafka.logs-dlq-topic", dlq);
-    conf.put("kafka.logs-group-id", run);
-    conf.put("kafka.starting-offsets", "earliest");
-    conf.put("kafka.transactional-id-prefix", run);
-    conf.put("postgres.url", services.pgUrlWithSchema(run));
-    conf.put("postgres.user", services.pgUser());
-    conf.put("postgres.password", services.pgPassword());
-    conf.put("postgres.migrate-on-start", "true");
+    Map<String, String> conf = LogItConfig.create(services, run);
     conf.put("event-time.max-out-of-orderness", "1m");
     conf.put("event-time.idleness", "1s"); // every record goes to one partition
-    conf.put("job.checkpoint-interval", "1s");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     LogAnomalyJob.prepareDatabase(config);
 

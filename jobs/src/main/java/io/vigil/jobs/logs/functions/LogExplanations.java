@@ -74,7 +74,6 @@ public final class LogExplanations {
 
   static Anomaly anomaly(
       FeatureWindow fw, WindowCounts c, LogWindowScorer.Verdict v, SeverityMapping severities) {
-    String series = SeriesKey.of(fw.tenant(), fw.service(), METRIC, Map.of());
     ObjectNode e = MAPPER.createObjectNode();
     e.put("detector", LogWindowScorer.ALGORITHM + "@" + LogWindowScorer.VERSION);
     e.put("component", "log-window");
@@ -118,14 +117,34 @@ public final class LogExplanations {
       why.add(String.format("'%s' x%d (usually ~%.1f)", t.template(), t.count(), t.expected()));
     }
     e.put("why", String.join("; ", why));
-    String id =
-        AnomalyBuilder.anomalyId(
-                series,
-                fw.windowStart(),
-                "log-window",
-                LogWindowScorer.ALGORITHM,
-                LogWindowScorer.VERSION)
-            .toString();
+    return logAnomaly(
+        fw,
+        fw.windowStart(),
+        "log-window",
+        LogWindowScorer.ALGORITHM,
+        LogWindowScorer.VERSION,
+        c.total,
+        v.score(),
+        severities,
+        e);
+  }
+
+  /**
+   * A log anomaly of the service's series at the feature window's start; its id is derived from
+   * {@code idTime} and the component, so a replay upserts the same row.
+   */
+  private static Anomaly logAnomaly(
+      FeatureWindow fw,
+      long idTime,
+      String component,
+      String algorithm,
+      String version,
+      double value,
+      double score,
+      SeverityMapping severities,
+      ObjectNode explanation) {
+    String series = SeriesKey.of(fw.tenant(), fw.service(), METRIC, Map.of());
+    String id = AnomalyBuilder.anomalyId(series, idTime, component, algorithm, version).toString();
     return new Anomaly(
         id,
         fw.tenant(),
@@ -134,12 +153,12 @@ public final class LogExplanations {
         Map.of(),
         series,
         fw.windowStart(),
-        c.total,
-        v.score(),
-        severities.severityOf(v.score()),
-        LogWindowScorer.ALGORITHM,
-        LogWindowScorer.VERSION,
-        e.toString());
+        value,
+        score,
+        severities.severityOf(score),
+        algorithm,
+        version,
+        explanation.toString());
   }
 
   /**
@@ -154,7 +173,6 @@ public final class LogExplanations {
       double nats,
       double score,
       SeverityMapping severities) {
-    String series = SeriesKey.of(fw.tenant(), fw.service(), METRIC, Map.of());
     long since = m.lastActive() + fw.windowSeconds() * 1000L;
     long minutes = (end - since) / 60_000;
     ObjectNode e = MAPPER.createObjectNode();
@@ -172,23 +190,15 @@ public final class LogExplanations {
             "no log events for %d min since %s; in its usual hours this service leaves a window"
                 + " empty %.2g%% of the time",
             minutes, Instant.ofEpochMilli(since), 100 * m.emptyAfterActive()));
-    String id =
-        AnomalyBuilder.anomalyId(
-                series, since, "silence", SilenceModel.ALGORITHM, SilenceModel.VERSION)
-            .toString();
-    return new Anomaly(
-        id,
-        fw.tenant(),
-        fw.service(),
-        METRIC,
-        Map.of(),
-        series,
-        fw.windowStart(),
-        0,
-        score,
-        severities.severityOf(score),
+    return logAnomaly(
+        fw,
+        since,
+        "silence",
         SilenceModel.ALGORITHM,
         SilenceModel.VERSION,
-        e.toString());
+        0,
+        score,
+        severities,
+        e);
   }
 }

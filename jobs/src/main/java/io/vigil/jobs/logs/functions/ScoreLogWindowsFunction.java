@@ -163,8 +163,8 @@ public final class ScoreLogWindowsFunction
 
   /**
    * Learns the active window at {@code start} and sets a timer at the end of the empty window that
-   * would make the silence after it news. Earlier timers are not deleted (one may share its time
-   * with a window's); a timer that is not the armed one does nothing.
+   * would make the silence after it news, deleting the one armed before unless an open window's
+   * timer has the same time (a timer that is not the armed one does nothing when it fires).
    */
   private void armSilence(long start, Context ctx) throws Exception {
     SilenceModel m = silenceModel();
@@ -172,6 +172,12 @@ public final class ScoreLogWindowsFunction
     silence.update(m.snapshot());
     silenceReported.clear();
     long at = m.reportAt(reportNats(), params.warmup(), windowMillis, lookahead());
+    Long old = silenceTimer.value();
+    if (old != null && old != at - 1 && !windows.contains(old + 1 - windowMillis)) {
+      // not shared with an open window's timer: one pending silence timer per service, not one
+      // per window of the lookahead (a window opened there later registers its own)
+      ctx.timerService().deleteEventTimeTimer(old);
+    }
     if (at < 0) {
       silenceTimer.clear();
       return;
