@@ -20,20 +20,24 @@ import java.io.UncheckedIOException;
  * that a window after an active one is empty, and {@code q1}, the chance that an empty one is
  * followed by another. Each is a running mean of the transitions seen until {@code 1/alpha} of
  * them, then an exponentially weighted one at {@code alpha}, kept within {@code [alpha, 1 - alpha]}
- * (the finest rate that memory can tell). Until the service has shown a run of two empty windows,
- * {@code q1} is taken equal to {@code q0} (empty windows independent: the null model). A run of
- * {@code L} empty windows then has probability {@code q0 q1^(L-1)}, and it is news only if such a
- * run is unlikely anywhere in the rates' memory: the evidence is {@code -ln(q0 q1^(L-1)) -
- * ln(1/alpha)} nats, the reasoning of the metrics detector's stuck component. A reported run is an
- * incident, not the service's habit, and is not learnt, so an outage does not make the next one
- * look ordinary.
+ * (the finest rate that memory can tell). Both are kept for the whole day and per hour of the day
+ * of the window a transition leads to (a sparse service's windows are empty far more often at night
+ * than at noon); an hour's chance is shrunk towards the all-day one by 20 transitions, so an hour
+ * seen a few times says little. Until the service has shown a run of two empty windows, {@code q1}
+ * is taken equal to {@code q0} (empty windows independent: the null model). A run of {@code L}
+ * empty windows then has probability {@code q0 q1^(L-1)} (each factor that of its window's hour),
+ * and it is news only if such a run is unlikely anywhere in the rates' memory: the evidence is
+ * {@code -ln(q0 q1^(L-1)) - ln(1/alpha)} nats, the reasoning of the metrics detector's stuck
+ * component. A reported run is an incident, not the service's habit, and is not learnt, so an
+ * outage does not make the next one look ordinary.
  *
  * <p>A steady service (an event in nearly every window) is news after about three empty windows;
  * one that logs a couple of events a window, whose windows are empty now and then, after several
  * more.
  *
  * <p>Pure and deterministic: the same windows give the same verdicts, and {@link #snapshot()} /
- * {@link #restore(byte[], double)} carry it through Flink state (format byte 1, 154 bytes).
+ * {@link #restore(byte[], double)} carry it through Flink state (format byte 1, 538 bytes per
+ * service).
  */
 public final class SilenceModel {
   /** The name recorded with silence anomalies. */
@@ -50,12 +54,20 @@ public final class SilenceModel {
   private static final long MAX_LEARNT_RUN = 100_000;
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 24 * HOUR;
+  private static final double PRIOR_TRANSITIONS = 20;
 
   private final double alpha;
   private double q0;
   private double q1;
   private long n0;
   private long n1;
+
+  /** The same chances per hour of the day of the window they lead to, and their counts. */
+  private final float[] q0h = new float[24];
+
+  private final float[] q1h = new float[24];
+  private final int[] n0h = new int[24];
+  private final int[] n1h = new int[24];
   private boolean sawRun;
   private long activeWindows;
   private long lastActive = NONE;
@@ -94,22 +106,18 @@ public final class SilenceModel {
   public void active(long start, long windowMillis) {
     if (lastActive != NONE && start > lastActive && reportedFor != lastActive) {
       long gap = (start - lastActive) / windowMillis - 1;
+      boolean afterEmpty = false;
       long run = 0;
       for (long i = 1; i <= Math.min(gap, MAX_LEARNT_RUN); i++) {
-        if (usual(lastActive + i * windowMillis)) {
+        long w = lastActive + i * windowMillis;
+        if (usual(w)) {
+          transition(afterEmpty, hour(w), 1);
+          afterEmpty = true;
           run++;
         }
       }
-      if (run == 0) {
-        q0 = learn(q0, 0, n0++);
-      } else {
-        q0 = learn(q0, 1, n0++);
-        sawRun |= run >= 2;
-        for (long i = 0; i < run - 1; i++) {
-          q1 = learn(q1, 1, n1++);
-        }
-        q1 = learn(q1, 0, n1++);
-      }
+      sawRun |= run >= 2;
+      transition(afterEmpty, hour(start), 0);
     }
     if (lastActive == NONE || start > lastActive) {
       lastActive = start;
@@ -118,36 +126,53 @@ public final class SilenceModel {
     hourLastDay[hour(start)] = Math.max(hourLastDay[hour(start)], day(start));
   }
 
+  /** Learns one transition into a window of hour {@code h}, empty ({@code x} 1) or active (0). */
+  private void transition(boolean afterEmpty, int h, double x) {
+    if (afterEmpty) {
+      q1 = learn(q1, x, n1++);
+      q1h[h] = (float) learn(q1h[h], x, n1h[h]);
+      n1h[h] = (int) Math.min(Integer.MAX_VALUE, n1h[h] + 1L);
+    } else {
+      q0 = learn(q0, x, n0++);
+      q0h[h] = (float) learn(q0h[h], x, n0h[h]);
+      n0h[h] = (int) Math.min(Integer.MAX_VALUE, n0h[h] + 1L);
+    }
+  }
+
   private double learn(double q, double x, long n) {
     double rate = Math.max(alpha, 1.0 / (n + 1));
     double next = q + rate * (x - q);
     return Math.min(1 - alpha, Math.max(alpha, next));
   }
 
-  /** The evidence, in nats, that a run of {@code run} empty windows in usual hours is news. */
-  public double evidence(long run) {
-    if (run <= 0 || n0 == 0) {
-      return 0;
-    }
-    double stay = sawRun ? q1 : q0;
-    return -Math.log(q0) - (run - 1) * Math.log(stay) - Math.log(1 / alpha);
+  /**
+   * The hour's chance, shrunk towards the all-day one by {@link #PRIOR_TRANSITIONS} transitions (an
+   * hour seen a few times says little).
+   */
+  private double blend(float hourly, int n, double overall) {
+    return (n * (double) hourly + PRIOR_TRANSITIONS * overall) / (n + PRIOR_TRANSITIONS);
+  }
+
+  /** The evidence, in nats, of an empty window of hour {@code h}, the first of its run or not. */
+  private double surprise(int h, boolean first) {
+    double q = first || !sawRun ? blend(q0h[h], n0h[h], q0) : blend(q1h[h], n1h[h], q1);
+    return -Math.log(q);
   }
 
   /** The evidence that the silence from the last active window up to {@code end} is news. */
   public double evidenceUntil(long end, long windowMillis) {
-    return evidence(usualWindows(end, windowMillis, Long.MAX_VALUE));
-  }
-
-  private long usualWindows(long end, long windowMillis, long max) {
-    long run = 0;
-    for (long w = lastActive + windowMillis;
-        w + windowMillis <= end && run < max;
-        w += windowMillis) {
+    if (n0 == 0) {
+      return 0;
+    }
+    double nats = -Math.log(1 / alpha);
+    boolean first = true;
+    for (long w = lastActive + windowMillis; w + windowMillis <= end; w += windowMillis) {
       if (usual(w)) {
-        run++;
+        nats += surprise(hour(w), first);
+        first = false;
       }
     }
-    return run;
+    return first ? 0 : nats;
   }
 
   /**
@@ -171,11 +196,16 @@ public final class SilenceModel {
     if (n0 == 0) {
       return -1;
     }
-    long run = 0;
+    double evidence = -Math.log(1 / alpha);
+    boolean first = true;
     for (int i = 1; i <= maxWindows; i++) {
       long w = lastActive + i * windowMillis;
-      if (usual(w) && evidence(++run) >= nats) {
-        return w + windowMillis;
+      if (usual(w)) {
+        evidence += surprise(hour(w), first);
+        first = false;
+        if (evidence >= nats) {
+          return w + windowMillis;
+        }
       }
     }
     return -1;
@@ -202,13 +232,19 @@ public final class SilenceModel {
   }
 
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(560);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       out.writeDouble(q0);
       out.writeDouble(q1);
       out.writeLong(n0);
       out.writeLong(n1);
+      for (int h = 0; h < 24; h++) {
+        out.writeFloat(q0h[h]);
+        out.writeFloat(q1h[h]);
+        out.writeInt(n0h[h]);
+        out.writeInt(n1h[h]);
+      }
       out.writeBoolean(sawRun);
       out.writeLong(activeWindows);
       out.writeLong(lastActive);
@@ -233,6 +269,12 @@ public final class SilenceModel {
       m.q1 = in.readDouble();
       m.n0 = in.readLong();
       m.n1 = in.readLong();
+      for (int h = 0; h < 24; h++) {
+        m.q0h[h] = in.readFloat();
+        m.q1h[h] = in.readFloat();
+        m.n0h[h] = in.readInt();
+        m.n1h[h] = in.readInt();
+      }
       m.sawRun = in.readBoolean();
       m.activeWindows = in.readLong();
       m.lastActive = in.readLong();
