@@ -25,6 +25,8 @@ import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
 import io.vigil.jobs.alerts.source.ControlPlaneSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
@@ -51,7 +53,7 @@ public final class AlertingPipeline {
 
   /**
    * Production wiring: control plane polled from PostgreSQL (read once when {@code bounded}, so a
-   * bounded job can finish), Kafka and JDBC sinks.
+   * bounded job can finish), Kafka and JDBC sinks. {@code points} may be null (anomalies only).
    */
   public static AlertingOutputs build(
       StreamExecutionEnvironment env,
@@ -66,7 +68,9 @@ public final class AlertingPipeline {
   /**
    * Wiring with the given control-plane poller (polled every {@code controlPollInterval}, or read
    * once when {@code bounded}; also what the operators read themselves when an element reaches them
-   * before the first snapshot) and sinks.
+   * before the first snapshot) and sinks. {@code points} may be null for a job that has no metric
+   * points, such as the log job: only the anomaly rules (severity, k within T, sequences) are then
+   * evaluated, and the point evaluators (threshold, flapping, deadman) are not built.
    */
   public static AlertingOutputs build(
       StreamExecutionEnvironment env,
@@ -86,45 +90,13 @@ public final class AlertingPipeline {
             .setParallelism(1)
             .broadcast(ControlPlaneState.DESCRIPTOR);
     long maxWindow = config.maxPatternWindow().toMillis();
-    SingleOutputStreamOperator<Signal> fromPoints =
-        points
-            .connect(control)
-            .process(new RuleRouterFunction<MetricPoint>(maxWindow, poller), SIGNAL)
-            .uid(AlertingUids.POINT_ROUTER)
-            .name("Route points to rules");
     SingleOutputStreamOperator<Signal> fromAnomalies =
         anomalies
             .connect(control)
             .process(new RuleRouterFunction<Anomaly>(maxWindow, poller), SIGNAL)
             .uid(AlertingUids.ANOMALY_ROUTER)
             .name("Route anomalies to rules");
-
     var max = config.maxPatternWindow();
-    SingleOutputStreamOperator<RuleEvent> thresholdChanges =
-        routed(fromPoints, Route.THRESHOLD_FOR)
-            .union(routed(fromPoints, Route.SINGLE_HIT))
-            .keyBy(RuleEvent::groupKey)
-            .process(
-                new ThresholdChangeFunction(
-                    Math.max(1, config.staleAfter().toMillis() / 3),
-                    config.absenceRetention().toMillis()),
-                TypeInformation.of(RuleEvent.class))
-            .uid(AlertingUids.THRESHOLD_CHANGES)
-            .name("Threshold: breaches and clears only");
-    var threshold =
-        cep(
-            thresholdChanges,
-            ThresholdForPattern.create(max),
-            AlertingUids.CEP_THRESHOLD_FOR,
-            "CEP threshold held for duration");
-    var single =
-        cep(
-            thresholdChanges
-                .getSideOutput(ThresholdChangeFunction.SINGLE_HIT)
-                .union(routed(fromAnomalies, Route.SINGLE_HIT)),
-            SingleHitPattern.create(),
-            AlertingUids.CEP_SINGLE_HIT,
-            "CEP single hit");
     var count =
         cep(
             routed(fromAnomalies, Route.ANOMALY_COUNT),
@@ -137,43 +109,76 @@ public final class AlertingPipeline {
             SequencePattern.create(max),
             AlertingUids.CEP_SEQUENCE,
             "CEP anomaly A then B");
-    SingleOutputStreamOperator<RuleEvent> flappingChanges =
-        routed(fromPoints, Route.FLAPPING)
-            .keyBy(RuleEvent::groupKey)
-            .process(
-                new FlappingChangeFunction(config.absenceRetention().toMillis()),
-                TypeInformation.of(RuleEvent.class))
-            .uid(AlertingUids.FLAPPING_CHANGES)
-            .name("Flapping: changes only");
-    var flapping =
-        cep(
-            flappingChanges,
-            FlappingPattern.create(max),
-            AlertingUids.CEP_FLAPPING,
-            "CEP flapping");
-    DataStream<Signal> absence =
-        routed(fromPoints, Route.ABSENCE)
-            .keyBy(RuleEvent::groupKey)
-            .process(new AbsenceFunction(config.absenceRetention().toMillis()), SIGNAL)
-            .uid(AlertingUids.ABSENCE)
-            .name("Deadman (no data)");
-
-    DataStream<RuleEvent> late =
-        threshold
-            .getSideOutput(LATE)
-            .union(
-                single.getSideOutput(LATE),
-                count.getSideOutput(LATE),
-                sequence.getSideOutput(LATE),
-                flapping.getSideOutput(LATE))
+    DataStream<RuleEvent> singleHits = routed(fromAnomalies, Route.SINGLE_HIT);
+    List<DataStream<Signal>> signals = new ArrayList<>(List.of(count, sequence));
+    List<DataStream<RuleEvent>> late =
+        new ArrayList<>(List.of(count.getSideOutput(LATE), sequence.getSideOutput(LATE)));
+    if (points != null) {
+      SingleOutputStreamOperator<Signal> fromPoints =
+          points
+              .connect(control)
+              .process(new RuleRouterFunction<MetricPoint>(maxWindow, poller), SIGNAL)
+              .uid(AlertingUids.POINT_ROUTER)
+              .name("Route points to rules");
+      SingleOutputStreamOperator<RuleEvent> thresholdChanges =
+          routed(fromPoints, Route.THRESHOLD_FOR)
+              .union(routed(fromPoints, Route.SINGLE_HIT))
+              .keyBy(RuleEvent::groupKey)
+              .process(
+                  new ThresholdChangeFunction(
+                      Math.max(1, config.staleAfter().toMillis() / 3),
+                      config.absenceRetention().toMillis()),
+                  TypeInformation.of(RuleEvent.class))
+              .uid(AlertingUids.THRESHOLD_CHANGES)
+              .name("Threshold: breaches and clears only");
+      var threshold =
+          cep(
+              thresholdChanges,
+              ThresholdForPattern.create(max),
+              AlertingUids.CEP_THRESHOLD_FOR,
+              "CEP threshold held for duration");
+      singleHits =
+          thresholdChanges.getSideOutput(ThresholdChangeFunction.SINGLE_HIT).union(singleHits);
+      SingleOutputStreamOperator<RuleEvent> flappingChanges =
+          routed(fromPoints, Route.FLAPPING)
+              .keyBy(RuleEvent::groupKey)
+              .process(
+                  new FlappingChangeFunction(config.absenceRetention().toMillis()),
+                  TypeInformation.of(RuleEvent.class))
+              .uid(AlertingUids.FLAPPING_CHANGES)
+              .name("Flapping: changes only");
+      var flapping =
+          cep(
+              flappingChanges,
+              FlappingPattern.create(max),
+              AlertingUids.CEP_FLAPPING,
+              "CEP flapping");
+      DataStream<Signal> absence =
+          routed(fromPoints, Route.ABSENCE)
+              .keyBy(RuleEvent::groupKey)
+              .process(new AbsenceFunction(config.absenceRetention().toMillis()), SIGNAL)
+              .uid(AlertingUids.ABSENCE)
+              .name("Deadman (no data)");
+      signals.addAll(
+          List.of(
+              thresholdChanges.getSideOutput(ThresholdChangeFunction.SIGNALS),
+              threshold,
+              flapping,
+              absence));
+      late.addAll(List.of(threshold.getSideOutput(LATE), flapping.getSideOutput(LATE)));
+    }
+    var single =
+        cep(singleHits, SingleHitPattern.create(), AlertingUids.CEP_SINGLE_HIT, "CEP single hit");
+    signals.add(single);
+    late.add(single.getSideOutput(LATE));
+    DataStream<RuleEvent> lateEvents =
+        union(late)
             .map(new LateEventCounterFunction())
             .uid(AlertingUids.LATE_COUNTER)
             .name("Count late rule events");
 
     DataStream<AlertTransition> transitions =
-        thresholdChanges
-            .getSideOutput(ThresholdChangeFunction.SIGNALS)
-            .union(threshold, single, count, sequence, flapping, absence)
+        union(signals)
             .keyBy(Signal::fingerprint)
             .connect(control)
             .process(
@@ -190,7 +195,12 @@ public final class AlertingPipeline {
 
     DataStream<NotificationResult> results = notifications(transitions, config);
     sink(transitions, results, sinks);
-    return new AlertingOutputs(transitions, results, late, control);
+    return new AlertingOutputs(transitions, results, lateEvents, control);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+    return streams.get(0).union(streams.subList(1, streams.size()).toArray(DataStream[]::new));
   }
 
   private static DataStream<RuleEvent> routed(

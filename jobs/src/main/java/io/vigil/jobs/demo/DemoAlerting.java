@@ -1,5 +1,7 @@
 package io.vigil.jobs.demo;
 
+import io.vigil.common.model.Anomaly;
+import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.alerts.AlertingSinks;
 import io.vigil.jobs.alerts.sink.AlertsJdbcSink;
@@ -11,6 +13,7 @@ import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The demo's alert rules: seeded into alert_rules, evaluated by the real alerting pipeline. */
@@ -45,7 +48,10 @@ final class DemoAlerting {
 
   /** Alerting over the demo's streams; the rules are read once, since the demo input is bounded. */
   static void wire(
-      StreamExecutionEnvironment env, MetricsAnomalyJob.Outputs outputs, VigilConfig config) {
+      StreamExecutionEnvironment env,
+      DataStream<MetricPoint> points,
+      DataStream<Anomaly> anomalies,
+      VigilConfig config) {
     var a = MetricsAnomalyJob.alertingConfig(config);
     // Five days of event time pass in seconds here: re-check open alerts every 100 ms, not 15 s.
     var alerting =
@@ -57,8 +63,8 @@ final class DemoAlerting {
             config.get(VigilOptions.PG_PASSWORD));
     AlertingPipeline.build(
         env,
-        outputs.points(),
-        outputs.anomalies(),
+        points,
+        anomalies,
         alerting,
         rules,
         true,

@@ -85,11 +85,17 @@ public final class DemoCommand {
             new MetricsAnomalyJob.Sources(DemoSource.create(scenario), null),
             new MetricsAnomalyJob.Sinks(points, anomalies, new DeadLetterPrintSink(), null),
             config);
-    DemoAlerting.wire(env, outputs, config);
-    LogAnomalyJob.buildPipeline(
+    var logWindows =
+        LogAnomalyJob.buildPipeline(
+            env,
+            DemoLogSource.create(logs),
+            LogAnomalyJob.Sinks.postgres(config, new DeadLetterPrintSink()),
+            config);
+    // one alerting pipeline for both: the metric anomalies and the log anomalies
+    DemoAlerting.wire(
         env,
-        DemoLogSource.create(logs),
-        LogAnomalyJob.Sinks.postgres(config, new DeadLetterPrintSink()),
+        outputs.points(),
+        outputs.anomalies().union(LogAnomalyJob.anomalies(logWindows)),
         config);
 
     long t0 = System.nanoTime();

@@ -4,7 +4,10 @@ import io.vigil.common.codec.LogCodec;
 import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.logs.LogWindowScorer;
 import io.vigil.common.logs.SilenceModel;
+import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.LogEvent;
+import io.vigil.jobs.alerts.AlertingOutputs;
+import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
@@ -34,6 +37,7 @@ import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -83,8 +87,42 @@ public final class LogAnomalyJob {
     Source<RawRecord, ?, ?> source =
         KafkaSources.raw(
             config, config.get(VigilOptions.LOGS_TOPIC), config.get(VigilOptions.LOGS_GROUP_ID));
-    buildPipeline(env, source, Sinks.from(config), config);
+    SingleOutputStreamOperator<FeatureWindow> windows =
+        buildPipeline(env, source, Sinks.from(config), config);
+    if (config.get(VigilOptions.ALERTING_ENABLED)) {
+      buildAlerting(env, windows, config);
+    }
     env.execute("Vigil log anomaly detection");
+  }
+
+  /**
+   * Evaluates the alert rules of {@code alert_rules} on the log anomalies (rules on anomalies:
+   * severity, k within T, A then B; a rule scoped to {@code metric: logs} sees only these), with
+   * the same lifecycle, sinks and channels as the metrics job's alerting. A bounded run reads the
+   * rules once at start, an unbounded one polls them.
+   */
+  public static AlertingOutputs buildAlerting(
+      StreamExecutionEnvironment env,
+      SingleOutputStreamOperator<FeatureWindow> windows,
+      VigilConfig config) {
+    return AlertingPipeline.build(
+        env,
+        null,
+        anomalies(windows),
+        MetricsAnomalyJob.alertingConfig(config),
+        config.get(VigilOptions.BOUNDED));
+  }
+
+  /**
+   * The log anomalies of {@link #buildPipeline}'s windows as anomalies, timed as they were emitted
+   * (a window's or a silence's timer), so a CEP pattern downstream never takes them for late.
+   */
+  public static DataStream<Anomaly> anomalies(SingleOutputStreamOperator<FeatureWindow> windows) {
+    return windows
+        .getSideOutput(LogJobTags.ANOMALIES)
+        .map(LogAnomaly::anomaly, TypeInformation.of(Anomaly.class))
+        .uid(LogJobUids.ANOMALIES_FOR_ALERTING)
+        .name("Log anomalies for alerting");
   }
 
   /** Applies migrations when asked to and registers the window scorer in ml_models. */

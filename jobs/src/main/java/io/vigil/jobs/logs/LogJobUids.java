@@ -14,4 +14,5 @@ public final class LogJobUids {
   public static final String FEATURE_WINDOWS_SINK = "postgres-feature-windows-sink";
   public static final String ANOMALIES_SINK = "postgres-log-anomalies-sink";
   public static final String DEAD_LETTER_SINK = "logs-dead-letter-sink";
+  public static final String ANOMALIES_FOR_ALERTING = "log-anomalies-for-alerting";
 }

@@ -8,6 +8,8 @@ import io.vigil.common.codec.LogJsonCodec;
 import io.vigil.common.logs.LogLevels;
 import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.model.LogEvent;
+import io.vigil.jobs.alerts.RuleSeeder;
+import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.source.KafkaSources;
@@ -16,6 +18,8 @@ import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -37,7 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * every minute for an hour, billing stops after 35 minutes. While checkout's logs move the
  * watermark on, billing's silence must become one anomaly row, first reported a few minutes in and
  * then updated to critical; checkout, still logging, none. The input never ends (the end of a
- * bounded input is not a silence, so this can only be seen on a running job).
+ * bounded input is not a silence, so this can only be seen on a running job). The job's alerting
+ * evaluates a rule on critical log anomalies: the silence must become one firing alert, notified to
+ * a real HTTP receiver under one idempotency key.
  */
 class LogSilenceITCase {
   private static final long MINUTE = 60_000;
@@ -46,19 +52,41 @@ class LogSilenceITCase {
   private static final int BILLING_STOPS = 35;
   private static final long DEADLINE_MS = 120_000;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RULES =
+      """
+      rules:
+        - name: a service stopped logging
+          tenant: acme
+          scope: {metric: logs}
+          condition: {kind: anomaly, min_severity: critical}
+          severity: critical
+          channels: [hook]
+          auto_resolve: 2h
+      """;
 
   @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
 
   @Test
-  void aServiceThatStopsLoggingWhileOthersGoOnIsOneSilenceAnomaly() throws Exception {
+  void aServiceThatStopsLoggingWhileOthersGoOnIsOneSilenceAnomalyAndOneAlert() throws Exception {
     LocalServices services = LocalServices.get();
     String run = "silit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String topic = run + ".logs";
     Map<String, String> conf = LogItConfig.create(services, run);
     conf.put("event-time.max-out-of-orderness", "1m");
     conf.put("event-time.idleness", "1s"); // every record goes to one partition
+    HttpRecorder http = new HttpRecorder();
+    Path channels = Files.createTempFile(run, "-channels.yaml");
+    Files.writeString(
+        channels,
+        "channels:\n  - {name: hook, type: webhook, url: \"" + http.url("/ok/" + run) + "\"}\n");
+    conf.put("alerting.channels-file", channels.toString());
+    conf.put("kafka.alerts-topic", run + ".alerts");
+    TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".alerts");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     LogAnomalyJob.prepareDatabase(config);
+    try (Connection db = ModelRegistry.connect(config)) {
+      assertThat(RuleSeeder.seed(db, RULES)).isEqualTo(1);
+    }
 
     Random r = new Random(5);
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap())) {
@@ -82,10 +110,13 @@ class LogSilenceITCase {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(io.vigil.jobs.metrics.MetricsAnomalyJob.flinkConfiguration(config));
     env.setParallelism(2);
-    LogAnomalyJob.buildPipeline(
-        env, KafkaSources.raw(config, topic, run), LogAnomalyJob.Sinks.from(config), config);
+    var windows =
+        LogAnomalyJob.buildPipeline(
+            env, KafkaSources.raw(config, topic, run), LogAnomalyJob.Sinks.from(config), config);
+    LogAnomalyJob.buildAlerting(env, windows, config);
     JobClient job = env.executeAsync("log-silence-it");
-    try (Connection db = ModelRegistry.connect(config)) {
+    try (http;
+        Connection db = ModelRegistry.connect(config)) {
       String critical =
           "SELECT count(*) FROM anomalies WHERE source = 'billing' AND severity = 'critical'";
       long deadline = System.currentTimeMillis() + DEADLINE_MS;
@@ -139,6 +170,40 @@ class LogSilenceITCase {
                   "SELECT count(*) FROM feature_windows WHERE service = 'billing'"
                       + " AND (features->>'events')::int > 0"))
           .isEqualTo(BILLING_STOPS);
+
+      // the alert: one row, firing, for billing's logs; one notification (re-sent only under its
+      // key)
+      String firing =
+          "SELECT count(*) FROM alerts WHERE status = 'firing' AND labels->>'source' = 'billing'";
+      while (Db.count(db, firing) == 0 || http.requests("/ok/" + run).isEmpty()) {
+        assertThat(System.currentTimeMillis())
+            .as("billing's silence alerted and notified before the deadline")
+            .isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      try (Statement st = db.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT rule_name, severity, labels->>'metric', labels->>'source', starts_at"
+                      + " FROM alerts")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("a service stopped logging");
+        assertThat(rs.getString(2)).isEqualTo("critical");
+        assertThat(rs.getString(3)).isEqualTo("logs");
+        assertThat(rs.getString(4)).isEqualTo("billing");
+        assertThat(rs.getTimestamp(5).getTime())
+            .as("the alert starts at the silence's anomaly")
+            .isEqualTo(
+                Db.count(
+                    db, "SELECT (extract(epoch FROM detected_at) * 1000)::bigint FROM anomalies"));
+        assertThat(rs.next()).as("one alert: checkout has none").isFalse();
+      }
+      List<HttpRecorder.Request> sent = http.requests("/ok/" + run);
+      assertThat(sent.stream().map(q -> q.header("idempotency-key")).distinct())
+          .as("one notification")
+          .hasSize(1);
+      JsonNode body = JSON.readTree(sent.get(0).body());
+      assertThat(body.toString()).contains("billing").contains("firing");
     } finally {
       job.cancel().get();
     }
