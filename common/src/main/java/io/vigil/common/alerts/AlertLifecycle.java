@@ -111,7 +111,9 @@ public final class AlertLifecycle {
         cleared = s.clearedAt(); // an older match does not undo a newer clear
       }
       return new Result(
-          s.touched(sig.value(), now, Math.max(cleared, momentary ? s.clearedAt() : 0)), out);
+          s.touched(sig.value(), now, Math.max(cleared, momentary ? s.clearedAt() : 0))
+              .described(sig.detail()),
+          out);
     }
     long suppressUntil = 0;
     if (s != null
@@ -121,7 +123,7 @@ public final class AlertLifecycle {
     }
     AlertState base =
         open ? s : AlertState.start(labelled(sig, rule), AlertStatus.FIRING, now, rule.channels());
-    base = base.touched(sig.value(), now, cleared);
+    base = base.touched(sig.value(), now, cleared).described(sig.detail());
     boolean suppressed = suppressUntil > now || env.silenced(base.labels(), now);
     AlertState f =
         base.fired(suppressed ? AlertStatus.SUPPRESSED : AlertStatus.FIRING, now, suppressUntil)
@@ -253,7 +255,8 @@ public final class AlertLifecycle {
               s.resolvedAt(),
               s.hourStart(),
               s.sentInHour(),
-              s.channels());
+              s.channels(),
+              s.detail());
     }
     out.add(transition(n, rule, what, allowed, now));
     return new Result(n, out);
@@ -303,6 +306,9 @@ public final class AlertLifecycle {
     labels.put("severity", severity);
     Map<String, String> ann = new TreeMap<>();
     ann.put("summary", summary(s, rule, name));
+    if (!s.detail().isEmpty()) {
+      ann.put("description", s.detail());
+    }
     return new AlertTransition(
         Fingerprint.alertId(s.fingerprint(), s.startsAt()).toString(),
         s.fingerprint(),
@@ -355,6 +361,7 @@ public final class AlertLifecycle {
         sig.type(),
         sig.timestamp(),
         sig.value(),
-        labels);
+        labels,
+        sig.detail());
   }
 }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param resolvedAt processing time of the resolve; the state lives on for the cooldown
  * @param channels where the alert was notified, so a resolve reaches them even when the rule has
  *     been deleted meanwhile
+ * @param detail the latest explanation of what fired it (the anomaly's "why"; empty for points)
  */
 public record AlertState(
     String fingerprint,
@@ -34,11 +35,13 @@ public record AlertState(
     long resolvedAt,
     long hourStart,
     int sentInHour,
-    List<String> channels) {
+    List<String> channels,
+    String detail) {
 
   public AlertState {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     channels = channels == null ? List.of() : List.copyOf(channels);
+    detail = detail == null ? "" : detail;
   }
 
   static AlertState start(Signal sig, AlertStatus status, long now, List<String> channels) {
@@ -59,7 +62,8 @@ public record AlertState(
         0,
         0,
         0,
-        channels);
+        channels,
+        sig.detail());
   }
 
   AlertState withStatus(AlertStatus s) {
@@ -73,6 +77,16 @@ public record AlertState(
     c.value = v;
     c.touchedAt = now;
     c.clearedAt = cleared;
+    return c.done();
+  }
+
+  /** This state with the signal's detail when it has one (the latest explanation wins). */
+  AlertState described(String d) {
+    if (d == null || d.isEmpty() || d.equals(detail)) {
+      return this;
+    }
+    Change c = change();
+    c.detail = d;
     return c.done();
   }
 
@@ -136,6 +150,7 @@ public record AlertState(
     private long hourStart;
     private int sentInHour;
     private List<String> channels;
+    private String detail;
 
     Change(AlertState s) {
       fingerprint = s.fingerprint;
@@ -155,6 +170,7 @@ public record AlertState(
       hourStart = s.hourStart;
       sentInHour = s.sentInHour;
       channels = s.channels;
+      detail = s.detail;
     }
 
     AlertState done() {
@@ -175,7 +191,8 @@ public record AlertState(
           resolvedAt,
           hourStart,
           sentInHour,
-          channels);
+          channels,
+          detail);
     }
   }
 

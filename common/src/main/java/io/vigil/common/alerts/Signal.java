@@ -9,6 +9,8 @@ import java.util.TreeMap;
  * @param fingerprint stable id of (rule, group labels); the lifecycle's key
  * @param timestamp event time the signal refers to (epoch millis)
  * @param labels group labels: alertname, tenant, source, metric, tags...
+ * @param detail what the matched events said, for people: the anomaly's explanation ("why"); empty
+ *     for points
  */
 public record Signal(
     String fingerprint,
@@ -17,9 +19,23 @@ public record Signal(
     SignalType type,
     long timestamp,
     double value,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    String detail) {
 
   public Signal {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+    detail = detail == null ? "" : detail;
+  }
+
+  /** A signal without a detail (points, deadman). */
+  public Signal(
+      String fingerprint,
+      String ruleId,
+      long ruleVersion,
+      SignalType type,
+      long timestamp,
+      double value,
+      Map<String, String> labels) {
+    this(fingerprint, ruleId, ruleVersion, type, timestamp, value, labels, "");
   }
 }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param tag SEQUENCE: {@code A} or {@code B}; empty otherwise
  * @param windowMs for-duration (THRESHOLD_FOR) or window of the condition
  * @param count k of ANOMALY_COUNT, toggles to exceed for FLAPPING
+ * @param detail for people: the anomaly's explanation ("why"); empty for points
  */
 public record RuleEvent(
     String groupKey,
@@ -28,11 +29,61 @@ public record RuleEvent(
     String tag,
     long windowMs,
     int count,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    String detail) {
 
   public RuleEvent {
     tag = tag == null ? "" : tag;
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+    detail = detail == null ? "" : detail;
+  }
+
+  /** An event without a detail (a point). */
+  public RuleEvent(
+      String groupKey,
+      String fingerprint,
+      String ruleId,
+      long ruleVersion,
+      Route route,
+      long timestamp,
+      double value,
+      boolean hit,
+      String tag,
+      long windowMs,
+      int count,
+      Map<String, String> labels) {
+    this(
+        groupKey,
+        fingerprint,
+        ruleId,
+        ruleVersion,
+        route,
+        timestamp,
+        value,
+        hit,
+        tag,
+        windowMs,
+        count,
+        labels,
+        "");
+  }
+
+  /** This event with {@code detail}. */
+  public RuleEvent withDetail(String detail) {
+    return new RuleEvent(
+        groupKey,
+        fingerprint,
+        ruleId,
+        ruleVersion,
+        route,
+        timestamp,
+        value,
+        hit,
+        tag,
+        windowMs,
+        count,
+        labels,
+        detail);
   }
 
   /** Another point of the same series seen through the same rule. */
@@ -49,6 +100,7 @@ public record RuleEvent(
         tag,
         windowMs,
         count,
-        labels);
+        labels,
+        detail);
   }
 }

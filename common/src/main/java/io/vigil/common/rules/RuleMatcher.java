@@ -1,8 +1,10 @@
 package io.vigil.common.rules;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.alerts.Fingerprint;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +18,8 @@ import java.util.TreeMap;
  * metric matcher is a wildcard or prefix; without one, against every rule.
  */
 public final class RuleMatcher {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private RuleMatcher() {}
 
   /**
@@ -119,6 +123,7 @@ public final class RuleMatcher {
   /** Events of an anomaly for anomaly and sequence rules. */
   public static List<RuleEvent> forAnomaly(Collection<AlertRule> rules, Anomaly a) {
     List<RuleEvent> out = new ArrayList<>(2);
+    String why = null;
     for (AlertRule r : rules) {
       Condition c = r.condition();
       if (!r.appliesToTenant(a.tenant()) || a.severity().compareTo(c.minSeverity()) < 0) {
@@ -128,8 +133,10 @@ public final class RuleMatcher {
           && r.scope().matches(a.source(), a.metric(), a.tags())) {
         Map<String, String> series = seriesLabels(a.tenant(), a.source(), a.metric(), a.tags());
         Route route = c.count() > 1 ? Route.ANOMALY_COUNT : Route.SINGLE_HIT;
+        why = why == null ? why(a) : why;
         out.add(
-            event(r, route, series, a.timestamp(), a.score(), true, "", c.windowMs(), c.count()));
+            event(r, route, series, a.timestamp(), a.score(), true, "", c.windowMs(), c.count())
+                .withDetail(why));
       } else if (c.kind() == ConditionKind.SEQUENCE) {
         String tag =
             c.first().matches(a.source(), a.metric(), a.tags())
@@ -142,11 +149,33 @@ public final class RuleMatcher {
         Map<String, String> labels = new TreeMap<>();
         labels.put("tenant", a.tenant());
         labels.put(c.groupBy(), service);
+        why = why == null ? why(a) : why;
         out.add(
-            event(r, Route.SEQUENCE, labels, a.timestamp(), a.score(), true, tag, c.windowMs(), 2));
+            event(r, Route.SEQUENCE, labels, a.timestamp(), a.score(), true, tag, c.windowMs(), 2)
+                .withDetail(why));
       }
     }
     return out;
+  }
+
+  /** Longest detail an alert carries from an anomaly's explanation. */
+  static final int MAX_DETAIL = 500;
+
+  /**
+   * What the anomaly's explanation says in words: its "why" (which names the component), cut at
+   * {@link #MAX_DETAIL} characters; empty when it has none or is not JSON.
+   */
+  static String why(Anomaly a) {
+    String json = a.explanationJson();
+    if (json == null || json.isEmpty()) {
+      return "";
+    }
+    try {
+      String w = JSON.readTree(json).path("why").asText("");
+      return w.length() <= MAX_DETAIL ? w : w.substring(0, MAX_DETAIL - 3) + "...";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static RuleEvent event(

@@ -227,4 +227,40 @@ class AlertLifecycleTest {
     assertThat(state).isNull();
     assertThat(out).isEmpty();
   }
+
+  @Test
+  void theFiringNotificationSaysWhyAndARepeatSaysTheLatestWhy() {
+    AlertRule r = rule(0, 100, 0, 0, 0);
+    var first =
+        AlertLifecycle.onSignal(null, r, fire(1_000, "stuck: value 7 repeated 9 times"), 0, env);
+    state = first.state();
+    out.addAll(first.transitions());
+    var second =
+        AlertLifecycle.onSignal(state, r, fire(1_010, "level: value 3 vs expected 7"), 5, env);
+    state = second.state();
+    out.addAll(second.transitions());
+    var point =
+        AlertLifecycle.onSignal(
+            state, r, new Signal(FP, "r1", 1, SignalType.HIT, 1_020, 95, LABELS), 6, env);
+    state = point.state();
+    out.addAll(point.transitions());
+    tick(r, 100);
+    assertThat(seen()).containsExactly("firing!", "repeat-1!");
+    assertThat(out.get(0).annotations())
+        .containsEntry("description", "stuck: value 7 repeated 9 times");
+    assertThat(out.get(1).annotations())
+        .as("the latest explanation; a point (no detail) does not erase it")
+        .containsEntry("description", "level: value 3 vs expected 7");
+  }
+
+  @Test
+  void aSignalWithoutDetailAddsNoDescription() {
+    AlertRule r = rule(0, 0, 0, 0, 0);
+    signal(r, SignalType.FIRE, 1_000, 0);
+    assertThat(out.get(0).annotations()).containsKey("summary").doesNotContainKey("description");
+  }
+
+  static Signal fire(long ts, String why) {
+    return new Signal(FP, "r1", 1, SignalType.FIRE, ts, 0.9, LABELS, why);
+  }
 }

@@ -121,7 +121,8 @@ final class DemoReport {
         PreparedStatement st =
             c.prepareStatement(
                 "SELECT starts_at, ends_at, status, severity, rule_name, labels->>'source',"
-                    + " labels->>'metric' FROM alerts WHERE tenant = 'demo' ORDER BY starts_at")) {
+                    + " labels->>'metric', annotations->>'description' FROM alerts"
+                    + " WHERE tenant = 'demo' ORDER BY starts_at")) {
       ResultSet rs = st.executeQuery();
       System.out.printf("%nAlerts from the demo rules (alert_rules, evaluated with Flink CEP):%n");
       int n = 0;
@@ -137,6 +138,9 @@ final class DemoReport {
             rs.getString(5),
             rs.getString(6) == null ? "*" : rs.getString(6),
             rs.getString(7) == null ? "*" : rs.getString(7));
+        if (rs.getString(8) != null) {
+          System.out.printf("           why: %s%n", rs.getString(8));
+        }
       }
       if (n == 0) {
         System.out.println("  none");

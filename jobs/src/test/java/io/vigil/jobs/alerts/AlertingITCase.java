@@ -310,6 +310,10 @@ class AlertingITCase {
       assertThat(probe).as("anomaly alert within 90 probes").isLessThan(t1 + 97_500);
       Thread.sleep(200); // paces the probes; the loop ends on the outcome
     }
+    assertThat(
+            webhooks("anomaly critical", "firing").get(0).at("/alerts/0/annotations/description"))
+        .as("the notification says why: the anomaly's explanation")
+        .hasToString("\"" + WHY + "\"");
     assertThat(TestKafka.readCommitted(kafka, topic("alerts"), 1, Duration.ofSeconds(20)))
         .extracting(r -> JSON.readTree(r.value()).path("fingerprint").asText())
         .contains(fp);
@@ -453,6 +457,8 @@ class AlertingITCase {
     sendPoint("heartbeat", "heartbeat", maxTs + 1_000, 0);
   }
 
+  private static final String WHY = "level: value 900 vs expected 120 (normal 100..140)";
+
   private void sendAnomaly(long ts, Severity severity) throws Exception {
     Anomaly a =
         new Anomaly(
@@ -468,7 +474,7 @@ class AlertingITCase {
             severity,
             "robust-ewma",
             "v1",
-            "{}");
+            JSON.createObjectNode().put("component", "level").put("why", WHY).toString());
     TestKafka.send(producer, topic("anomalies"), null, JSON.writeValueAsBytes(a));
   }
 

@@ -203,7 +203,11 @@ class LogSilenceITCase {
           .as("one notification")
           .hasSize(1);
       JsonNode body = JSON.readTree(sent.get(0).body());
-      assertThat(body.toString()).contains("billing").contains("firing");
+      assertThat(body.at("/alerts/0/labels/source").asText()).isEqualTo("billing");
+      assertThat(body.at("/alerts/0/status").asText()).isEqualTo("firing");
+      assertThat(body.at("/alerts/0/annotations/description").asText())
+          .as("the notification says why")
+          .startsWith("no log events for");
     } finally {
       job.cancel().get();
     }

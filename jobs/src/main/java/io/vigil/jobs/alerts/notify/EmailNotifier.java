@@ -52,6 +52,9 @@ public class EmailNotifier implements Notifier {
     m.setHeader("X-Vigil-Idempotency-Key", a.idempotencyKey());
     m.setText(
         a.annotations().getOrDefault("summary", a.ruleName())
+            + (a.annotations().containsKey("description")
+                ? "\n" + a.annotations().get("description")
+                : "")
             + "\n\nstatus: "
             + a.status().dbName()
             + "\nstarted: "

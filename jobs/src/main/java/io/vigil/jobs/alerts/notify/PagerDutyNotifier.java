@@ -32,7 +32,7 @@ public class PagerDutyNotifier implements Notifier {
     body.put("dedup_key", a.fingerprint());
     if (a.status() != AlertStatus.RESOLVED && a.status() != AlertStatus.ACKNOWLEDGED) {
       ObjectNode p = body.putObject("payload");
-      p.put("summary", a.annotations().getOrDefault("summary", a.ruleName()));
+      p.put("summary", summary(a));
       p.put("source", a.labels().getOrDefault("source", "vigil"));
       p.put("severity", severity(a.severity()));
       p.put("timestamp", Instant.ofEpochMilli(a.startsAt()).toString());
@@ -42,6 +42,16 @@ public class PagerDutyNotifier implements Notifier {
         channel.url(),
         body.toString(),
         Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
+  }
+
+  /** PagerDuty's summary (at most 1024 characters): the alert's summary, then why it fired. */
+  static String summary(AlertTransition a) {
+    String s = a.annotations().getOrDefault("summary", a.ruleName());
+    String why = a.annotations().get("description");
+    if (why != null) {
+      s = s + " - " + why;
+    }
+    return s.length() <= 1024 ? s : s.substring(0, 1021) + "...";
   }
 
   static String action(AlertStatus s) {

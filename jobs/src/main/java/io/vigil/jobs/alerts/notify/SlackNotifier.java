@@ -25,12 +25,15 @@ public class SlackNotifier implements Notifier {
     String icon = a.status() == AlertStatus.RESOLVED ? ":white_check_mark:" : ":rotating_light:";
     String text =
         String.format(
-            "%s *[%s] %s* (%s)%n%s%n`%s` key %s",
+            "%s *[%s] %s* (%s)%n%s%n%s`%s` key %s",
             icon,
             a.transition().toUpperCase(),
             a.ruleName(),
             a.severity(),
             a.annotations().getOrDefault("summary", ""),
+            a.annotations().containsKey("description")
+                ? "> " + a.annotations().get("description") + "\n"
+                : "",
             a.fingerprint(),
             a.idempotencyKey());
     ObjectNode body = AlertJsonCodec.mapper().createObjectNode();
