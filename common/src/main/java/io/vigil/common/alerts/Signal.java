@@ -26,16 +26,4 @@ public record Signal(
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     detail = detail == null ? "" : detail;
   }
-
-  /** A signal without a detail (points, deadman). */
-  public Signal(
-      String fingerprint,
-      String ruleId,
-      long ruleVersion,
-      SignalType type,
-      long timestamp,
-      double value,
-      Map<String, String> labels) {
-    this(fingerprint, ruleId, ruleVersion, type, timestamp, value, labels, "");
-  }
 }

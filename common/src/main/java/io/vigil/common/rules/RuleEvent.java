@@ -38,54 +38,6 @@ public record RuleEvent(
     detail = detail == null ? "" : detail;
   }
 
-  /** An event without a detail (a point). */
-  public RuleEvent(
-      String groupKey,
-      String fingerprint,
-      String ruleId,
-      long ruleVersion,
-      Route route,
-      long timestamp,
-      double value,
-      boolean hit,
-      String tag,
-      long windowMs,
-      int count,
-      Map<String, String> labels) {
-    this(
-        groupKey,
-        fingerprint,
-        ruleId,
-        ruleVersion,
-        route,
-        timestamp,
-        value,
-        hit,
-        tag,
-        windowMs,
-        count,
-        labels,
-        "");
-  }
-
-  /** This event with {@code detail}. */
-  public RuleEvent withDetail(String detail) {
-    return new RuleEvent(
-        groupKey,
-        fingerprint,
-        ruleId,
-        ruleVersion,
-        route,
-        timestamp,
-        value,
-        hit,
-        tag,
-        windowMs,
-        count,
-        labels,
-        detail);
-  }
-
   /** Another point of the same series seen through the same rule. */
   public RuleEvent withPoint(long timestamp, double value, boolean hit) {
     return new RuleEvent(

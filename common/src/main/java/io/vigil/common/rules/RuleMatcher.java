@@ -94,7 +94,7 @@ public final class RuleMatcher {
         case THRESHOLD -> {
           boolean hit = c.breached(p.value());
           Route route = r.forMs() > 0 ? Route.THRESHOLD_FOR : Route.SINGLE_HIT;
-          out.add(event(r, route, series, p.timestamp(), p.value(), hit, "", r.forMs(), 1));
+          out.add(event(r, route, series, p.timestamp(), p.value(), hit, "", r.forMs(), 1, ""));
         }
         case FLAPPING ->
             out.add(
@@ -107,12 +107,23 @@ public final class RuleMatcher {
                     c.breached(p.value()),
                     "",
                     c.windowMs(),
-                    c.count()));
+                    c.count(),
+                    ""));
         case ABSENCE -> {
           Map<String, String> labels =
               "source".equals(c.groupBy()) ? sourceLabels(p.tenant(), p.source()) : series;
           out.add(
-              event(r, Route.ABSENCE, labels, p.timestamp(), p.value(), true, "", c.windowMs(), 1));
+              event(
+                  r,
+                  Route.ABSENCE,
+                  labels,
+                  p.timestamp(),
+                  p.value(),
+                  true,
+                  "",
+                  c.windowMs(),
+                  1,
+                  ""));
         }
         default -> {}
       }
@@ -135,8 +146,17 @@ public final class RuleMatcher {
         Route route = c.count() > 1 ? Route.ANOMALY_COUNT : Route.SINGLE_HIT;
         why = why == null ? why(a) : why;
         out.add(
-            event(r, route, series, a.timestamp(), a.score(), true, "", c.windowMs(), c.count())
-                .withDetail(why));
+            event(
+                r,
+                route,
+                series,
+                a.timestamp(),
+                a.score(),
+                true,
+                "",
+                c.windowMs(),
+                c.count(),
+                why));
       } else if (c.kind() == ConditionKind.SEQUENCE) {
         String tag =
             c.first().matches(a.source(), a.metric(), a.tags())
@@ -151,8 +171,17 @@ public final class RuleMatcher {
         labels.put(c.groupBy(), service);
         why = why == null ? why(a) : why;
         out.add(
-            event(r, Route.SEQUENCE, labels, a.timestamp(), a.score(), true, tag, c.windowMs(), 2)
-                .withDetail(why));
+            event(
+                r,
+                Route.SEQUENCE,
+                labels,
+                a.timestamp(),
+                a.score(),
+                true,
+                tag,
+                c.windowMs(),
+                2,
+                why));
       }
     }
     return out;
@@ -187,11 +216,24 @@ public final class RuleMatcher {
       boolean hit,
       String tag,
       long windowMs,
-      int count) {
+      int count,
+      String detail) {
     String fp = Fingerprint.of(r.id(), labels);
     String groupKey = r.id() + "@" + r.version() + "|" + fp;
     return new RuleEvent(
-        groupKey, fp, r.id(), r.version(), route, ts, value, hit, tag, windowMs, count, labels);
+        groupKey,
+        fp,
+        r.id(),
+        r.version(),
+        route,
+        ts,
+        value,
+        hit,
+        tag,
+        windowMs,
+        count,
+        labels,
+        detail);
   }
 
   /** The labels of a series: tenant, source, metric and its tags. */

@@ -64,7 +64,8 @@ class AlertLifecycleTest {
 
   void signal(AlertRule r, SignalType type, long ts, long now) {
     var res =
-        AlertLifecycle.onSignal(state, r, new Signal(FP, "r1", 1, type, ts, 95, LABELS), now, env);
+        AlertLifecycle.onSignal(
+            state, r, new Signal(FP, "r1", 1, type, ts, 95, LABELS, ""), now, env);
     state = res.state();
     out.addAll(res.transitions());
   }
@@ -241,7 +242,7 @@ class AlertLifecycleTest {
     out.addAll(second.transitions());
     var point =
         AlertLifecycle.onSignal(
-            state, r, new Signal(FP, "r1", 1, SignalType.HIT, 1_020, 95, LABELS), 6, env);
+            state, r, new Signal(FP, "r1", 1, SignalType.HIT, 1_020, 95, LABELS, ""), 6, env);
     state = point.state();
     out.addAll(point.transitions());
     tick(r, 100);

@@ -230,6 +230,7 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             e.hit() ? SignalType.HIT : SignalType.CLEAR,
             e.timestamp(),
             e.value(),
-            e.labels()));
+            e.labels(),
+            ""));
   }
 }

@@ -64,7 +64,8 @@ final class CepHarness implements AutoCloseable {
         tag,
         windowMs,
         count,
-        Map.of("source", "web-1"));
+        Map.of("source", "web-1"),
+        "");
   }
 
   CepHarness send(RuleEvent... events) throws Exception {

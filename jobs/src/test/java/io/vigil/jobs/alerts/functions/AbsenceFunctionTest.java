@@ -15,7 +15,19 @@ import org.junit.jupiter.api.Test;
 class AbsenceFunctionTest {
   static RuleEvent ev(long ts) {
     return new RuleEvent(
-        "r1@1|fp", "fp", "r1", 1, Route.ABSENCE, ts, 1, true, "", 100, 1, Map.of("source", "s"));
+        "r1@1|fp",
+        "fp",
+        "r1",
+        1,
+        Route.ABSENCE,
+        ts,
+        1,
+        true,
+        "",
+        100,
+        1,
+        Map.of("source", "s"),
+        "");
   }
 
   KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Signal> harness() throws Exception {

@@ -36,7 +36,8 @@ class FlappingChangeFunctionTest {
         "",
         600_000,
         4,
-        Map.of());
+        Map.of(),
+        "");
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> harness()
