@@ -309,6 +309,12 @@ public final class AlertLifecycle {
     if (!s.detail().isEmpty()) {
       ann.put("description", s.detail());
     }
+    if (rule != null && !rule.runbookUrl().isEmpty()) {
+      ann.put("runbook_url", rule.runbookUrl());
+    }
+    if (rule != null && !rule.description().isEmpty()) {
+      ann.put("rule_description", rule.description());
+    }
     return new AlertTransition(
         Fingerprint.alertId(s.fingerprint(), s.startsAt()).toString(),
         s.fingerprint(),

@@ -33,7 +33,9 @@ public record AlertRule(
     long cooldownMs,
     int maxPerHour,
     long autoResolveMs,
-    long escalationMs) {
+    long escalationMs,
+    String description,
+    String runbookUrl) {
 
   public AlertRule {
     Objects.requireNonNull(id, "id");
@@ -42,6 +44,8 @@ public record AlertRule(
     scope = scope == null ? Scope.ANY : scope;
     severity = severity == null ? Severity.MEDIUM : severity;
     channels = channels == null ? List.of() : List.copyOf(channels);
+    description = description == null ? "" : description;
+    runbookUrl = runbookUrl == null ? "" : runbookUrl;
     if (forMs < 0 || repeatMs < 0 || cooldownMs < 0 || autoResolveMs < 0 || escalationMs < 0) {
       throw new IllegalArgumentException("rule " + id + ": durations must not be negative");
     }

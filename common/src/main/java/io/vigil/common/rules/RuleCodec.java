@@ -42,7 +42,9 @@ public final class RuleCodec {
           duration(n, "cooldown"),
           n.path("max_per_hour").asInt(0),
           duration(n, "auto_resolve"),
-          duration(n, "escalation_delay"));
+          duration(n, "escalation_delay"),
+          text(n, "description"),
+          text(n, "runbook_url"));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("rule " + id + ": " + e.getMessage(), e);
     }

@@ -59,7 +59,9 @@ class AlertLifecycleTest {
         cooldown,
         maxPerHour,
         100,
-        escalation);
+        escalation,
+        "",
+        "");
   }
 
   void signal(AlertRule r, SignalType type, long ts, long now) {
@@ -259,6 +261,39 @@ class AlertLifecycleTest {
     AlertRule r = rule(0, 0, 0, 0, 0);
     signal(r, SignalType.FIRE, 1_000, 0);
     assertThat(out.get(0).annotations()).containsKey("summary").doesNotContainKey("description");
+  }
+
+  @Test
+  void everyNotificationOfARuleWithARunbookLinksIt() {
+    AlertRule plain = rule(0, 0, 0, 0, 0);
+    AlertRule r =
+        new AlertRule(
+            plain.id(),
+            plain.name(),
+            plain.tenant(),
+            true,
+            1,
+            null,
+            plain.condition(),
+            plain.severity(),
+            plain.channels(),
+            0,
+            0,
+            0,
+            0,
+            100,
+            0,
+            "CPU of a web node above 90%",
+            "https://runbooks.example.com/cpu");
+    signal(r, SignalType.FIRE, 1_000, 0);
+    signal(r, SignalType.CLEAR, 1_010, 1);
+    tick(r, 5_000, 1_200);
+    assertThat(seen()).containsExactly("firing!", "resolved!");
+    for (AlertTransition t : out) {
+      assertThat(t.annotations())
+          .containsEntry("runbook_url", "https://runbooks.example.com/cpu")
+          .containsEntry("rule_description", "CPU of a web node above 90%");
+    }
   }
 
   static Signal fire(long ts, String why) {

@@ -34,8 +34,8 @@ public final class RuleSeeder {
   private static final String UPSERT =
       "INSERT INTO alert_rules (id, tenant, name, description, scope, conditions, severity, channels,"
           + " active, for_seconds, repeat_interval_seconds, suppress_duration_seconds,"
-          + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds)"
-          + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
+          + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds, runbook_url)"
+          + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (tenant, name) DO UPDATE SET description = EXCLUDED.description,"
           + " scope = EXCLUDED.scope, conditions = EXCLUDED.conditions,"
           + " severity = EXCLUDED.severity, channels = EXCLUDED.channels,"
@@ -44,7 +44,8 @@ public final class RuleSeeder {
           + " suppress_duration_seconds = EXCLUDED.suppress_duration_seconds,"
           + " max_alerts_per_hour = EXCLUDED.max_alerts_per_hour,"
           + " auto_resolve_seconds = EXCLUDED.auto_resolve_seconds,"
-          + " escalation_delay_seconds = EXCLUDED.escalation_delay_seconds";
+          + " escalation_delay_seconds = EXCLUDED.escalation_delay_seconds,"
+          + " runbook_url = EXCLUDED.runbook_url";
 
   private RuleSeeder() {}
 
@@ -65,6 +66,15 @@ public final class RuleSeeder {
       ObjectNode withId = ((ObjectNode) n).deepCopy();
       withId.put("id", n.get("name").asText());
       RuleCodec.fromJson(withId); // validates condition, severity and durations
+      String runbook = n.path("runbook_url").asText("");
+      if (!runbook.isEmpty() && !runbook.matches("(?i)https?://\\S+")) {
+        throw new IllegalArgumentException(
+            "rule '"
+                + n.get("name").asText()
+                + "': runbook_url must be an http(s) URL, got '"
+                + runbook
+                + "'");
+      }
       out.add(n);
     }
     return out;
@@ -90,6 +100,7 @@ public final class RuleSeeder {
         ps.setInt(13, n.path("max_per_hour").asInt(0));
         ps.setInt(14, n.has("auto_resolve") ? seconds(n, "auto_resolve") : 300);
         ps.setInt(15, seconds(n, "escalation_delay"));
+        ps.setString(16, n.path("runbook_url").asText(null));
         ps.addBatch();
       }
       ps.executeBatch();

@@ -244,6 +244,8 @@ class AlertingITCase {
         """
         - name: anomaly critical
           tenant: acme
+          description: a critical anomaly on any acme series
+          runbook_url: https://runbooks.example.com/acme/anomaly
           condition: {kind: anomaly, min_severity: critical}
           channels: [webhook]
           auto_resolve: 1s
@@ -310,10 +312,15 @@ class AlertingITCase {
       assertThat(probe).as("anomaly alert within 90 probes").isLessThan(t1 + 97_500);
       Thread.sleep(200); // paces the probes; the loop ends on the outcome
     }
-    assertThat(
-            webhooks("anomaly critical", "firing").get(0).at("/alerts/0/annotations/description"))
+    JsonNode anomalyAlert = webhooks("anomaly critical", "firing").get(0).at("/alerts/0");
+    assertThat(anomalyAlert.at("/annotations/description").asText())
         .as("the notification says why: the anomaly's explanation")
-        .hasToString("\"" + WHY + "\"");
+        .isEqualTo(WHY);
+    assertThat(anomalyAlert.at("/annotations/runbook_url").asText())
+        .as("the rule's runbook, from alert_rules through the control plane")
+        .isEqualTo("https://runbooks.example.com/acme/anomaly");
+    assertThat(anomalyAlert.at("/annotations/rule_description").asText())
+        .isEqualTo("a critical anomaly on any acme series");
     assertThat(TestKafka.readCommitted(kafka, topic("alerts"), 1, Duration.ofSeconds(20)))
         .extracting(r -> JSON.readTree(r.value()).path("fingerprint").asText())
         .contains(fp);

@@ -34,6 +34,23 @@ class RuleSeederTest {
   }
 
   @Test
+  void aRunbookMustBeAnHttpUrl() {
+    String rule =
+        """
+        - name: disk full
+          tenant: acme
+          condition: {kind: threshold, op: gt, value: 95}
+          runbook_url: %s
+        """;
+    assertThat(RuleSeeder.parse(rule.formatted("https://wiki.example.com/disk")).get(0))
+        .isNotNull();
+    assertThatThrownBy(() -> RuleSeeder.parse(rule.formatted("wiki/disk")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("disk full")
+        .hasMessageContaining("runbook_url must be an http(s) URL");
+  }
+
+  @Test
   void rejectsAnInvalidRuleNamingIt() {
     assertThatThrownBy(
             () ->

@@ -55,6 +55,9 @@ public class EmailNotifier implements Notifier {
             + (a.annotations().containsKey("description")
                 ? "\n" + a.annotations().get("description")
                 : "")
+            + (a.annotations().containsKey("runbook_url")
+                ? "\nrunbook: " + a.annotations().get("runbook_url")
+                : "")
             + "\n\nstatus: "
             + a.status().dbName()
             + "\nstarted: "

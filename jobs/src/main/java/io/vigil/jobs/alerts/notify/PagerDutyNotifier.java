@@ -26,8 +26,16 @@ public class PagerDutyNotifier implements Notifier {
 
   @Override
   public Delivery send(AlertTransition a) throws Exception {
+    return http.post(
+        channel.url(),
+        body(a, channel.secret()).toString(),
+        Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
+  }
+
+  /** The Events v2 body: trigger (with payload and runbook link), acknowledge or resolve. */
+  static ObjectNode body(AlertTransition a, String routingKey) {
     ObjectNode body = AlertJsonCodec.mapper().createObjectNode();
-    body.put("routing_key", channel.secret());
+    body.put("routing_key", routingKey);
     body.put("event_action", action(a.status()));
     body.put("dedup_key", a.fingerprint());
     if (a.status() != AlertStatus.RESOLVED && a.status() != AlertStatus.ACKNOWLEDGED) {
@@ -37,11 +45,12 @@ public class PagerDutyNotifier implements Notifier {
       p.put("severity", severity(a.severity()));
       p.put("timestamp", Instant.ofEpochMilli(a.startsAt()).toString());
       p.set("custom_details", AlertJsonCodec.alert(a));
+      String runbook = a.annotations().get("runbook_url");
+      if (runbook != null) {
+        body.putArray("links").addObject().put("href", runbook).put("text", "Runbook");
+      }
     }
-    return http.post(
-        channel.url(),
-        body.toString(),
-        Map.of(io.vigil.common.alerts.WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey()));
+    return body;
   }
 
   /** PagerDuty's summary (at most 1024 characters): the alert's summary, then why it fired. */

@@ -25,7 +25,7 @@ public class SlackNotifier implements Notifier {
     String icon = a.status() == AlertStatus.RESOLVED ? ":white_check_mark:" : ":rotating_light:";
     String text =
         String.format(
-            "%s *[%s] %s* (%s)%n%s%n%s`%s` key %s",
+            "%s *[%s] %s* (%s)%n%s%n%s%s`%s` key %s",
             icon,
             a.transition().toUpperCase(),
             a.ruleName(),
@@ -33,6 +33,9 @@ public class SlackNotifier implements Notifier {
             a.annotations().getOrDefault("summary", ""),
             a.annotations().containsKey("description")
                 ? "> " + a.annotations().get("description") + "\n"
+                : "",
+            a.annotations().containsKey("runbook_url")
+                ? "<" + a.annotations().get("runbook_url") + "|Runbook>\n"
                 : "",
             a.fingerprint(),
             a.idempotencyKey());

@@ -39,7 +39,8 @@ public class ControlPlanePoller
           + " 'for', for_seconds * 1000, 'repeat_interval', repeat_interval_seconds * 1000,"
           + " 'cooldown', suppress_duration_seconds * 1000, 'max_per_hour', max_alerts_per_hour,"
           + " 'auto_resolve', auto_resolve_seconds * 1000,"
-          + " 'escalation_delay', escalation_delay_seconds * 1000) ORDER BY id), '[]')::text"
+          + " 'escalation_delay', escalation_delay_seconds * 1000,"
+          + " 'description', description, 'runbook_url', runbook_url) ORDER BY id), '[]')::text"
           + " FROM alert_rules";
   static final String SILENCES_SQL =
       "SELECT coalesce(json_agg(s), '[]')::text FROM ("

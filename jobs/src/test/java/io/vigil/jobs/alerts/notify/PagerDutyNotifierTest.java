@@ -31,6 +31,19 @@ class PagerDutyNotifierTest {
   }
 
   @Test
+  void aTriggerLinksTheRunbookAndAResolveCarriesOnlyTheKey() {
+    var trigger =
+        PagerDutyNotifier.body(
+            firing(Map.of("summary", "s", "runbook_url", "https://runbooks.example.com/billing")),
+            "rk");
+    assertThat(trigger.path("event_action").asText()).isEqualTo("trigger");
+    assertThat(trigger.at("/links/0/href").asText())
+        .isEqualTo("https://runbooks.example.com/billing");
+    assertThat(trigger.at("/links/0/text").asText()).isEqualTo("Runbook");
+    assertThat(PagerDutyNotifier.body(firing(Map.of("summary", "s")), "rk").has("links")).isFalse();
+  }
+
+  @Test
   void theSummaryEndsWithWhyAndStaysWithinPagerDutysLimit() {
     assertThat(
             PagerDutyNotifier.summary(
