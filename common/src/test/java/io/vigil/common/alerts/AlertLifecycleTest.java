@@ -61,7 +61,10 @@ class AlertLifecycleTest {
         100,
         escalation,
         "",
-        "");
+        "",
+        List.of(),
+        0,
+        0);
   }
 
   void signal(AlertRule r, SignalType type, long ts, long now) {
@@ -284,7 +287,10 @@ class AlertLifecycleTest {
             100,
             0,
             "CPU of a web node above 90%",
-            "https://runbooks.example.com/cpu");
+            "https://runbooks.example.com/cpu",
+            List.of(),
+            0,
+            0);
     signal(r, SignalType.FIRE, 1_000, 0);
     signal(r, SignalType.CLEAR, 1_010, 1);
     tick(r, 5_000, 1_200);
@@ -294,6 +300,44 @@ class AlertLifecycleTest {
           .containsEntry("runbook_url", "https://runbooks.example.com/cpu")
           .containsEntry("rule_description", "CPU of a web node above 90%");
     }
+  }
+
+  @Test
+  void aGroupingRuleGroupsTheStartAndTheEndOfAnAlertButNotItsRepeats() {
+    AlertRule plain = rule(0, 100, 0, 0, 0);
+    AlertRule r =
+        new AlertRule(
+            plain.id(),
+            plain.name(),
+            plain.tenant(),
+            true,
+            1,
+            null,
+            plain.condition(),
+            plain.severity(),
+            plain.channels(),
+            0,
+            100,
+            0,
+            0,
+            100,
+            0,
+            "",
+            "",
+            List.of("source"),
+            30_000,
+            0);
+    signal(r, SignalType.FIRE, 1_000, 0);
+    tick(r, 100);
+    signal(r, SignalType.CLEAR, 1_010, 101);
+    tick(r, 5_000, 1_200);
+    assertThat(seen()).containsExactly("firing!", "repeat-1!", "resolved!");
+    String group = NotificationGroup.key(r, LABELS);
+    assertThat(out).extracting(AlertTransition::group).containsExactly(group, "", group);
+    assertThat(out.get(0).groupWaitMs()).isEqualTo(30_000);
+    assertThat(out.get(0).groupIntervalMs()).isEqualTo(AlertRule.DEFAULT_GROUP_INTERVAL_MS);
+    assertThat(NotificationGroup.labels(group))
+        .containsExactly(Map.entry("source", "web-1"), Map.entry("tenant", "acme"));
   }
 
   static Signal fire(long ts, String why) {
