@@ -41,6 +41,19 @@ class AlertLifecycleTest {
   final List<AlertTransition> out = new ArrayList<>();
 
   static AlertRule rule(long forMs, long repeat, long cooldown, int maxPerHour, long escalation) {
+    return rule(forMs, repeat, cooldown, maxPerHour, escalation, "", "", List.of(), 0);
+  }
+
+  static AlertRule rule(
+      long forMs,
+      long repeat,
+      long cooldown,
+      int maxPerHour,
+      long escalation,
+      String description,
+      String runbook,
+      List<String> groupBy,
+      long groupWaitMs) {
     Condition c =
         new Condition(
             ConditionKind.THRESHOLD, ComparisonOperator.GT, 90, null, 1, 0, null, null, null);
@@ -60,10 +73,10 @@ class AlertLifecycleTest {
         maxPerHour,
         100,
         escalation,
-        "",
-        "",
-        List.of(),
-        0,
+        description,
+        runbook,
+        groupBy,
+        groupWaitMs,
         0);
   }
 
@@ -268,28 +281,16 @@ class AlertLifecycleTest {
 
   @Test
   void everyNotificationOfARuleWithARunbookLinksIt() {
-    AlertRule plain = rule(0, 0, 0, 0, 0);
     AlertRule r =
-        new AlertRule(
-            plain.id(),
-            plain.name(),
-            plain.tenant(),
-            true,
-            1,
-            null,
-            plain.condition(),
-            plain.severity(),
-            plain.channels(),
+        rule(
             0,
             0,
             0,
             0,
-            100,
             0,
             "CPU of a web node above 90%",
             "https://runbooks.example.com/cpu",
             List.of(),
-            0,
             0);
     signal(r, SignalType.FIRE, 1_000, 0);
     signal(r, SignalType.CLEAR, 1_010, 1);
@@ -304,29 +305,7 @@ class AlertLifecycleTest {
 
   @Test
   void aGroupingRuleGroupsTheStartAndTheEndOfAnAlertButNotItsRepeats() {
-    AlertRule plain = rule(0, 100, 0, 0, 0);
-    AlertRule r =
-        new AlertRule(
-            plain.id(),
-            plain.name(),
-            plain.tenant(),
-            true,
-            1,
-            null,
-            plain.condition(),
-            plain.severity(),
-            plain.channels(),
-            0,
-            100,
-            0,
-            0,
-            100,
-            0,
-            "",
-            "",
-            List.of("source"),
-            30_000,
-            0);
+    AlertRule r = rule(0, 100, 0, 0, 0, "", "", List.of("source"), 30_000);
     signal(r, SignalType.FIRE, 1_000, 0);
     tick(r, 100);
     signal(r, SignalType.CLEAR, 1_010, 101);
