@@ -18,11 +18,9 @@ import io.vigil.jobs.alerts.functions.ControlPlaneState;
 import io.vigil.jobs.alerts.functions.FlappingChangeFunction;
 import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
-import io.vigil.jobs.alerts.functions.NotificationGroupFunction;
 import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
 import io.vigil.jobs.alerts.functions.RuleRouterFunction;
 import io.vigil.jobs.alerts.functions.ThresholdChangeFunction;
-import io.vigil.jobs.alerts.notify.NotificationRequest;
 import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
@@ -195,7 +193,7 @@ public final class AlertingPipeline {
             .uid(AlertingUids.RATE_LIMIT)
             .name("Max notifications per rule per hour");
 
-    DataStream<NotificationResult> results = notifications(transitions, config, bounded);
+    DataStream<NotificationResult> results = notifications(transitions, config);
     sink(transitions, results, sinks);
     return new AlertingOutputs(transitions, results, lateEvents, control);
   }
@@ -221,24 +219,12 @@ public final class AlertingPipeline {
   }
 
   private static DataStream<NotificationResult> notifications(
-      DataStream<AlertTransition> transitions, AlertingConfig config, boolean bounded) {
-    TypeInformation<NotificationRequest> request = TypeInformation.of(NotificationRequest.class);
-    SingleOutputStreamOperator<NotificationRequest> perChannel =
+      DataStream<AlertTransition> transitions, AlertingConfig config) {
+    var requests =
         transitions
-            .process(new NotificationFanOutFunction(!bounded), request)
+            .flatMap(new NotificationFanOutFunction())
             .uid(AlertingUids.FAN_OUT)
             .name("Notification per channel");
-    DataStream<NotificationRequest> requests = perChannel;
-    if (!bounded) {
-      requests =
-          perChannel.union(
-              perChannel
-                  .getSideOutput(NotificationFanOutFunction.GROUPED)
-                  .keyBy(NotificationGroupFunction::key)
-                  .process(new NotificationGroupFunction(), request)
-                  .uid(AlertingUids.NOTIFICATION_GROUPS)
-                  .name("Group notifications (group_wait, group_interval)"));
-    }
     var opts = config.notifyOptions();
     return AsyncDataStream.unorderedWait(
             requests,

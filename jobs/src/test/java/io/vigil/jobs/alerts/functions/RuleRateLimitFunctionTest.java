@@ -52,10 +52,7 @@ class RuleRateLimitFunctionTest {
         95,
         Map.of("source", alert),
         Map.of(),
-        List.of("ops"),
-        "",
-        0,
-        0);
+        List.of("ops"));
   }
 
   static List<String> notified(

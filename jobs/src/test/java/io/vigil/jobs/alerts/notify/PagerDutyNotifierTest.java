@@ -27,10 +27,7 @@ class PagerDutyNotifierTest {
         1.0,
         Map.of("source", "billing"),
         annotations,
-        List.of("pd"),
-        "",
-        0,
-        0);
+        List.of("pd"));
   }
 
   @Test

@@ -31,8 +31,7 @@ public final class HttpRecorder implements AutoCloseable {
   }
 
   private final HttpServer server;
-  // a thread per request: requests held by /slow must not keep the others waiting
-  private final ExecutorService pool = Executors.newCachedThreadPool();
+  private final ExecutorService pool = Executors.newFixedThreadPool(8);
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
   private final CountDownLatch closing = new CountDownLatch(1);
