@@ -90,13 +90,50 @@ public final class AlertingPipeline {
             .setParallelism(1)
             .broadcast(ControlPlaneState.DESCRIPTOR);
     long maxWindow = config.maxPatternWindow().toMillis();
+    // Built in the same order as before the log job used it, so the metrics job's graph is
+    // unchanged.
+    SingleOutputStreamOperator<Signal> fromPoints =
+        points == null
+            ? null
+            : points
+                .connect(control)
+                .process(new RuleRouterFunction<MetricPoint>(maxWindow, poller), SIGNAL)
+                .uid(AlertingUids.POINT_ROUTER)
+                .name("Route points to rules");
     SingleOutputStreamOperator<Signal> fromAnomalies =
         anomalies
             .connect(control)
             .process(new RuleRouterFunction<Anomaly>(maxWindow, poller), SIGNAL)
             .uid(AlertingUids.ANOMALY_ROUTER)
             .name("Route anomalies to rules");
+
     var max = config.maxPatternWindow();
+    SingleOutputStreamOperator<RuleEvent> thresholdChanges = null;
+    SingleOutputStreamOperator<Signal> threshold = null;
+    DataStream<RuleEvent> singleHits = routed(fromAnomalies, Route.SINGLE_HIT);
+    if (fromPoints != null) {
+      thresholdChanges =
+          routed(fromPoints, Route.THRESHOLD_FOR)
+              .union(routed(fromPoints, Route.SINGLE_HIT))
+              .keyBy(RuleEvent::groupKey)
+              .process(
+                  new ThresholdChangeFunction(
+                      Math.max(1, config.staleAfter().toMillis() / 3),
+                      config.absenceRetention().toMillis()),
+                  TypeInformation.of(RuleEvent.class))
+              .uid(AlertingUids.THRESHOLD_CHANGES)
+              .name("Threshold: breaches and clears only");
+      threshold =
+          cep(
+              thresholdChanges,
+              ThresholdForPattern.create(max),
+              AlertingUids.CEP_THRESHOLD_FOR,
+              "CEP threshold held for duration");
+      singleHits =
+          thresholdChanges.getSideOutput(ThresholdChangeFunction.SINGLE_HIT).union(singleHits);
+    }
+    var single =
+        cep(singleHits, SingleHitPattern.create(), AlertingUids.CEP_SINGLE_HIT, "CEP single hit");
     var count =
         cep(
             routed(fromAnomalies, Route.ANOMALY_COUNT),
@@ -109,36 +146,9 @@ public final class AlertingPipeline {
             SequencePattern.create(max),
             AlertingUids.CEP_SEQUENCE,
             "CEP anomaly A then B");
-    DataStream<RuleEvent> singleHits = routed(fromAnomalies, Route.SINGLE_HIT);
-    List<DataStream<Signal>> signals = new ArrayList<>(List.of(count, sequence));
-    List<DataStream<RuleEvent>> late =
-        new ArrayList<>(List.of(count.getSideOutput(LATE), sequence.getSideOutput(LATE)));
-    if (points != null) {
-      SingleOutputStreamOperator<Signal> fromPoints =
-          points
-              .connect(control)
-              .process(new RuleRouterFunction<MetricPoint>(maxWindow, poller), SIGNAL)
-              .uid(AlertingUids.POINT_ROUTER)
-              .name("Route points to rules");
-      SingleOutputStreamOperator<RuleEvent> thresholdChanges =
-          routed(fromPoints, Route.THRESHOLD_FOR)
-              .union(routed(fromPoints, Route.SINGLE_HIT))
-              .keyBy(RuleEvent::groupKey)
-              .process(
-                  new ThresholdChangeFunction(
-                      Math.max(1, config.staleAfter().toMillis() / 3),
-                      config.absenceRetention().toMillis()),
-                  TypeInformation.of(RuleEvent.class))
-              .uid(AlertingUids.THRESHOLD_CHANGES)
-              .name("Threshold: breaches and clears only");
-      var threshold =
-          cep(
-              thresholdChanges,
-              ThresholdForPattern.create(max),
-              AlertingUids.CEP_THRESHOLD_FOR,
-              "CEP threshold held for duration");
-      singleHits =
-          thresholdChanges.getSideOutput(ThresholdChangeFunction.SINGLE_HIT).union(singleHits);
+    SingleOutputStreamOperator<Signal> flapping = null;
+    DataStream<Signal> absence = null;
+    if (fromPoints != null) {
       SingleOutputStreamOperator<RuleEvent> flappingChanges =
           routed(fromPoints, Route.FLAPPING)
               .keyBy(RuleEvent::groupKey)
@@ -147,35 +157,46 @@ public final class AlertingPipeline {
                   TypeInformation.of(RuleEvent.class))
               .uid(AlertingUids.FLAPPING_CHANGES)
               .name("Flapping: changes only");
-      var flapping =
+      flapping =
           cep(
               flappingChanges,
               FlappingPattern.create(max),
               AlertingUids.CEP_FLAPPING,
               "CEP flapping");
-      DataStream<Signal> absence =
+      absence =
           routed(fromPoints, Route.ABSENCE)
               .keyBy(RuleEvent::groupKey)
               .process(new AbsenceFunction(config.absenceRetention().toMillis()), SIGNAL)
               .uid(AlertingUids.ABSENCE)
               .name("Deadman (no data)");
-      signals.addAll(
-          List.of(
-              thresholdChanges.getSideOutput(ThresholdChangeFunction.SIGNALS),
-              threshold,
-              flapping,
-              absence));
-      late.addAll(List.of(threshold.getSideOutput(LATE), flapping.getSideOutput(LATE)));
     }
-    var single =
-        cep(singleHits, SingleHitPattern.create(), AlertingUids.CEP_SINGLE_HIT, "CEP single hit");
-    signals.add(single);
-    late.add(single.getSideOutput(LATE));
+
+    List<DataStream<RuleEvent>> late = new ArrayList<>();
+    if (threshold != null) {
+      late.add(threshold.getSideOutput(LATE));
+    }
+    late.addAll(
+        List.of(
+            single.getSideOutput(LATE), count.getSideOutput(LATE), sequence.getSideOutput(LATE)));
+    if (flapping != null) {
+      late.add(flapping.getSideOutput(LATE));
+    }
     DataStream<RuleEvent> lateEvents =
         union(late)
             .map(new LateEventCounterFunction())
             .uid(AlertingUids.LATE_COUNTER)
             .name("Count late rule events");
+
+    List<DataStream<Signal>> signals = new ArrayList<>();
+    if (thresholdChanges != null) {
+      signals.add(thresholdChanges.getSideOutput(ThresholdChangeFunction.SIGNALS));
+      signals.add(threshold);
+    }
+    signals.addAll(List.of(single, count, sequence));
+    if (flapping != null) {
+      signals.add(flapping);
+      signals.add(absence);
+    }
 
     DataStream<AlertTransition> transitions =
         union(signals)
