@@ -222,13 +222,10 @@ class IncomingAlertsITCase {
       List<String> reasons = new ArrayList<>();
       for (var r : dead) {
         JsonNode d = JSON.readTree(r.value());
-        if (d.get("stage").asText().equals("late")) {
-          // With this test's 1 s idleness a busy machine sometimes makes a point arrive behind the
-          // watermark (3 of 8 runs in session 17): a dead letter of its own stage, not this test's
-          // subject, and still not silently dropped.
-          continue;
-        }
-        assertThat(d.get("stage").asText()).isEqualTo("alertmanager");
+        // no "late" one: the payments burst resumes an input that was idle, and the watermark can
+        // run ahead of its first points in flight; they are still scored (ScoreSeriesFunction's
+        // stillUsable; before it 2-3 of 8 runs had late points here)
+        assertThat(d.get("stage").asText()).as("dead letter %s", d).isEqualTo("alertmanager");
         reasons.add(d.get("reason").asText());
       }
       // one per notification that carried the nameless alert, and the truncated message

@@ -99,6 +99,43 @@ class ScoreSeriesFunctionTest {
   }
 
   @Test
+  void aPointNewerThanItsSeriesLastIsScoredWhenTheWatermarkRanAheadOfIt() throws Exception {
+    try (var h = harness()) {
+      feed(h, series("latency", 20, -1));
+      // another partition's burst moved the watermark 30 s past this series' next point
+      h.processBothWatermarks(new Watermark(T0 + 20 * MINUTE + 30_000));
+      MetricPoint next = point("latency", T0 + 20 * MINUTE, 100.0);
+      MetricPoint fresh = point("errors", T0 + 20 * MINUTE, 3.0);
+      h.processElement1(new StreamRecord<>(next, next.timestamp()));
+      h.processElement1(new StreamRecord<>(fresh, fresh.timestamp()));
+      assertThat(h.getSideOutput(MetricsJobTags.LATE)).isNull();
+      assertThat(h.extractOutputValues())
+          .extracting(ScoredPoint::point)
+          .hasSize(22)
+          .endsWith(next, fresh);
+      // the same point again is not newer than the series' last one: late
+      h.processElement1(new StreamRecord<>(next, next.timestamp()));
+      assertThat(h.getSideOutput(MetricsJobTags.LATE))
+          .extracting(StreamRecord::getValue)
+          .containsExactly(next);
+    }
+  }
+
+  @Test
+  void aPointFurtherBehindTheWatermarkThanTheShortestDropoutGapIsLate() throws Exception {
+    try (var h = harness()) {
+      feed(h, series("latency", 20, -1));
+      h.processBothWatermarks(new Watermark(T0 + 22 * MINUTE + 1));
+      MetricPoint next = point("latency", T0 + 20 * MINUTE, 100.0);
+      h.processElement1(new StreamRecord<>(next, next.timestamp()));
+      assertThat(h.getSideOutput(MetricsJobTags.LATE))
+          .extracting(StreamRecord::getValue)
+          .containsExactly(next);
+      assertThat(h.extractOutputValues()).hasSize(20);
+    }
+  }
+
+  @Test
   void silenceIsReportedOnceAsDropoutThenStateAndTimersAreDeleted() throws Exception {
     try (var h = harness()) {
       feed(h, series("rps", 50, -1));
