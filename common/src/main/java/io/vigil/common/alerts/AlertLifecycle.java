@@ -112,7 +112,7 @@ public final class AlertLifecycle {
       }
       return new Result(
           s.touched(sig.value(), now, Math.max(cleared, momentary ? s.clearedAt() : 0))
-              .described(sig.detail()),
+              .described(sig),
           out);
     }
     long suppressUntil = 0;
@@ -123,7 +123,7 @@ public final class AlertLifecycle {
     }
     AlertState base =
         open ? s : AlertState.start(labelled(sig, rule), AlertStatus.FIRING, now, rule.channels());
-    base = base.touched(sig.value(), now, cleared).described(sig.detail());
+    base = base.touched(sig.value(), now, cleared).described(sig);
     boolean suppressed = suppressUntil > now || env.silenced(base.labels(), now);
     AlertState f =
         base.fired(suppressed ? AlertStatus.SUPPRESSED : AlertStatus.FIRING, now, suppressUntil)
@@ -256,7 +256,8 @@ public final class AlertLifecycle {
               s.hourStart(),
               s.sentInHour(),
               s.channels(),
-              s.detail());
+              s.detail(),
+              s.anomalyId());
     }
     out.add(transition(n, rule, what, allowed, now));
     return new Result(n, out);
@@ -308,6 +309,9 @@ public final class AlertLifecycle {
     ann.put("summary", summary(s, rule, name));
     if (!s.detail().isEmpty()) {
       ann.put("description", s.detail());
+    }
+    if (!s.anomalyId().isEmpty()) {
+      ann.put("anomaly_id", s.anomalyId());
     }
     if (rule != null && !rule.runbookUrl().isEmpty()) {
       ann.put("runbook_url", rule.runbookUrl());
@@ -368,6 +372,7 @@ public final class AlertLifecycle {
         sig.timestamp(),
         sig.value(),
         labels,
-        sig.detail());
+        sig.detail(),
+        sig.anomalyId());
   }
 }

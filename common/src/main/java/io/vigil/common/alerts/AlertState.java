@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param channels where the alert was notified, so a resolve reaches them even when the rule has
  *     been deleted meanwhile
  * @param detail the latest explanation of what fired it (the anomaly's "why"; empty for points)
+ * @param anomalyId the id of the anomaly that explanation comes from; empty for points
  */
 public record AlertState(
     String fingerprint,
@@ -36,12 +37,14 @@ public record AlertState(
     long hourStart,
     int sentInHour,
     List<String> channels,
-    String detail) {
+    String detail,
+    String anomalyId) {
 
   public AlertState {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     channels = channels == null ? List.of() : List.copyOf(channels);
     detail = detail == null ? "" : detail;
+    anomalyId = anomalyId == null ? "" : anomalyId;
   }
 
   static AlertState start(Signal sig, AlertStatus status, long now, List<String> channels) {
@@ -63,7 +66,8 @@ public record AlertState(
         0,
         0,
         channels,
-        sig.detail());
+        sig.detail(),
+        sig.anomalyId());
   }
 
   AlertState withStatus(AlertStatus s) {
@@ -80,13 +84,21 @@ public record AlertState(
     return c.done();
   }
 
-  /** This state with the signal's detail when it has one (the latest explanation wins). */
-  AlertState described(String d) {
-    if (d == null || d.isEmpty() || d.equals(detail)) {
+  /**
+   * This state with the signal's detail and anomaly when it has them (the latest explanation wins,
+   * and the alert then points at the anomaly it comes from).
+   */
+  AlertState described(Signal sig) {
+    String d = sig.detail();
+    String a = sig.anomalyId();
+    boolean newDetail = !d.isEmpty() && !d.equals(detail);
+    boolean newAnomaly = !a.isEmpty() && !a.equals(anomalyId);
+    if (!newDetail && !newAnomaly) {
       return this;
     }
     Change c = change();
-    c.detail = d;
+    c.detail = newDetail ? d : detail;
+    c.anomalyId = newAnomaly ? a : anomalyId;
     return c.done();
   }
 
@@ -151,6 +163,7 @@ public record AlertState(
     private int sentInHour;
     private List<String> channels;
     private String detail;
+    private String anomalyId;
 
     Change(AlertState s) {
       fingerprint = s.fingerprint;
@@ -171,6 +184,7 @@ public record AlertState(
       sentInHour = s.sentInHour;
       channels = s.channels;
       detail = s.detail;
+      anomalyId = s.anomalyId;
     }
 
     AlertState done() {
@@ -192,7 +206,8 @@ public record AlertState(
           hourStart,
           sentInHour,
           channels,
-          detail);
+          detail,
+          anomalyId);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.TreeMap;
  * @param labels group labels: alertname, tenant, source, metric, tags...
  * @param detail what the matched events said, for people: the anomaly's explanation ("why"); empty
  *     for points
+ * @param anomalyId the id of the anomaly the detail comes from; empty for points
  */
 public record Signal(
     String fingerprint,
@@ -20,10 +21,12 @@ public record Signal(
     long timestamp,
     double value,
     Map<String, String> labels,
-    String detail) {
+    String detail,
+    String anomalyId) {
 
   public Signal {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     detail = detail == null ? "" : detail;
+    anomalyId = anomalyId == null ? "" : anomalyId;
   }
 }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param windowMs for-duration (THRESHOLD_FOR) or window of the condition
  * @param count k of ANOMALY_COUNT, toggles to exceed for FLAPPING
  * @param detail for people: the anomaly's explanation ("why"); empty for points
+ * @param anomalyId the anomaly's id (its {@code anomalies} row); empty for points
  */
 public record RuleEvent(
     String groupKey,
@@ -30,12 +31,14 @@ public record RuleEvent(
     long windowMs,
     int count,
     Map<String, String> labels,
-    String detail) {
+    String detail,
+    String anomalyId) {
 
   public RuleEvent {
     tag = tag == null ? "" : tag;
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     detail = detail == null ? "" : detail;
+    anomalyId = anomalyId == null ? "" : anomalyId;
   }
 
   /** Another point of the same series seen through the same rule. */
@@ -53,6 +56,7 @@ public record RuleEvent(
         windowMs,
         count,
         labels,
-        detail);
+        detail,
+        anomalyId);
   }
 }

@@ -94,7 +94,7 @@ public final class RuleMatcher {
         case THRESHOLD -> {
           boolean hit = c.breached(p.value());
           Route route = r.forMs() > 0 ? Route.THRESHOLD_FOR : Route.SINGLE_HIT;
-          out.add(event(r, route, series, p.timestamp(), p.value(), hit, "", r.forMs(), 1, ""));
+          out.add(event(r, route, series, p.timestamp(), p.value(), hit, "", r.forMs(), 1, "", ""));
         }
         case FLAPPING ->
             out.add(
@@ -108,6 +108,7 @@ public final class RuleMatcher {
                     "",
                     c.windowMs(),
                     c.count(),
+                    "",
                     ""));
         case ABSENCE -> {
           Map<String, String> labels =
@@ -123,6 +124,7 @@ public final class RuleMatcher {
                   "",
                   c.windowMs(),
                   1,
+                  "",
                   ""));
         }
         default -> {}
@@ -156,7 +158,8 @@ public final class RuleMatcher {
                 "",
                 c.windowMs(),
                 c.count(),
-                why));
+                why,
+                a.id()));
       } else if (c.kind() == ConditionKind.SEQUENCE) {
         String tag =
             c.first().matches(a.source(), a.metric(), a.tags())
@@ -181,7 +184,8 @@ public final class RuleMatcher {
                 tag,
                 c.windowMs(),
                 2,
-                why));
+                why,
+                a.id()));
       }
     }
     return out;
@@ -217,7 +221,8 @@ public final class RuleMatcher {
       String tag,
       long windowMs,
       int count,
-      String detail) {
+      String detail,
+      String anomalyId) {
     String fp = Fingerprint.of(r.id(), labels);
     String groupKey = r.id() + "@" + r.version() + "|" + fp;
     return new RuleEvent(
@@ -233,7 +238,8 @@ public final class RuleMatcher {
         windowMs,
         count,
         labels,
-        detail);
+        detail,
+        anomalyId);
   }
 
   /** The labels of a series: tenant, source, metric and its tags. */

@@ -78,7 +78,7 @@ class AlertLifecycleTest {
   void signal(AlertRule r, SignalType type, long ts, long now) {
     var res =
         AlertLifecycle.onSignal(
-            state, r, new Signal(FP, "r1", 1, type, ts, 95, LABELS, ""), now, env);
+            state, r, new Signal(FP, "r1", 1, type, ts, 95, LABELS, "", ""), now, env);
     state = res.state();
     out.addAll(res.transitions());
   }
@@ -255,23 +255,27 @@ class AlertLifecycleTest {
     out.addAll(second.transitions());
     var point =
         AlertLifecycle.onSignal(
-            state, r, new Signal(FP, "r1", 1, SignalType.HIT, 1_020, 95, LABELS, ""), 6, env);
+            state, r, new Signal(FP, "r1", 1, SignalType.HIT, 1_020, 95, LABELS, "", ""), 6, env);
     state = point.state();
     out.addAll(point.transitions());
     tick(r, 100);
     assertThat(seen()).containsExactly("firing!", "repeat-1!");
     assertThat(out.get(0).annotations())
-        .containsEntry("description", "stuck: value 7 repeated 9 times");
+        .containsEntry("description", "stuck: value 7 repeated 9 times")
+        .containsEntry("anomaly_id", "anomaly-1000");
     assertThat(out.get(1).annotations())
-        .as("the latest explanation; a point (no detail) does not erase it")
-        .containsEntry("description", "level: value 3 vs expected 7");
+        .as("the latest explanation and its anomaly; a point (no detail) does not erase them")
+        .containsEntry("description", "level: value 3 vs expected 7")
+        .containsEntry("anomaly_id", "anomaly-1010");
   }
 
   @Test
   void aSignalWithoutDetailAddsNoDescription() {
     AlertRule r = rule(0, 0, 0, 0, 0);
     signal(r, SignalType.FIRE, 1_000, 0);
-    assertThat(out.get(0).annotations()).containsKey("summary").doesNotContainKey("description");
+    assertThat(out.get(0).annotations())
+        .containsKey("summary")
+        .doesNotContainKeys("description", "anomaly_id");
   }
 
   @Test
@@ -289,7 +293,9 @@ class AlertLifecycleTest {
     }
   }
 
+  /** An anomaly's match: its explanation and, when it has one, an id made from its time. */
   static Signal fire(long ts, String why) {
-    return new Signal(FP, "r1", 1, SignalType.FIRE, ts, 0.9, LABELS, why);
+    String anomalyId = why.isEmpty() ? "" : "anomaly-" + ts;
+    return new Signal(FP, "r1", 1, SignalType.FIRE, ts, 0.9, LABELS, why, anomalyId);
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** An anomaly's events carry its explanation in words, for the alert it may raise. */
+/** An anomaly's events carry its explanation in words and its id, for the alert it may raise. */
 class RuleMatcherDetailTest {
   private static final List<AlertRule> RULES =
       RuleCodec.listFromJson(
@@ -45,6 +45,7 @@ class RuleMatcherDetailTest {
         .extracting(RuleEvent::route)
         .containsExactly(Route.SINGLE_HIT, Route.SEQUENCE);
     assertThat(events).extracting(RuleEvent::detail).containsOnly("no log events for 5 min");
+    assertThat(events).extracting(RuleEvent::anomalyId).containsOnly("a1");
   }
 
   @Test

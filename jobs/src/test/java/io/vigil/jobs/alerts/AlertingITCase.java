@@ -300,7 +300,7 @@ class AlertingITCase {
                 .equals(queryOne("SELECT status FROM alerts WHERE fingerprint = '" + fp + "'")));
 
     // an anomaly rule end to end
-    sendAnomaly(t1 + 7_500, Severity.CRITICAL);
+    String critical = sendAnomaly(t1 + 7_500, Severity.CRITICAL);
     // Event time must move on in both inputs for the match to be released; in production the
     // streams keep flowing, here probes (selected by no rule) do it until the alert arrives.
     long probe = t1 + 7_500;
@@ -321,6 +321,17 @@ class AlertingITCase {
         .isEqualTo("https://runbooks.example.com/acme/anomaly");
     assertThat(anomalyAlert.at("/annotations/rule_description").asText())
         .isEqualTo("a critical anomaly on any acme series");
+    assertThat(anomalyAlert.at("/annotations/anomaly_id").asText())
+        .as("the anomaly the description quotes")
+        .isEqualTo(critical);
+    // its row points at it too, although the anomaly itself never reached this test's database
+    // (no foreign key since V9: anomaly and alert rows come from independent sinks)
+    await(
+        "the anomaly alert's row with its anomaly",
+        () ->
+            critical.equals(
+                queryOne(
+                    "SELECT anomaly_id::text FROM alerts WHERE rule_name = 'anomaly critical'")));
     assertThat(TestKafka.readCommitted(kafka, topic("alerts"), 1, Duration.ofSeconds(20)))
         .extracting(r -> JSON.readTree(r.value()).path("fingerprint").asText())
         .contains(fp);
@@ -466,7 +477,7 @@ class AlertingITCase {
 
   private static final String WHY = "level: value 900 vs expected 120 (normal 100..140)";
 
-  private void sendAnomaly(long ts, Severity severity) throws Exception {
+  private String sendAnomaly(long ts, Severity severity) throws Exception {
     Anomaly a =
         new Anomaly(
             UUID.randomUUID().toString(),
@@ -483,6 +494,7 @@ class AlertingITCase {
             "v1",
             JSON.createObjectNode().put("component", "level").put("why", WHY).toString());
     TestKafka.send(producer, topic("anomalies"), null, JSON.writeValueAsBytes(a));
+    return a.id();
   }
 
   private int markers;

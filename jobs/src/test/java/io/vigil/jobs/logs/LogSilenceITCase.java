@@ -184,8 +184,8 @@ class LogSilenceITCase {
       try (Statement st = db.createStatement();
           ResultSet rs =
               st.executeQuery(
-                  "SELECT rule_name, severity, labels->>'metric', labels->>'source', starts_at"
-                      + " FROM alerts")) {
+                  "SELECT rule_name, severity, labels->>'metric', labels->>'source', starts_at,"
+                      + " anomaly_id::text FROM alerts")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("a service stopped logging");
         assertThat(rs.getString(2)).isEqualTo("critical");
@@ -196,6 +196,9 @@ class LogSilenceITCase {
             .isEqualTo(
                 Db.count(
                     db, "SELECT (extract(epoch FROM detected_at) * 1000)::bigint FROM anomalies"));
+        assertThat(rs.getString(6))
+            .as("the alert points at the silence's anomaly")
+            .isEqualTo(Db.text(db, "SELECT id::text FROM anomalies"));
         assertThat(rs.next()).as("one alert: checkout has none").isFalse();
       }
       List<HttpRecorder.Request> sent = http.requests("/ok/" + run);
@@ -208,6 +211,8 @@ class LogSilenceITCase {
       assertThat(body.at("/alerts/0/annotations/description").asText())
           .as("the notification says why")
           .startsWith("no log events for");
+      assertThat(body.at("/alerts/0/annotations/anomaly_id").asText())
+          .isEqualTo(Db.text(db, "SELECT id::text FROM anomalies"));
     } finally {
       job.cancel().get();
     }

@@ -36,7 +36,8 @@ public class RuleMatchFunction extends PatternProcessFunction<RuleEvent, Signal>
               last.timestamp(),
               last.value(),
               last.labels(),
-              detail(first, last)));
+              detail(first, last),
+              last.anomalyId()));
     }
   }
 

@@ -66,6 +66,7 @@ public class AbsenceFunction extends KeyedProcessFunction<String, RuleEvent, Sig
   }
 
   private static Signal signal(RuleEvent e, SignalType type, long ts) {
-    return new Signal(e.fingerprint(), e.ruleId(), e.ruleVersion(), type, ts, 0, e.labels(), "");
+    return new Signal(
+        e.fingerprint(), e.ruleId(), e.ruleVersion(), type, ts, 0, e.labels(), "", "");
   }
 }

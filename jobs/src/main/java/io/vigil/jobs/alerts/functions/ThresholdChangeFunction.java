@@ -231,6 +231,7 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             e.timestamp(),
             e.value(),
             e.labels(),
+            "",
             ""));
   }
 }

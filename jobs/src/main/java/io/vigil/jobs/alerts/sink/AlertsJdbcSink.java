@@ -4,6 +4,7 @@ import io.vigil.common.alerts.AlertJsonCodec;
 import io.vigil.common.alerts.AlertTransition;
 import io.vigil.jobs.sink.CloseSafeSink;
 import java.sql.Timestamp;
+import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -11,15 +12,19 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
  * Upserts every transition into {@code alerts}, one row per alert episode (deterministic id). A
- * replayed older transition never overwrites a newer one ({@code updated_at} guard).
+ * replayed older transition never overwrites a newer one ({@code updated_at} guard). An alert of an
+ * anomaly rule points at the anomaly its description quotes ({@code anomaly_id}, no foreign key:
+ * V9).
  */
 public final class AlertsJdbcSink {
   static final String UPSERT =
       "INSERT INTO alerts (id, fingerprint, rule_id, tenant, rule_name, status, severity, labels,"
-          + " annotations, starts_at, ends_at, current_value, last_transition, sent_at, updated_at)"
+          + " annotations, starts_at, ends_at, current_value, last_transition, sent_at, updated_at,"
+          + " anomaly_id)"
           + " VALUES (?::uuid, ?, (SELECT id FROM alert_rules WHERE id::text = ?), ?, ?, ?, ?,"
-          + " ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)"
+          + " ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, NULLIF(?, '')::uuid)"
           + " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status,"
+          + " anomaly_id = coalesce(EXCLUDED.anomaly_id, alerts.anomaly_id),"
           + " severity = EXCLUDED.severity, labels = EXCLUDED.labels,"
           + " annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,"
           + " current_value = EXCLUDED.current_value,"
@@ -28,6 +33,19 @@ public final class AlertsJdbcSink {
           + " WHERE alerts.updated_at <= EXCLUDED.updated_at";
 
   private AlertsJdbcSink() {}
+
+  /**
+   * The anomaly the alert's description quotes (its {@code anomaly_id} annotation), or "" when
+   * there is none or it is not a UUID (an anomaly id always is; a row is never rejected for it).
+   */
+  static String anomalyId(AlertTransition t) {
+    String id = t.annotations().getOrDefault("anomaly_id", "");
+    try {
+      return id.isEmpty() ? "" : UUID.fromString(id).toString();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
 
   public static Sink<AlertTransition> create(String url, String user, String password) {
     return CloseSafeSink.wrap(
@@ -50,6 +68,7 @@ public final class AlertsJdbcSink {
                   ps.setString(13, t.transition());
                   ps.setTimestamp(14, t.notifies() ? new Timestamp(t.at()) : null);
                   ps.setTimestamp(15, new Timestamp(t.at()));
+                  ps.setString(16, anomalyId(t));
                 })
             .withExecutionOptions(
                 JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(200).build())

@@ -65,6 +65,7 @@ final class CepHarness implements AutoCloseable {
         windowMs,
         count,
         Map.of("source", "web-1"),
+        "",
         "");
   }
 

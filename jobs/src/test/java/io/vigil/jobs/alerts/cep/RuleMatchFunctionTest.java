@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /** What a match says in words: the last event's detail, and for a sequence both halves. */
 class RuleMatchFunctionTest {
   static RuleEvent event(Route route, long ts, String tag, String detail) {
-    return new RuleEvent("g", "fp", "r1", 1, route, ts, 1, true, tag, 600_000, 2, Map.of(), detail);
+    String anomalyId = detail.isEmpty() ? "" : "anomaly-" + ts;
+    return new RuleEvent(
+        "g", "fp", "r1", 1, route, ts, 1, true, tag, 600_000, 2, Map.of(), detail, anomalyId);
   }
 
   @Test

@@ -27,6 +27,7 @@ class AbsenceFunctionTest {
         100,
         1,
         Map.of("source", "s"),
+        "",
         "");
   }
 

@@ -52,7 +52,7 @@ class AlertLifecycleFunctionTest {
   }
 
   static Signal sig(SignalType type, long ts, long version) {
-    return new Signal("fp1", "r1", version, type, ts, 95, LABELS, "");
+    return new Signal("fp1", "r1", version, type, ts, 95, LABELS, "", "");
   }
 
   static List<String> transitions(

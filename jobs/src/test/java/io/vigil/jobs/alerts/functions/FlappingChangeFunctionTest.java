@@ -37,6 +37,7 @@ class FlappingChangeFunctionTest {
         600_000,
         4,
         Map.of(),
+        "",
         "");
   }
 

@@ -42,7 +42,7 @@ class ThresholdChangeFunctionTest {
 
   static RuleEvent event(Route route, long ts, boolean hit, long forMs) {
     return new RuleEvent(
-        "r1@1|fp1", "fp1", "r1", 1, route, ts, hit ? 95 : 50, hit, "", forMs, 1, Map.of(), "");
+        "r1@1|fp1", "fp1", "r1", 1, route, ts, hit ? 95 : 50, hit, "", forMs, 1, Map.of(), "", "");
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> harness()
