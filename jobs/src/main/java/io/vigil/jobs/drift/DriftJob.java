@@ -3,6 +3,9 @@ package io.vigil.jobs.drift;
 import io.vigil.common.drift.DriftDiff;
 import io.vigil.common.drift.InfraStateCodec;
 import io.vigil.common.drift.ResourceState;
+import io.vigil.common.model.Anomaly;
+import io.vigil.jobs.alerts.AlertingOutputs;
+import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
@@ -18,8 +21,10 @@ import io.vigil.jobs.source.KafkaSources;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,8 @@ public final class DriftJob {
   static final String COMPARE_UID = "drift-compare";
   static final String SINK_UID = "drift-events-jdbc-sink";
   static final String DEAD_LETTERS_UID = "drift-dead-letter-sink";
+  static final String ANOMALIES_UID = "drift-anomalies-for-alerting";
+  static final String ANOMALY_TIMES_UID = "drift-anomalies-wall-clock";
 
   private DriftJob() {}
 
@@ -53,14 +60,56 @@ public final class DriftJob {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(MetricsAnomalyJob.flinkConfiguration(config));
-    buildPipeline(
-        env,
-        KafkaSources.raw(
-            config, config.get(VigilOptions.INFRA_TOPIC), config.get(VigilOptions.INFRA_GROUP_ID)),
-        DriftEventsJdbcSink.create(config),
-        DeadLetterKafkaSink.create(config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-dlq"),
-        config);
+    SingleOutputStreamOperator<DriftRow> drift =
+        buildPipeline(
+            env,
+            KafkaSources.raw(
+                config,
+                config.get(VigilOptions.INFRA_TOPIC),
+                config.get(VigilOptions.INFRA_GROUP_ID)),
+            DriftEventsJdbcSink.create(config),
+            DeadLetterKafkaSink.create(
+                config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-dlq"),
+            config);
+    if (config.get(VigilOptions.ALERTING_ENABLED)) {
+      buildAlerting(env, drift, config);
+    }
     env.execute("Vigil infrastructure drift");
+  }
+
+  /**
+   * Evaluates the alert rules of {@code alert_rules} on the drift events as anomalies ({@link
+   * DriftAnomalies}: metric {@code drift}; rules on anomalies: severity, k within T, A then B),
+   * with the same lifecycle, sinks and channels as the metrics job's alerting. A rule {@code
+   * {scope: {metric: drift}, condition: {kind: anomaly, min_severity: critical}}} pages when a
+   * security-critical property or a whole resource drifts.
+   */
+  public static AlertingOutputs buildAlerting(
+      StreamExecutionEnvironment env, DataStream<DriftRow> drift, VigilConfig config) {
+    return AlertingPipeline.build(
+        env,
+        null,
+        anomalies(drift, config.get(VigilOptions.METRICS_DEFAULT_TENANT)),
+        MetricsAnomalyJob.alertingConfig(config),
+        config.get(VigilOptions.BOUNDED));
+  }
+
+  /** The open drift events as anomalies of {@code tenant}, timed when found (wall clock). */
+  public static DataStream<Anomaly> anomalies(DataStream<DriftRow> drift, String tenant) {
+    return drift
+        .flatMap(
+            (DriftRow row, Collector<Anomaly> out) -> {
+              Anomaly a = DriftAnomalies.of(row, tenant, System.currentTimeMillis());
+              if (a != null) {
+                out.collect(a);
+              }
+            },
+            TypeInformation.of(Anomaly.class))
+        .uid(ANOMALIES_UID)
+        .name("Drift events as anomalies")
+        .assignTimestampsAndWatermarks(DriftAnomalies.wallClock())
+        .uid(ANOMALY_TIMES_UID)
+        .name("Drift anomalies: wall-clock event time");
   }
 
   /** Resource-state reports decoded: the states, and a reason per unusable report. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.jobs.alerts.RuleSeeder;
+import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
@@ -15,10 +17,14 @@ import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -33,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The drift job on a MiniCluster with the real Kafka and PostgreSQL: a Terraform state and an
  * inventory's reports become drift events with their changed properties (secrets hashed), an
  * unchanged re-report writes nothing new, a revert resolves the event, an unmanaged resource is
- * reported after its grace, the view of alerts that followed a drift finds the alert, and unusable
- * reports are dead letters.
+ * reported after its grace, the view of alerts that followed a drift finds the alert, unusable
+ * reports are dead letters, and a rule on critical drift pages once per drifted resource, saying
+ * what changed and who changed it.
  */
 class DriftJobITCase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +49,17 @@ class DriftJobITCase {
   @RegisterExtension static final MiniClusterExtension CLUSTER = TestMiniCluster.twoSlots();
 
   private String topic;
+
+  private static final String RULES =
+      """
+      rules:
+        - name: critical drift
+          tenant: acme
+          scope: {metric: drift}
+          condition: {kind: anomaly, min_severity: critical}
+          severity: critical
+          channels: [hook]
+      """;
 
   @Test
   void declaredAndActualStatesBecomeDriftEvents() throws Exception {
@@ -64,20 +82,35 @@ class DriftJobITCase {
     conf.put("postgres.password", services.pgPassword());
     conf.put("drift.unmanaged-after", "1 s");
     conf.put("job.checkpoint-interval", "1s");
+    conf.put("metrics.default-tenant", "acme");
+    HttpRecorder http = new HttpRecorder();
+    Path channels = Files.createTempFile(run, "-channels.yaml");
+    Files.writeString(
+        channels,
+        "channels:\n  - {name: hook, type: webhook, url: \"" + http.url("/ok/" + run) + "\"}\n");
+    conf.put("alerting.channels-file", channels.toString());
+    conf.put("kafka.alerts-topic", run + ".alerts");
+    TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".alerts");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     Migrations.migrate(config);
+    try (Connection db = ModelRegistry.connect(config)) {
+      assertThat(RuleSeeder.seed(db, RULES)).isEqualTo(1);
+    }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(MetricsAnomalyJob.flinkConfiguration(config));
     env.setParallelism(2);
-    DriftJob.buildPipeline(
-        env,
-        KafkaSources.raw(config, topic, run),
-        DriftEventsJdbcSink.create(config),
-        DeadLetterKafkaSink.create(config, dlq, "drift-dlq"),
-        config);
+    var drift =
+        DriftJob.buildPipeline(
+            env,
+            KafkaSources.raw(config, topic, run),
+            DriftEventsJdbcSink.create(config),
+            DeadLetterKafkaSink.create(config, dlq, "drift-dlq"),
+            config);
+    DriftJob.buildAlerting(env, drift, config);
     JobClient job = env.executeAsync("drift-it");
-    try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
+    try (http;
+        KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
         Connection db = ModelRegistry.connect(config)) {
       long t = (System.currentTimeMillis() / 1000 - 3600) * 1000;
       // the code: a Terraform state with a security group and a database
@@ -183,6 +216,45 @@ class DriftJobITCase {
                   "SELECT extract(epoch from resolved_at - detected_at)::int FROM drift_events"
                       + " WHERE resource = 'aws_security_group.web'"))
           .isEqualTo("120");
+
+      // critical drift pages: the security group (SSH opened to the world) and the database (its
+      // password), one alert each, saying what changed and who changed it; the unmanaged instance
+      // (high) does not
+      await(
+          () ->
+              Db.count(
+                      db,
+                      "SELECT count(DISTINCT labels->>'resource') FROM alerts"
+                          + " WHERE rule_name = 'critical drift' AND status = 'firing'")
+                  == 2,
+          "two drift alerts");
+      assertThat(
+              Db.text(
+                  db,
+                  "SELECT string_agg(labels->>'resource', ' ' ORDER BY labels->>'resource')"
+                      + " FROM alerts WHERE rule_name = 'critical drift'"))
+          .isEqualTo("aws_db_instance.main aws_security_group.web");
+      assertThat(
+              Db.text(
+                  db,
+                  "SELECT (anomaly_id = e.id) || ' ' || (annotations->>'description') FROM alerts a"
+                      + " JOIN drift_events e ON e.resource = a.labels->>'resource'"
+                      + " WHERE a.rule_name = 'critical drift'"
+                      + " AND a.labels->>'resource' = 'aws_security_group.web'"))
+          .isEqualTo(
+              "true aws_security_group.web in prod modified: /ingress/1 added (security);"
+                  + " by alice, commit abc123");
+      List<String> notified = new ArrayList<>();
+      await(
+          () -> {
+            notified.clear();
+            for (HttpRecorder.Request q : http.requests("/ok/" + run)) {
+              notified.add(q.header("idempotency-key"));
+            }
+            return notified.size() >= 2;
+          },
+          "two notifications");
+      assertThat(notified).doesNotHaveDuplicates();
 
       var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
       assertThat(dead).hasSize(1);
