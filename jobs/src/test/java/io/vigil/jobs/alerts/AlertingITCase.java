@@ -197,6 +197,12 @@ class AlertingITCase {
     advanceWatermark();
     await("the acme team-hook row notified", () -> !http.requests("/ok/db-acme").isEmpty());
     assertThat(http.requests("/ok/db-acme").get(0).body()).contains("disk full");
+    assertThat(
+            queryOne(
+                "SELECT url || ' ' || status FROM webhook_endpoints"
+                    + " WHERE tenant = 'acme' AND name = 'team-hook'"))
+        .as("the design's webhook_endpoints: the webhook rows of notification_channels")
+        .isEqualTo(http.url("/ok/db-acme") + " active");
     await(
         "the unusable row reported",
         () ->
