@@ -17,8 +17,6 @@ import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -84,11 +82,7 @@ class DriftJobITCase {
     conf.put("job.checkpoint-interval", "1s");
     conf.put("metrics.default-tenant", "acme");
     HttpRecorder http = new HttpRecorder();
-    Path channels = Files.createTempFile(run, "-channels.yaml");
-    Files.writeString(
-        channels,
-        "channels:\n  - {name: hook, type: webhook, url: \"" + http.url("/ok/" + run) + "\"}\n");
-    conf.put("alerting.channels-file", channels.toString());
+    conf.put("alerting.channels-file", http.hookChannelsFile(run).toString());
     conf.put("kafka.alerts-topic", run + ".alerts");
     TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".alerts");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());

@@ -18,8 +18,6 @@ import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
 import io.vigil.jobs.testing.TestMiniCluster;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -75,11 +73,7 @@ class LogSilenceITCase {
     conf.put("event-time.max-out-of-orderness", "1m");
     conf.put("event-time.idleness", "1s"); // every record goes to one partition
     HttpRecorder http = new HttpRecorder();
-    Path channels = Files.createTempFile(run, "-channels.yaml");
-    Files.writeString(
-        channels,
-        "channels:\n  - {name: hook, type: webhook, url: \"" + http.url("/ok/" + run) + "\"}\n");
-    conf.put("alerting.channels-file", channels.toString());
+    conf.put("alerting.channels-file", http.hookChannelsFile(run).toString());
     conf.put("kafka.alerts-topic", run + ".alerts");
     TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".alerts");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());

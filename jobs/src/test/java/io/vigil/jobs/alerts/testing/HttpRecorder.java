@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,18 @@ public final class HttpRecorder implements AutoCloseable {
     server.createContext("/", this::handle);
     server.setExecutor(pool);
     server.start();
+  }
+
+  /**
+   * A channels file with one webhook channel {@code hook} that posts to {@code /ok/<run>} here, for
+   * a job whose alerting a test watches.
+   */
+  public Path hookChannelsFile(String run) throws IOException {
+    Path channels = Files.createTempFile(run, "-channels.yaml");
+    Files.writeString(
+        channels,
+        "channels:\n  - {name: hook, type: webhook, url: \"" + url("/ok/" + run) + "\"}\n");
+    return channels;
   }
 
   public String url(String path) {
