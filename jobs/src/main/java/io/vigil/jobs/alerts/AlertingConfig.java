@@ -17,6 +17,8 @@ import java.util.Map;
  * @param tickInterval how often an open alert re-checks acks, silences, auto-resolve, repeat
  * @param staleAfter an open alert with no signal for this long resolves ("no data")
  * @param absenceRetention a deadman key silent this long is forgotten
+ * @param lateTolerance how far behind the watermark a rule event that is in order for its series is
+ *     still evaluated (see {@code LateToleranceOperator}); zero drops every late event
  */
 public record AlertingConfig(
     Duration controlPollInterval,
@@ -33,7 +35,8 @@ public record AlertingConfig(
     Duration notifyTimeout,
     int notifyMaxAttempts,
     Duration notifyBackoff,
-    int notifyCapacity)
+    int notifyCapacity,
+    Duration lateTolerance)
     implements Serializable {
 
   public static final String DEFAULT_TOPIC = "vigil.alerts";
@@ -45,6 +48,9 @@ public record AlertingConfig(
     }
     if (tickInterval.toMillis() < 10) {
       throw new IllegalArgumentException("alerting tick interval must be at least 10ms");
+    }
+    if (lateTolerance == null || lateTolerance.isNegative()) {
+      throw new IllegalArgumentException("alerting late tolerance must be zero or positive");
     }
     if (pgUrl == null || pgUrl.isBlank()) {
       throw new IllegalArgumentException("alerting needs a PostgreSQL URL (VIGIL_PG_URL)");
@@ -69,7 +75,8 @@ public record AlertingConfig(
         Duration.ofSeconds(10),
         5,
         Duration.ofSeconds(1),
-        100);
+        100,
+        Duration.ofMinutes(2));
   }
 
   public AlertingConfig withChannels(ChannelConfig... cs) {
@@ -86,6 +93,26 @@ public record AlertingConfig(
 
   public AlertingConfig withTimings(Duration poll, Duration tick, Duration backoff) {
     return copy(poll, tick, backoff, alertsTopic, channels);
+  }
+
+  public AlertingConfig withLateTolerance(Duration tolerance) {
+    return new AlertingConfig(
+        controlPollInterval,
+        maxPatternWindow,
+        tickInterval,
+        staleAfter,
+        absenceRetention,
+        kafkaBootstrap,
+        alertsTopic,
+        pgUrl,
+        pgUser,
+        pgPassword,
+        channels,
+        notifyTimeout,
+        notifyMaxAttempts,
+        notifyBackoff,
+        notifyCapacity,
+        tolerance);
   }
 
   /** This config with the settings the {@code with} methods change replaced. */
@@ -110,7 +137,8 @@ public record AlertingConfig(
         notifyTimeout,
         notifyMaxAttempts,
         backoff,
-        notifyCapacity);
+        notifyCapacity,
+        lateTolerance);
   }
 
   public NotifyOptions notifyOptions() {

@@ -17,6 +17,8 @@ import io.vigil.jobs.alerts.functions.AlertLifecycleFunction;
 import io.vigil.jobs.alerts.functions.ControlPlaneState;
 import io.vigil.jobs.alerts.functions.FlappingChangeFunction;
 import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
+import io.vigil.jobs.alerts.functions.LateRuleEventToDeadLetterFunction;
+import io.vigil.jobs.alerts.functions.LateToleranceOperator;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
 import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
 import io.vigil.jobs.alerts.functions.RuleRouterFunction;
@@ -25,16 +27,20 @@ import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
 import io.vigil.jobs.alerts.source.ControlPlaneSource;
+import io.vigil.jobs.core.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
@@ -128,24 +134,32 @@ public final class AlertingPipeline {
               thresholdChanges,
               ThresholdForPattern.create(max),
               AlertingUids.CEP_THRESHOLD_FOR,
-              "CEP threshold held for duration");
+              "CEP threshold held for duration",
+              config);
       singleHits =
           thresholdChanges.getSideOutput(ThresholdChangeFunction.SINGLE_HIT).union(singleHits);
     }
     var single =
-        cep(singleHits, SingleHitPattern.create(), AlertingUids.CEP_SINGLE_HIT, "CEP single hit");
+        cep(
+            singleHits,
+            SingleHitPattern.create(),
+            AlertingUids.CEP_SINGLE_HIT,
+            "CEP single hit",
+            config);
     var count =
         cep(
             routed(fromAnomalies, Route.ANOMALY_COUNT),
             AnomalyCountPattern.create(max),
             AlertingUids.CEP_ANOMALY_COUNT,
-            "CEP k anomalies within window");
+            "CEP k anomalies within window",
+            config);
     var sequence =
         cep(
             routed(fromAnomalies, Route.SEQUENCE),
             SequencePattern.create(max),
             AlertingUids.CEP_SEQUENCE,
-            "CEP anomaly A then B");
+            "CEP anomaly A then B",
+            config);
     SingleOutputStreamOperator<Signal> flapping = null;
     DataStream<Signal> absence = null;
     if (fromPoints != null) {
@@ -162,7 +176,8 @@ public final class AlertingPipeline {
               flappingChanges,
               FlappingPattern.create(max),
               AlertingUids.CEP_FLAPPING,
-              "CEP flapping");
+              "CEP flapping",
+              config);
       absence =
           routed(fromPoints, Route.ABSENCE)
               .keyBy(RuleEvent::groupKey)
@@ -219,6 +234,21 @@ public final class AlertingPipeline {
     return new AlertingOutputs(transitions, results, lateEvents, control);
   }
 
+  /**
+   * Sends the rule events no CEP operator could evaluate ({@link AlertingOutputs#lateEvents()}) to
+   * the job's dead-letter sink.
+   */
+  public static void deadLetterLateEvents(AlertingOutputs outputs, Sink<DeadLetter> sink) {
+    outputs
+        .lateEvents()
+        .map(new LateRuleEventToDeadLetterFunction(), TypeInformation.of(DeadLetter.class))
+        .uid(AlertingUids.LATE_TO_DEAD_LETTERS)
+        .name("Late rule events as dead letters")
+        .sinkTo(sink)
+        .uid(AlertingUids.LATE_DEAD_LETTER_SINK)
+        .name("Late rule events: dead letters");
+  }
+
   @SuppressWarnings("unchecked")
   private static <T> DataStream<T> union(List<DataStream<T>> streams) {
     return streams.get(0).union(streams.subList(1, streams.size()).toArray(DataStream[]::new));
@@ -229,9 +259,28 @@ public final class AlertingPipeline {
     return router.getSideOutput(RuleRouterFunction.ROUTES.get(route));
   }
 
+  /**
+   * A CEP operator keyed by the rule events' group key, behind a chained {@link
+   * LateToleranceOperator} that keeps a late event in its key's order from being dropped.
+   */
   private static SingleOutputStreamOperator<Signal> cep(
-      DataStream<RuleEvent> events, Pattern<RuleEvent, ?> pattern, String uid, String name) {
-    return CEP.pattern(events.keyBy(RuleEvent::groupKey), pattern)
+      DataStream<RuleEvent> events,
+      Pattern<RuleEvent, ?> pattern,
+      String uid,
+      String name,
+      AlertingConfig config) {
+    DataStream<RuleEvent> tolerated =
+        events
+            .keyBy(RuleEvent::groupKey)
+            .transform(
+                name + ": late tolerance",
+                TypeInformation.of(RuleEvent.class),
+                new LateToleranceOperator(
+                    config.lateTolerance().toMillis(), config.absenceRetention().toMillis()))
+            .uid(AlertingUids.lateTolerance(uid));
+    KeyedStream<RuleEvent, String> keyed =
+        DataStreamUtils.reinterpretAsKeyedStream(tolerated, RuleEvent::groupKey);
+    return CEP.pattern(keyed, pattern)
         .inEventTime()
         .sideOutputLateData(LATE)
         .process(new RuleMatchFunction(), SIGNAL)

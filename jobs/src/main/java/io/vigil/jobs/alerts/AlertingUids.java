@@ -14,6 +14,8 @@ public final class AlertingUids {
   public static final String CEP_FLAPPING = "alerting-cep-flapping";
   public static final String ABSENCE = "alerting-absence";
   public static final String LATE_COUNTER = "alerting-late-event-counter";
+  public static final String LATE_TO_DEAD_LETTERS = "alerting-late-to-dead-letters";
+  public static final String LATE_DEAD_LETTER_SINK = "alerting-late-dead-letter-sink";
   public static final String LIFECYCLE = "alerting-lifecycle";
   public static final String RATE_LIMIT = "alerting-rule-rate-limit";
   public static final String FAN_OUT = "alerting-notification-fan-out";
@@ -27,6 +29,11 @@ public final class AlertingUids {
   public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";
   public static final String ALERTMANAGER_DEAD_LETTERS = "alertmanager-dead-letter-sink";
+
+  /** The late-tolerance step chained before the CEP operator of the given uid. */
+  public static String lateTolerance(String cepUid) {
+    return cepUid + "-late-tolerance";
+  }
 
   private AlertingUids() {}
 }

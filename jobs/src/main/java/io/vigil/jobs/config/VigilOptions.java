@@ -117,6 +117,15 @@ public final class VigilOptions {
                   + " environment variable name (secret_env, url_env). Tenants' own channels come"
                   + " from the notification_channels table, re-read while the job runs; a rule's"
                   + " channel name is looked up there first.");
+  public static final ConfigOption<Duration> ALERTING_LATE_TOLERANCE =
+      key("alerting.late-tolerance")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(2))
+          .withDescription(
+              "A rule event behind the watermark (a point or anomaly of a burst that resumed an idle"
+                  + " input, or that an agent flushed after an outage) is still evaluated when it is"
+                  + " newer than its series' last one and at most this far behind; later ones are"
+                  + " dead letters. 0 drops every late event.");
   public static final ConfigOption<String> ALERTMANAGER_TOPIC =
       key("kafka.alertmanager-topic")
           .stringType()
@@ -505,6 +514,7 @@ public final class VigilOptions {
           ALERTS_TOPIC,
           ALERTING_ENABLED,
           ALERTING_CHANNELS_FILE,
+          ALERTING_LATE_TOLERANCE,
           ALERTMANAGER_TOPIC,
           ALERTMANAGER_DEFAULT_ACTION,
           ALERTMANAGER_LOOKBACK,

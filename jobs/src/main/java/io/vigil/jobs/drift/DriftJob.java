@@ -86,12 +86,18 @@ public final class DriftJob {
    */
   public static AlertingOutputs buildAlerting(
       StreamExecutionEnvironment env, DataStream<DriftRow> drift, VigilConfig config) {
-    return AlertingPipeline.build(
-        env,
-        null,
-        anomalies(drift, config.get(VigilOptions.METRICS_DEFAULT_TENANT)),
-        MetricsAnomalyJob.alertingConfig(config),
-        config.get(VigilOptions.BOUNDED));
+    AlertingOutputs alerting =
+        AlertingPipeline.build(
+            env,
+            null,
+            anomalies(drift, config.get(VigilOptions.METRICS_DEFAULT_TENANT)),
+            MetricsAnomalyJob.alertingConfig(config),
+            config.get(VigilOptions.BOUNDED));
+    AlertingPipeline.deadLetterLateEvents(
+        alerting,
+        DeadLetterKafkaSink.create(
+            config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-alerting-dlq"));
+    return alerting;
   }
 
   /** The open drift events as anomalies of {@code tenant}, timed when found (wall clock). */

@@ -105,12 +105,18 @@ public final class LogAnomalyJob {
       StreamExecutionEnvironment env,
       SingleOutputStreamOperator<FeatureWindow> windows,
       VigilConfig config) {
-    return AlertingPipeline.build(
-        env,
-        null,
-        anomalies(windows),
-        MetricsAnomalyJob.alertingConfig(config),
-        config.get(VigilOptions.BOUNDED));
+    AlertingOutputs alerting =
+        AlertingPipeline.build(
+            env,
+            null,
+            anomalies(windows),
+            MetricsAnomalyJob.alertingConfig(config),
+            config.get(VigilOptions.BOUNDED));
+    AlertingPipeline.deadLetterLateEvents(
+        alerting,
+        DeadLetterKafkaSink.create(
+            config, config.get(VigilOptions.LOGS_DLQ_TOPIC), "logs-alerting-dlq"));
+    return alerting;
   }
 
   /**

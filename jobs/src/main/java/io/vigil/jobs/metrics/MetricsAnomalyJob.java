@@ -122,6 +122,10 @@ public final class MetricsAnomalyJob {
     AlertingOutputs alerting =
         AlertingPipeline.build(
             env, outputs.points(), outputs.anomalies(), alertingConfig(config), bounded);
+    AlertingPipeline.deadLetterLateEvents(
+        alerting,
+        DeadLetterKafkaSink.create(
+            config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alerting-dlq"));
     var alertmanager = bounded ? null : IncomingAlertsPipeline.source(config);
     if (alertmanager != null) {
       IncomingAlertsPipeline.build(
@@ -182,6 +186,7 @@ public final class MetricsAnomalyJob {
             c.get(VigilOptions.PG_USER),
             c.get(VigilOptions.PG_PASSWORD))
         .withAlertsTopic(c.get(VigilOptions.ALERTS_TOPIC))
+        .withLateTolerance(c.get(VigilOptions.ALERTING_LATE_TOLERANCE))
         .withChannels(channels.toArray(ChannelConfig[]::new));
   }
 

@@ -446,7 +446,8 @@ class AlertingITCase {
             Duration.ofSeconds(1),
             3,
             Duration.ofMillis(100),
-            50)
+            50,
+            Duration.ofMinutes(2))
         .withChannels(
             ChannelConfig.webhook("webhook", http.url("/ok/webhook"), SECRET),
             ChannelConfig.slack("slack", http.url("/ok/slack")),

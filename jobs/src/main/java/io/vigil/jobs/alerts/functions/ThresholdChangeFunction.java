@@ -40,7 +40,8 @@ import org.apache.flink.util.OutputTag;
  * matches over any superset of the points it needs are those over the whole sequence (a point
  * forwarded before a late one changed the runs is harmless: a breach inside a match is never its
  * end, a repeated clear changes nothing), so the fires are those of every point. Points behind the
- * watermark are forwarded as they are (the CEP operators count them as late).
+ * watermark are forwarded as they are: the late tolerance before CEP evaluates those in their
+ * series' order, and CEP counts the others as late.
  */
 public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEvent, RuleEvent> {
   /** Events of single-hit rules (breaching points only). */
