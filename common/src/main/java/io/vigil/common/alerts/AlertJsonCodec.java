@@ -64,6 +64,41 @@ public final class AlertJsonCodec {
     return o.toString();
   }
 
+  /**
+   * The Alertmanager webhook body of one notification of a group: every member in {@code alerts},
+   * the labels and annotations they share, the group's labels, and status firing while any member
+   * is.
+   */
+  public static String groupWebhookBody(
+      String group, List<AlertTransition> members, String receiver) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("version", "4");
+    o.put("groupKey", Fingerprint.sha256Hex(group));
+    o.put("receiver", receiver);
+    o.put("status", NotificationGroup.firing(members) ? "firing" : "resolved");
+    var alerts = o.putArray("alerts");
+    members.forEach(m -> alerts.add(alert(m)));
+    common(o.putObject("commonLabels"), members.stream().map(AlertTransition::labels).toList());
+    common(
+        o.putObject("commonAnnotations"),
+        members.stream().map(AlertTransition::annotations).toList());
+    ObjectNode groupLabels = o.putObject("groupLabels");
+    groupLabels.put("alertname", members.get(0).labels().getOrDefault("alertname", ""));
+    NotificationGroup.labels(group).forEach(groupLabels::put);
+    o.put("externalURL", "");
+    return o.toString();
+  }
+
+  private static void common(ObjectNode out, List<Map<String, String>> maps) {
+    Map<String, String> first = maps.get(0);
+    first.forEach(
+        (k, v) -> {
+          if (maps.stream().allMatch(m -> v.equals(m.get(k)))) {
+            out.put(k, v);
+          }
+        });
+  }
+
   /** Labels as a JSON object string (for the alerts table). */
   public static String json(Map<String, String> m) {
     return MAPPER.valueToTree(m).toString();

@@ -307,6 +307,10 @@ public final class AlertLifecycle {
     labels.put("severity", severity);
     Map<String, String> ann = new TreeMap<>();
     ann.put("summary", summary(s, rule, name));
+    // Only the start and the end of an alert are grouped; repeats, escalations and acknowledgements
+    // concern one alert and go alone.
+    boolean grouped =
+        rule != null && rule.grouped() && ("firing".equals(what) || "resolved".equals(what));
     if (!s.detail().isEmpty()) {
       ann.put("description", s.detail());
     }
@@ -335,7 +339,10 @@ public final class AlertLifecycle {
         s.value(),
         labels,
         ann,
-        rule == null ? s.channels() : rule.channels());
+        rule == null ? s.channels() : rule.channels(),
+        grouped ? NotificationGroup.key(rule, labels) : "",
+        grouped ? rule.groupWaitMs() : 0,
+        grouped ? rule.groupIntervalMs() : 0);
   }
 
   private static String summary(AlertState s, AlertRule rule, String name) {

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * @param startsAt event time the episode started
  * @param endsAt processing time of the resolve, 0 while open
  * @param at processing time of this transition
+ * @param group the notification group when the rule groups its notifications (a firing or a resolve
+ *     of a rule with {@code group_wait}): {@link NotificationGroup#key}; empty otherwise
+ * @param groupWaitMs how long a new group collects alerts before its first notification
+ * @param groupIntervalMs the least time between two notifications of a group
  */
 public record AlertTransition(
     String alertId,
@@ -32,12 +36,16 @@ public record AlertTransition(
     double value,
     Map<String, String> labels,
     Map<String, String> annotations,
-    List<String> channels) {
+    List<String> channels,
+    String group,
+    long groupWaitMs,
+    long groupIntervalMs) {
 
   public AlertTransition {
     labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     annotations = annotations == null ? new TreeMap<>() : new TreeMap<>(annotations);
     channels = channels == null ? List.of() : List.copyOf(channels);
+    group = group == null ? "" : group;
   }
 
   /** This transition with other annotations and notify flag; everything else unchanged. */
@@ -58,6 +66,9 @@ public record AlertTransition(
         value,
         labels,
         newAnnotations,
-        channels);
+        channels,
+        group,
+        groupWaitMs,
+        groupIntervalMs);
   }
 }

@@ -35,7 +35,10 @@ public record AlertRule(
     long autoResolveMs,
     long escalationMs,
     String description,
-    String runbookUrl) {
+    String runbookUrl,
+    List<String> groupBy,
+    long groupWaitMs,
+    long groupIntervalMs) {
 
   public AlertRule {
     Objects.requireNonNull(id, "id");
@@ -46,9 +49,27 @@ public record AlertRule(
     channels = channels == null ? List.of() : List.copyOf(channels);
     description = description == null ? "" : description;
     runbookUrl = runbookUrl == null ? "" : runbookUrl;
+    groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
+    if (groupWaitMs < 0 || groupIntervalMs < 0) {
+      throw new IllegalArgumentException(
+          "rule " + id + ": group_wait and group_interval must not be negative");
+    }
+    if (groupWaitMs > 0 && groupIntervalMs == 0) {
+      groupIntervalMs = DEFAULT_GROUP_INTERVAL_MS;
+    }
     if (forMs < 0 || repeatMs < 0 || cooldownMs < 0 || autoResolveMs < 0 || escalationMs < 0) {
       throw new IllegalArgumentException("rule " + id + ": durations must not be negative");
     }
+  }
+
+  /** Alertmanager's default: a group's next notification at least 5 minutes after the last. */
+  public static final long DEFAULT_GROUP_INTERVAL_MS = 300_000;
+
+  /**
+   * True when the rule's firing and resolved notifications are grouped ({@code group_wait > 0}).
+   */
+  public boolean grouped() {
+    return groupWaitMs > 0;
   }
 
   /** True for a rule of this tenant (a null, empty or {@code *} tenant means every tenant). */

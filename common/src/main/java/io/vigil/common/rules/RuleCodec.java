@@ -44,7 +44,10 @@ public final class RuleCodec {
           duration(n, "auto_resolve"),
           duration(n, "escalation_delay"),
           text(n, "description"),
-          text(n, "runbook_url"));
+          text(n, "runbook_url"),
+          strings(n.get("group_by")),
+          duration(n, "group_wait"),
+          duration(n, "group_interval"));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("rule " + id + ": " + e.getMessage(), e);
     }

@@ -41,7 +41,7 @@ class AlertLifecycleTest {
   final List<AlertTransition> out = new ArrayList<>();
 
   static AlertRule rule(long forMs, long repeat, long cooldown, int maxPerHour, long escalation) {
-    return rule(forMs, repeat, cooldown, maxPerHour, escalation, "", "");
+    return rule(forMs, repeat, cooldown, maxPerHour, escalation, "", "", List.of(), 0);
   }
 
   static AlertRule rule(
@@ -51,7 +51,9 @@ class AlertLifecycleTest {
       int maxPerHour,
       long escalation,
       String description,
-      String runbook) {
+      String runbook,
+      List<String> groupBy,
+      long groupWaitMs) {
     Condition c =
         new Condition(
             ConditionKind.THRESHOLD, ComparisonOperator.GT, 90, null, 1, 0, null, null, null);
@@ -72,7 +74,10 @@ class AlertLifecycleTest {
         100,
         escalation,
         description,
-        runbook);
+        runbook,
+        groupBy,
+        groupWaitMs,
+        0);
   }
 
   void signal(AlertRule r, SignalType type, long ts, long now) {
@@ -281,7 +286,16 @@ class AlertLifecycleTest {
   @Test
   void everyNotificationOfARuleWithARunbookLinksIt() {
     AlertRule r =
-        rule(0, 0, 0, 0, 0, "CPU of a web node above 90%", "https://runbooks.example.com/cpu");
+        rule(
+            0,
+            0,
+            0,
+            0,
+            0,
+            "CPU of a web node above 90%",
+            "https://runbooks.example.com/cpu",
+            List.of(),
+            0);
     signal(r, SignalType.FIRE, 1_000, 0);
     signal(r, SignalType.CLEAR, 1_010, 1);
     tick(r, 5_000, 1_200);
@@ -291,6 +305,22 @@ class AlertLifecycleTest {
           .containsEntry("runbook_url", "https://runbooks.example.com/cpu")
           .containsEntry("rule_description", "CPU of a web node above 90%");
     }
+  }
+
+  @Test
+  void aGroupingRuleGroupsTheStartAndTheEndOfAnAlertButNotItsRepeats() {
+    AlertRule r = rule(0, 100, 0, 0, 0, "", "", List.of("source"), 30_000);
+    signal(r, SignalType.FIRE, 1_000, 0);
+    tick(r, 100);
+    signal(r, SignalType.CLEAR, 1_010, 101);
+    tick(r, 5_000, 1_200);
+    assertThat(seen()).containsExactly("firing!", "repeat-1!", "resolved!");
+    String group = NotificationGroup.key(r, LABELS);
+    assertThat(out).extracting(AlertTransition::group).containsExactly(group, "", group);
+    assertThat(out.get(0).groupWaitMs()).isEqualTo(30_000);
+    assertThat(out.get(0).groupIntervalMs()).isEqualTo(AlertRule.DEFAULT_GROUP_INTERVAL_MS);
+    assertThat(NotificationGroup.labels(group))
+        .containsExactly(Map.entry("source", "web-1"), Map.entry("tenant", "acme"));
   }
 
   /** An anomaly's match: its explanation and, when it has one, an id made from its time. */

@@ -20,9 +20,11 @@ import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.LateRuleEventToDeadLetterFunction;
 import io.vigil.jobs.alerts.functions.LateToleranceOperator;
 import io.vigil.jobs.alerts.functions.NotificationFanOutFunction;
+import io.vigil.jobs.alerts.functions.NotificationGroupFunction;
 import io.vigil.jobs.alerts.functions.RuleRateLimitFunction;
 import io.vigil.jobs.alerts.functions.RuleRouterFunction;
 import io.vigil.jobs.alerts.functions.ThresholdChangeFunction;
+import io.vigil.jobs.alerts.notify.NotificationRequest;
 import io.vigil.jobs.alerts.notify.NotificationResult;
 import io.vigil.jobs.alerts.notify.NotifyAsyncFunction;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
@@ -229,7 +231,7 @@ public final class AlertingPipeline {
             .uid(AlertingUids.RATE_LIMIT)
             .name("Max notifications per rule per hour");
 
-    DataStream<NotificationResult> results = notifications(transitions, config);
+    DataStream<NotificationResult> results = notifications(transitions, config, bounded);
     sink(transitions, results, sinks);
     return new AlertingOutputs(transitions, results, lateEvents, control);
   }
@@ -289,12 +291,24 @@ public final class AlertingPipeline {
   }
 
   private static DataStream<NotificationResult> notifications(
-      DataStream<AlertTransition> transitions, AlertingConfig config) {
-    var requests =
+      DataStream<AlertTransition> transitions, AlertingConfig config, boolean bounded) {
+    TypeInformation<NotificationRequest> request = TypeInformation.of(NotificationRequest.class);
+    SingleOutputStreamOperator<NotificationRequest> perChannel =
         transitions
-            .flatMap(new NotificationFanOutFunction())
+            .process(new NotificationFanOutFunction(!bounded), request)
             .uid(AlertingUids.FAN_OUT)
             .name("Notification per channel");
+    DataStream<NotificationRequest> requests = perChannel;
+    if (!bounded) {
+      requests =
+          perChannel.union(
+              perChannel
+                  .getSideOutput(NotificationFanOutFunction.GROUPED)
+                  .keyBy(NotificationGroupFunction::key)
+                  .process(new NotificationGroupFunction(), request)
+                  .uid(AlertingUids.NOTIFICATION_GROUPS)
+                  .name("Group notifications (group_wait, group_interval)"));
+    }
     var opts = config.notifyOptions();
     return AsyncDataStream.unorderedWait(
             requests,

@@ -20,6 +20,7 @@ public final class AlertingUids {
   public static final String RATE_LIMIT = "alerting-rule-rate-limit";
   public static final String FAN_OUT = "alerting-notification-fan-out";
   public static final String NOTIFY = "alerting-notify-async";
+  public static final String NOTIFICATION_GROUPS = "alerting-notification-groups";
   public static final String ALERTS_KAFKA_SINK = "alerting-alerts-kafka-sink";
   public static final String ALERTS_JDBC_SINK = "alerting-alerts-jdbc-sink";
   public static final String RESULTS_SINK = "alerting-notification-results-sink";

@@ -34,8 +34,10 @@ public final class RuleSeeder {
   private static final String UPSERT =
       "INSERT INTO alert_rules (id, tenant, name, description, scope, conditions, severity, channels,"
           + " active, for_seconds, repeat_interval_seconds, suppress_duration_seconds,"
-          + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds, runbook_url)"
-          + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " max_alerts_per_hour, auto_resolve_seconds, escalation_delay_seconds, runbook_url,"
+          + " group_by, group_wait_seconds, group_interval_seconds)"
+          + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb,"
+          + " ?, ?)"
           + " ON CONFLICT (tenant, name) DO UPDATE SET description = EXCLUDED.description,"
           + " scope = EXCLUDED.scope, conditions = EXCLUDED.conditions,"
           + " severity = EXCLUDED.severity, channels = EXCLUDED.channels,"
@@ -45,7 +47,9 @@ public final class RuleSeeder {
           + " max_alerts_per_hour = EXCLUDED.max_alerts_per_hour,"
           + " auto_resolve_seconds = EXCLUDED.auto_resolve_seconds,"
           + " escalation_delay_seconds = EXCLUDED.escalation_delay_seconds,"
-          + " runbook_url = EXCLUDED.runbook_url";
+          + " runbook_url = EXCLUDED.runbook_url, group_by = EXCLUDED.group_by,"
+          + " group_wait_seconds = EXCLUDED.group_wait_seconds,"
+          + " group_interval_seconds = EXCLUDED.group_interval_seconds";
 
   private RuleSeeder() {}
 
@@ -101,6 +105,9 @@ public final class RuleSeeder {
         ps.setInt(14, n.has("auto_resolve") ? seconds(n, "auto_resolve") : 300);
         ps.setInt(15, seconds(n, "escalation_delay"));
         ps.setString(16, n.path("runbook_url").asText(null));
+        ps.setString(17, n.has("group_by") ? n.get("group_by").toString() : "[]");
+        ps.setInt(18, seconds(n, "group_wait"));
+        ps.setInt(19, seconds(n, "group_interval"));
         ps.addBatch();
       }
       ps.executeBatch();

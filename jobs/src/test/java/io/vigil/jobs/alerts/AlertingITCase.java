@@ -255,6 +255,14 @@ class AlertingITCase {
           condition: {kind: anomaly, min_severity: critical}
           channels: [webhook]
           auto_resolve: 1s
+        - name: inodes exhausted
+          tenant: acme
+          scope: {metric: inodes}
+          condition: {kind: threshold, op: gt, value: 95}
+          channels: [webhook]
+          group_by: [tenant]
+          group_wait: 6s
+          group_interval: 1m
         """);
     awaitRulesLoaded();
     String savepoint =
@@ -341,6 +349,42 @@ class AlertingITCase {
     assertThat(TestKafka.readCommitted(kafka, topic("alerts"), 1, Duration.ofSeconds(20)))
         .extracting(r -> JSON.readTree(r.value()).path("fingerprint").asText())
         .contains(fp);
+
+    // --- a grouped rule: three series that breach together are one notification of three alerts,
+    // with a delivered attempt row for each of them (what the restore below dedupes by)
+    long inodes = probe + 1_000;
+    for (int i = 1; i <= 3; i++) {
+      sendPoint("db-" + i, "inodes", inodes, 99);
+    }
+    // The points may land on other partitions than the next heartbeat: event time moves on in
+    // every partition only as more data comes, as in production.
+    while (webhooks("inodes exhausted", "firing").isEmpty()) {
+      advanceWatermark();
+      failIfJobEnded();
+      assertThat(maxTs)
+          .as("grouped notification within 400 heartbeats")
+          .isLessThan(inodes + 400_000);
+      Thread.sleep(200); // paces the heartbeats; the loop ends on the outcome
+    }
+    JsonNode grouped = awaitWebhook("inodes exhausted", "firing", 1).get(0);
+    assertThat(grouped.path("alerts"))
+        .extracting(a -> a.at("/labels/source").asText())
+        .as("one notification for the three alerts")
+        .containsExactlyInAnyOrder("db-1", "db-2", "db-3");
+    assertThat(grouped.at("/groupLabels/tenant").asText()).isEqualTo("acme");
+    assertThat(grouped.at("/commonLabels/metric").asText()).isEqualTo("inodes");
+    for (JsonNode member : grouped.path("alerts")) {
+      String key = member.path("idempotencyKey").asText();
+      await(
+          "a delivered attempt row for " + member.at("/labels/source").asText(),
+          () ->
+              queryOne(
+                      "SELECT count(*) FROM notification_attempts WHERE channel = 'webhook'"
+                          + " AND outcome = 'delivered' AND idempotency_key = '"
+                          + key
+                          + "'")
+                  .equals("1"));
+    }
 
     // --- restore from the savepoint: everything after it is replayed, nothing is re-sent
     Set<String> replayable = deliveredSince(afterSavepoint);

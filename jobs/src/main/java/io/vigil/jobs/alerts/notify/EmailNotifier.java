@@ -1,6 +1,8 @@
 package io.vigil.jobs.alerts.notify;
 
 import io.vigil.common.alerts.AlertTransition;
+import io.vigil.common.alerts.Fingerprint;
+import io.vigil.common.alerts.NotificationGroup;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -9,6 +11,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -35,22 +38,10 @@ public class EmailNotifier implements Notifier {
 
   @Override
   public Delivery send(AlertTransition a) throws Exception {
-    MimeMessage m =
-        new MimeMessage(session) {
-          @Override
-          protected void updateMessageID() throws jakarta.mail.MessagingException {
-            setHeader("Message-ID", "<" + a.idempotencyKey() + "@vigil>");
-          }
-        };
-    m.setFrom(new InternetAddress(channel.from()));
-    for (String to : channel.to()) {
-      m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
-    }
-    m.setSubject(
-        "[" + a.transition().toUpperCase() + "] " + a.ruleName() + " (" + a.severity() + ")");
-    m.setHeader("X-Vigil-Fingerprint", a.fingerprint());
-    m.setHeader("X-Vigil-Idempotency-Key", a.idempotencyKey());
-    m.setText(
+    return mail(
+        a.idempotencyKey(),
+        "[" + a.transition().toUpperCase() + "] " + a.ruleName() + " (" + a.severity() + ")",
+        a.fingerprint(),
         a.annotations().getOrDefault("summary", a.ruleName())
             + (a.annotations().containsKey("description")
                 ? "\n" + a.annotations().get("description")
@@ -67,6 +58,39 @@ public class EmailNotifier implements Notifier {
             + "\nfingerprint: "
             + a.fingerprint()
             + "\n");
+  }
+
+  /** One mail for the group: the headline as subject, a line per alert (at most 50). */
+  @Override
+  public Delivery sendGroup(String group, List<AlertTransition> members) throws Exception {
+    AlertTransition first = members.get(0);
+    String runbook = first.annotations().get("runbook_url");
+    return mail(
+        NotificationGroup.idempotencyKey(group, members),
+        NotificationGroup.title(members) + " (" + first.severity() + ")",
+        Fingerprint.sha256Hex(group),
+        String.join("\n", NotificationGroup.lines(members, 50))
+            + (runbook == null ? "" : "\nrunbook: " + runbook)
+            + "\n");
+  }
+
+  private Delivery mail(String key, String subject, String fingerprint, String text)
+      throws Exception {
+    MimeMessage m =
+        new MimeMessage(session) {
+          @Override
+          protected void updateMessageID() throws jakarta.mail.MessagingException {
+            setHeader("Message-ID", "<" + key + "@vigil>");
+          }
+        };
+    m.setFrom(new InternetAddress(channel.from()));
+    for (String to : channel.to()) {
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+    }
+    m.setSubject(subject);
+    m.setHeader("X-Vigil-Fingerprint", fingerprint);
+    m.setHeader("X-Vigil-Idempotency-Key", key);
+    m.setText(text);
     if (channel.user() != null) {
       Transport.send(m, channel.user(), channel.secret());
     } else {

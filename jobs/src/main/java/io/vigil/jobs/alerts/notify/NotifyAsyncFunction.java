@@ -4,6 +4,7 @@ import io.vigil.common.alerts.AlertTransition;
 import io.vigil.jobs.db.Postgres;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,13 +206,13 @@ public class NotifyAsyncFunction
               String detail = why == null ? "no channel " + req.channel() : "unusable: " + why;
               failed.inc();
               // in the attempt log too, so the alert's page shows why nobody was notified
-              log.record(
-                  req.alert(), req.channel(), 1, "failed", new Delivery(false, false, 0, detail));
+              for (AlertTransition a : alerts(req)) {
+                log.record(a, req.channel(), 1, "failed", new Delivery(false, false, 0, detail));
+              }
               result.complete(
-                  List.of(
-                      why == null
-                          ? outcome(req, "unknown-channel", 0, detail)
-                          : outcome(req, "invalid-channel", 0, why)));
+                  why == null
+                      ? outcomes(req, "unknown-channel", 0, detail)
+                      : outcomes(req, "invalid-channel", 0, why));
             });
   }
 
@@ -226,30 +227,63 @@ public class NotifyAsyncFunction
     }
   }
 
+  /**
+   * Sends what was not delivered yet: a transition already delivered (a replay after a restore) is
+   * a duplicate; of a group, only the members not delivered before are sent, as one notification.
+   */
   private void send(NotificationRequest req, Channel c, ResultFuture<NotificationResult> result) {
     ExecutorService ex = c.executor();
-    CompletableFuture.supplyAsync(
-            () -> log.delivered(req.alert().idempotencyKey(), req.channel()), ex)
-        .thenCompose(done -> done ? skip(req) : attempt(req, c, 1))
+    CompletableFuture.supplyAsync(() -> undelivered(req), ex)
+        .thenCompose(
+            fresh -> {
+              List<NotificationResult> out = new ArrayList<>();
+              for (AlertTransition a : alerts(req)) {
+                if (!fresh.contains(a)) {
+                  out.add(outcome(req.channel(), a, "duplicate", 0, "already delivered"));
+                }
+              }
+              if (fresh.isEmpty()) {
+                return CompletableFuture.completedFuture(out);
+              }
+              NotificationRequest todo =
+                  req.grouped() ? new NotificationRequest(req.channel(), fresh.get(0), fresh) : req;
+              return attempt(todo, c, 1)
+                  .thenApply(
+                      rs -> {
+                        out.addAll(rs);
+                        return out;
+                      });
+            })
         .whenComplete(
-            (r, err) ->
+            (rs, err) ->
                 result.complete(
-                    List.of(
-                        err == null ? r : outcome(req, "failed", 0, err.getClass().getName()))));
+                    err == null ? rs : outcomes(req, "failed", 0, err.getClass().getName())));
   }
 
-  private CompletableFuture<NotificationResult> skip(NotificationRequest req) {
-    return CompletableFuture.completedFuture(outcome(req, "duplicate", 0, "already delivered"));
+  private List<AlertTransition> undelivered(NotificationRequest req) {
+    List<AlertTransition> out = new ArrayList<>();
+    for (AlertTransition a : alerts(req)) {
+      if (!log.delivered(a.idempotencyKey(), req.channel())) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
-  private CompletableFuture<NotificationResult> attempt(NotificationRequest req, Channel c, int n) {
+  /** The transitions a request notifies: the one, or the group's members. */
+  private static List<AlertTransition> alerts(NotificationRequest req) {
+    return req.grouped() ? req.members() : List.of(req.alert());
+  }
+
+  private CompletableFuture<List<NotificationResult>> attempt(
+      NotificationRequest req, Channel c, int n) {
     ExecutorService ex = c.executor();
     return CompletableFuture.supplyAsync(() -> deliver(req, c, n), ex)
         .thenCompose(
             d -> {
               if (d.ok()) {
                 delivered.inc();
-                return CompletableFuture.completedFuture(outcome(req, "delivered", n, d.detail()));
+                return CompletableFuture.completedFuture(outcomes(req, "delivered", n, d.detail()));
               }
               if (!d.retryable() || n >= options.maxAttempts()) {
                 failed.inc();
@@ -258,7 +292,7 @@ public class NotifyAsyncFunction
                     req.channel(),
                     n,
                     d.detail());
-                return CompletableFuture.completedFuture(outcome(req, "failed", n, d.detail()));
+                return CompletableFuture.completedFuture(outcomes(req, "failed", n, d.detail()));
               }
               long backoff = options.backoff().toMillis() * (1L << Math.min(n - 1, 10));
               var later = CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, ex);
@@ -268,28 +302,42 @@ public class NotifyAsyncFunction
   }
 
   private Delivery deliver(NotificationRequest req, Channel c, int n) {
-    AlertTransition a = req.alert();
     Delivery d;
     try {
-      d = c.notifier().send(a);
+      d =
+          req.grouped()
+              ? c.notifier().sendGroup(req.alert().group(), req.members())
+              : c.notifier().send(req.alert());
     } catch (Exception e) {
       d = Delivery.error(e); // the class only: messages may carry URLs with tokens
     }
-    log.record(a, req.channel(), n, d.ok() ? "delivered" : "failed", d);
+    // one row per transition, so each one's delivery is known (and deduped) on its own
+    for (AlertTransition a : alerts(req)) {
+      log.record(a, req.channel(), n, d.ok() ? "delivered" : "failed", d);
+    }
     return d;
   }
 
-  private static NotificationResult outcome(
+  /** One result per transition of the request. */
+  private static List<NotificationResult> outcomes(
       NotificationRequest req, String outcome, int attempts, String detail) {
-    AlertTransition a = req.alert();
+    List<NotificationResult> out = new ArrayList<>();
+    for (AlertTransition a : alerts(req)) {
+      out.add(outcome(req.channel(), a, outcome, attempts, detail));
+    }
+    return out;
+  }
+
+  private static NotificationResult outcome(
+      String channel, AlertTransition a, String outcome, int attempts, String detail) {
     return new NotificationResult(
-        a.idempotencyKey(), req.channel(), a.alertId(), a.transition(), outcome, attempts, detail);
+        a.idempotencyKey(), channel, a.alertId(), a.transition(), outcome, attempts, detail);
   }
 
   @Override
   public void timeout(NotificationRequest req, ResultFuture<NotificationResult> result) {
     failed.inc();
-    result.complete(List.of(outcome(req, "timeout", 0, "gave up waiting")));
+    result.complete(outcomes(req, "timeout", 0, "gave up waiting"));
   }
 
   @Override

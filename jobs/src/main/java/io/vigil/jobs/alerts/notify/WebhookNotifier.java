@@ -2,8 +2,10 @@ package io.vigil.jobs.alerts.notify;
 
 import io.vigil.common.alerts.AlertJsonCodec;
 import io.vigil.common.alerts.AlertTransition;
+import io.vigil.common.alerts.NotificationGroup;
 import io.vigil.common.alerts.WebhookSignature;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,13 +23,25 @@ public class WebhookNotifier implements Notifier {
 
   @Override
   public Delivery send(AlertTransition a) throws Exception {
-    String body = AlertJsonCodec.webhookBody(a, channel.name());
-    String ts = Long.toString(a.at() / 1000);
+    return post(AlertJsonCodec.webhookBody(a, channel.name()), a.idempotencyKey(), a.at());
+  }
+
+  /** One body for the group: every member in {@code alerts}, as Alertmanager sends a group. */
+  @Override
+  public Delivery sendGroup(String group, List<AlertTransition> members) throws Exception {
+    return post(
+        AlertJsonCodec.groupWebhookBody(group, members, channel.name()),
+        NotificationGroup.idempotencyKey(group, members),
+        members.stream().mapToLong(AlertTransition::at).max().orElse(0));
+  }
+
+  private Delivery post(String body, String key, long at) throws Exception {
+    String ts = Long.toString(at / 1000);
     Map<String, String> headers =
         channel.secret() == null || channel.secret().isEmpty()
-            ? Map.of(WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey())
+            ? Map.of(WebhookSignature.IDEMPOTENCY_HEADER, key)
             : Map.of(
-                WebhookSignature.IDEMPOTENCY_HEADER, a.idempotencyKey(),
+                WebhookSignature.IDEMPOTENCY_HEADER, key,
                 WebhookSignature.TIMESTAMP_HEADER, ts,
                 WebhookSignature.SIGNATURE_HEADER,
                     WebhookSignature.sign(channel.secret(), ts, body));

@@ -40,7 +40,9 @@ public class ControlPlanePoller
           + " 'cooldown', suppress_duration_seconds * 1000, 'max_per_hour', max_alerts_per_hour,"
           + " 'auto_resolve', auto_resolve_seconds * 1000,"
           + " 'escalation_delay', escalation_delay_seconds * 1000,"
-          + " 'description', description, 'runbook_url', runbook_url) ORDER BY id), '[]')::text"
+          + " 'description', description, 'runbook_url', runbook_url, 'group_by', group_by,"
+          + " 'group_wait', group_wait_seconds * 1000,"
+          + " 'group_interval', group_interval_seconds * 1000) ORDER BY id), '[]')::text"
           + " FROM alert_rules";
   static final String SILENCES_SQL =
       "SELECT coalesce(json_agg(s), '[]')::text FROM ("

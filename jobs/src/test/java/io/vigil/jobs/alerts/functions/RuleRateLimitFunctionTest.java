@@ -52,7 +52,10 @@ class RuleRateLimitFunctionTest {
         95,
         Map.of("source", alert),
         Map.of(),
-        List.of("ops"));
+        List.of("ops"),
+        "",
+        0,
+        0);
   }
 
   static List<String> notified(

@@ -27,7 +27,10 @@ class PagerDutyNotifierTest {
         1.0,
         Map.of("source", "billing"),
         annotations,
-        List.of("pd"));
+        List.of("pd"),
+        "",
+        0,
+        0);
   }
 
   @Test

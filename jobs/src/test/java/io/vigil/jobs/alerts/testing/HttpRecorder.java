@@ -33,7 +33,8 @@ public final class HttpRecorder implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(8);
+  // a thread per request: requests held by /slow must not keep the others waiting
+  private final ExecutorService pool = Executors.newCachedThreadPool();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
   private final CountDownLatch closing = new CountDownLatch(1);
