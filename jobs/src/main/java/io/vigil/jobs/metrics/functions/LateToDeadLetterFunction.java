@@ -15,8 +15,8 @@ public final class LateToDeadLetterFunction implements MapFunction<MetricPoint, 
         "late",
         "event time "
             + p.timestamp()
-            + " is behind the watermark and not newer than its series' last point, or more than"
-            + " detection.dropout-min-gap behind: later than event-time.max-out-of-orderness",
+            + " is behind the watermark and not newer than its series' last point: out of order"
+            + " by more than event-time.max-out-of-orderness",
         "",
         -1,
         -1,

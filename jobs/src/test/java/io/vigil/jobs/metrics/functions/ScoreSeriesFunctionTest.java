@@ -122,16 +122,28 @@ class ScoreSeriesFunctionTest {
   }
 
   @Test
-  void aPointFurtherBehindTheWatermarkThanTheShortestDropoutGapIsLate() throws Exception {
+  void aLateBurstInItsSeriesOrderIsScoredAndItsSilenceCheckCountsFromTheWatermark()
+      throws Exception {
     try (var h = harness()) {
-      feed(h, series("latency", 20, -1));
-      h.processBothWatermarks(new Watermark(T0 + 22 * MINUTE + 1));
-      MetricPoint next = point("latency", T0 + 20 * MINUTE, 100.0);
-      h.processElement1(new StreamRecord<>(next, next.timestamp()));
-      assertThat(h.getSideOutput(MetricsJobTags.LATE))
-          .extracting(StreamRecord::getValue)
-          .containsExactly(next);
-      assertThat(h.extractOutputValues()).hasSize(20);
+      // another partition's burst moved the watermark 40 minutes past this series' first point
+      long wm = T0 + 40 * MINUTE;
+      h.processBothWatermarks(new Watermark(wm));
+      List<MetricPoint> burst = series("rps", 30, -1); // T0 .. T0 + 29 min
+      feed(h, burst.subList(0, 15));
+      // the watermark moves on while the rest of the burst is still in flight: the series' silence
+      // check must not take it for silent
+      h.processBothWatermarks(new Watermark(wm + MINUTE));
+      feed(h, burst.subList(15, 30));
+      assertThat(h.getSideOutput(MetricsJobTags.LATE)).as("dead letters").isNull();
+      assertThat(h.extractOutputValues()).extracting(ScoredPoint::point).isEqualTo(burst);
+      assertThat(anomalies(h)).as("no dropout while the burst arrives").isEmpty();
+      // after the burst the series is silent: reported once, a dropout gap (5 min) past the
+      // watermark its last point arrived at
+      h.processBothWatermarks(new Watermark(wm + 6 * MINUTE - 1));
+      assertThat(anomalies(h)).isEmpty();
+      h.processBothWatermarks(new Watermark(wm + 6 * MINUTE));
+      assertThat(anomalies(h)).hasSize(1);
+      assertThat(anomalies(h).get(0).explanationJson()).contains("dropout");
     }
   }
 
