@@ -1,4 +1,4 @@
--- Vigil schema, version 9: grouped notifications (Alertmanager's group_by / group_wait /
+-- Vigil schema, version 11: grouped notifications (Alertmanager's group_by / group_wait /
 -- group_interval). A rule with group_wait > 0 notifies the alerts that share the values of its
 -- group_by labels (and its tenant) together: the first notification of a group after group_wait,
 -- later ones at most every group_interval (0: 5 minutes).

@@ -16,9 +16,11 @@ public record Silence(String id, Map<String, String> matchers, long startsAt, lo
 
   /** True when active at {@code now} and every matcher matches the labels. */
   public boolean matches(Map<String, String> labels, long now) {
-    if (now < startsAt || now >= endsAt) {
-      return false;
-    }
+    return now >= startsAt && now < endsAt && matchesAll(matchers, labels);
+  }
+
+  /** Whether every matcher (an exact value, or a prefix ending in {@code *}) matches the labels. */
+  public static boolean matchesAll(Map<String, String> matchers, Map<String, String> labels) {
     for (Map.Entry<String, String> m : matchers.entrySet()) {
       String v = labels.get(m.getKey());
       String want = m.getValue();

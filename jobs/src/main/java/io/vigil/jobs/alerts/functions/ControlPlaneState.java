@@ -1,8 +1,10 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.alerts.ControlPlane;
+import io.vigil.common.alerts.InhibitRule;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,10 +29,15 @@ public final class ControlPlaneState {
   /** Key of the auto-analyze rules in the broadcast state (read by the incoming-alerts stage). */
   public static final String ANALYZE_RULES = "analyze-rules";
 
+  /** Key of the inhibition rules in the broadcast state. */
+  public static final String INHIBIT_RULES = "inhibit-rules";
+
   private String rules;
   private String silences;
   private String acks;
   private ControlPlane parsed = ControlPlane.EMPTY;
+  private String inhibitJson;
+  private List<InhibitRule> inhibitParsed = List.of();
   private final ControlBootstrap bootstrap;
   private ControlSnapshot bootstrapped;
 
@@ -46,6 +53,7 @@ public final class ControlPlaneState {
     put(state, "silences", s.silencesJson());
     put(state, "acks", s.acksJson());
     put(state, ANALYZE_RULES, s.analyzeRulesJson());
+    put(state, INHIBIT_RULES, s.inhibitRulesJson());
   }
 
   private static void put(BroadcastState<String, String> state, String k, String v)
@@ -75,6 +83,25 @@ public final class ControlPlaneState {
       acks = a;
     }
     return parsed;
+  }
+
+  /** The inhibition rules of the current broadcast state (or of the bootstrap read). */
+  public List<InhibitRule> inhibitRules(ReadOnlyBroadcastState<String, String> state)
+      throws Exception {
+    String json;
+    if (state.get("rules") == null) {
+      if (bootstrapped == null) {
+        bootstrapped = bootstrap.read();
+      }
+      json = bootstrapped.inhibitRulesJson();
+    } else {
+      json = state.get(INHIBIT_RULES);
+    }
+    if (!same(json, inhibitJson)) {
+      inhibitParsed = InhibitRule.parseAll(json);
+      inhibitJson = json;
+    }
+    return inhibitParsed;
   }
 
   private static boolean same(String x, String y) {

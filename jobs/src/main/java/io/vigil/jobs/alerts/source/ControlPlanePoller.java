@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public class ControlPlanePoller
     implements GeneratorFunction<Long, ControlSnapshot>, ControlBootstrap {
   /** What a poll that could not read the database sends before any good read. */
-  public static final ControlSnapshot UNKNOWN = new ControlSnapshot(0, null, null, null, null);
+  public static final ControlSnapshot UNKNOWN =
+      new ControlSnapshot(0, null, null, null, null, null);
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePoller.class);
 
@@ -66,6 +67,11 @@ public class ControlPlanePoller
           + " 'priority', priority, 'alert_name_pattern', alert_name_pattern,"
           + " 'severity_pattern', severity_pattern, 'action', action, 'enabled', enabled)"
           + " ORDER BY priority, id), '[]')::text FROM auto_analyze_rules";
+
+  static final String INHIBIT_RULES_SQL =
+      "SELECT coalesce(json_agg(json_build_object('id', id::text, 'tenant', tenant,"
+          + " 'source', source_matchers, 'target', target_matchers, 'equal', equal_labels)"
+          + " ORDER BY id), '[]')::text FROM inhibit_rules WHERE active";
 
   private final String url;
   private final String user;
@@ -133,7 +139,8 @@ public class ControlPlanePoller
         one(c, RULES_SQL),
         one(c, SILENCES_SQL),
         one(c, ACKS_SQL),
-        one(c, ANALYZE_RULES_SQL));
+        one(c, ANALYZE_RULES_SQL),
+        one(c, INHIBIT_RULES_SQL));
   }
 
   private static String one(Connection connection, String sql) throws SQLException {
