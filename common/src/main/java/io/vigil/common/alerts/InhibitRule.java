@@ -23,13 +23,19 @@ import org.slf4j.LoggerFactory;
  * @param source matchers of the inhibiting alerts
  * @param target matchers of the inhibited alerts
  * @param equal labels the two must agree on
+ * @param waitMs how long a target's firing waits for a source that fires at about the same moment
+ *     before it is notified (Alertmanager's {@code group_wait} plays this part there)
  */
 public record InhibitRule(
     String id,
     String tenant,
     Map<String, String> source,
     Map<String, String> target,
-    List<String> equal) {
+    List<String> equal,
+    long waitMs) {
+
+  /** The default wait: long enough for the alerts of one outage to reach the inhibition step. */
+  public static final long DEFAULT_WAIT_MS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(InhibitRule.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,8 +48,8 @@ public record InhibitRule(
 
   /**
    * The rules of a JSON array of {@code {id, tenant, source: {label: value}, target: {...}, equal:
-   * [label]}}; null or unreadable is none. A rule without a tenant or without target matchers (it
-   * would mute every alert of the tenant) is skipped and logged.
+   * [label], wait: ms}}; null or unreadable is none. A rule without a tenant or without target
+   * matchers (it would mute every alert of the tenant) is skipped and logged.
    */
   public static List<InhibitRule> parseAll(String json) {
     List<InhibitRule> out = new ArrayList<>();
@@ -70,7 +76,8 @@ public record InhibitRule(
       n.path("equal").forEach(l -> equal.add(l.asText()));
       source.put("tenant", tenant);
       target.put("tenant", tenant);
-      out.add(new InhibitRule(id, tenant, source, target, equal));
+      long wait = n.path("wait").asLong(DEFAULT_WAIT_MS);
+      out.add(new InhibitRule(id, tenant, source, target, equal, Math.max(0, wait)));
     }
     return out;
   }
@@ -92,6 +99,11 @@ public record InhibitRule(
   /** Whether an alert with these labels can inhibit others under this rule. */
   public boolean isSource(Map<String, String> labels) {
     return Silence.matchesAll(source, labels);
+  }
+
+  /** Whether an alert with these labels can be muted under this rule (by some source). */
+  public boolean isTarget(Map<String, String> labels) {
+    return Silence.matchesAll(target, labels);
   }
 
   /**

@@ -13,7 +13,8 @@ class InhibitRuleTest {
           "acme",
           Map.of("alertname", "node down"),
           Map.of("severity", "warn*"),
-          List.of("tenant", "node"));
+          List.of("tenant", "node"),
+          InhibitRule.DEFAULT_WAIT_MS);
 
   private static Map<String, String> node(String node) {
     return Map.of("tenant", "acme", "node", node, "alertname", "node down", "severity", "critical");
@@ -46,7 +47,7 @@ class InhibitRuleTest {
   void alertsMatchingBothSidesNeverMuteEachOther() {
     InhibitRule both =
         new InhibitRule(
-            "i2", "acme", Map.of("severity", "critical"), Map.of("tenant", "acme"), List.of());
+            "i2", "acme", Map.of("severity", "critical"), Map.of("tenant", "acme"), List.of(), 0);
     Map<String, String> a = service("n1", "critical");
     Map<String, String> b = service("n2", "critical");
     assertThat(both.mutes(a, b)).isFalse();
@@ -97,6 +98,7 @@ class InhibitRuleTest {
         .containsExactly("a");
     InhibitRule a = rules.get(0);
     assertThat(a.equal()).containsExactly("node");
+    assertThat(a.waitMs()).as("default wait").isEqualTo(InhibitRule.DEFAULT_WAIT_MS);
     assertThat(a.mutes(node("n1"), service("n1", "warning"))).isTrue();
     Map<String, String> otherTenant = new java.util.TreeMap<>(service("n1", "warning"));
     otherTenant.put("tenant", "globex");

@@ -16,6 +16,7 @@ import io.vigil.jobs.alerts.functions.AbsenceFunction;
 import io.vigil.jobs.alerts.functions.AlertLifecycleFunction;
 import io.vigil.jobs.alerts.functions.ControlPlaneState;
 import io.vigil.jobs.alerts.functions.FlappingChangeFunction;
+import io.vigil.jobs.alerts.functions.InhibitionFunction;
 import io.vigil.jobs.alerts.functions.LateEventCounterFunction;
 import io.vigil.jobs.alerts.functions.LateRuleEventToDeadLetterFunction;
 import io.vigil.jobs.alerts.functions.LateToleranceOperator;
@@ -229,7 +230,13 @@ public final class AlertingPipeline {
             .connect(control)
             .process(new RuleRateLimitFunction(poller), TypeInformation.of(AlertTransition.class))
             .uid(AlertingUids.RATE_LIMIT)
-            .name("Max notifications per rule per hour");
+            .name("Max notifications per rule per hour")
+            .keyBy(InhibitionFunction::key)
+            .connect(control)
+            .process(
+                new InhibitionFunction(poller, bounded), TypeInformation.of(AlertTransition.class))
+            .uid(AlertingUids.INHIBITION)
+            .name("Inhibition");
 
     DataStream<NotificationResult> results = notifications(transitions, config, bounded);
     sink(transitions, results, sinks);

@@ -18,6 +18,7 @@ public final class AlertingUids {
   public static final String LATE_DEAD_LETTER_SINK = "alerting-late-dead-letter-sink";
   public static final String LIFECYCLE = "alerting-lifecycle";
   public static final String RATE_LIMIT = "alerting-rule-rate-limit";
+  public static final String INHIBITION = "alerting-inhibition";
   public static final String FAN_OUT = "alerting-notification-fan-out";
   public static final String NOTIFY = "alerting-notify-async";
   public static final String NOTIFICATION_GROUPS = "alerting-notification-groups";

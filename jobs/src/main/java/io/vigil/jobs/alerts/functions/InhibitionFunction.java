@@ -6,7 +6,6 @@ import io.vigil.common.alerts.InhibitRule;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,18 +23,18 @@ import org.apache.flink.util.Collector;
  * alert matching a rule's source side fires, the tenant's alerts matching its target side with the
  * same {@code equal} labels are not notified: their transitions go on to the alerts table and topic
  * with {@code notifies = false} and an {@code inhibited_by} annotation (the source's fingerprint).
- * When the last source muting an alert resolves while the alert still fires, its latest transition
+ * When the last source muting an alert resolves while the alert still fires, its first muted firing
  * is sent on again as it came, so people hear of it then; a muted alert's resolve is not notified
  * when its firing never was.
  *
- * <p>An outage fires its source and its targets at the same event time, and their transitions come
- * from different lifecycle subtasks in an order that depends on timing. So transitions with an
- * event time are held until the watermark passes it, and each event time's transitions are handled
- * sources first. Those without one (wall-clock ticks: repeats, acknowledgements, staleness) are
- * handled at once, unless an earlier transition of the same alert is still held: they then wait
- * behind it, so an alert's transitions keep their order. A source that fires later than its targets
- * does not recall what was sent (as in Alertmanager once a group has been notified); their later
- * repeats are muted.
+ * <p>An outage fires its source and its targets at about the same moment, from different lifecycle
+ * subtasks, in an order that depends on timing (event time cannot order them: after an idle input
+ * resumes, the watermark can reach this operator ahead of transitions still in flight). So, as
+ * Alertmanager's {@code group_wait} does, a firing that a rule could mute waits the rule's {@code
+ * wait} (default 10 s) of processing time before it is decided; the alert's later transitions queue
+ * behind it, so its transitions keep their order. Everything else is decided at once. A source that
+ * fires after that wait does not recall what was sent; the target's later repeats are muted. A
+ * bounded run (whose processing-time timers may never fire) decides at once.
  */
 public class InhibitionFunction
     extends KeyedBroadcastProcessFunction<
@@ -45,27 +44,32 @@ public class InhibitionFunction
           "inhibit-firing", Types.STRING, TypeInformation.of(AlertTransition.class));
   static final MapStateDescriptor<String, String> MUTED =
       new MapStateDescriptor<>("inhibit-muted", Types.STRING, Types.STRING);
-  static final MapStateDescriptor<Long, List<AlertTransition>> HELD =
+  static final MapStateDescriptor<String, List<AlertTransition>> HELD =
       new MapStateDescriptor<>(
-          "inhibit-held", Types.LONG, Types.LIST(TypeInformation.of(AlertTransition.class)));
-  static final MapStateDescriptor<String, Long> HELD_AT =
-      new MapStateDescriptor<>("inhibit-held-at", Types.STRING, Types.LONG);
+          "inhibit-held", Types.STRING, Types.LIST(TypeInformation.of(AlertTransition.class)));
+  static final MapStateDescriptor<String, Long> HELD_UNTIL =
+      new MapStateDescriptor<>("inhibit-held-until", Types.STRING, Types.LONG);
 
   /** The annotation naming the alert (fingerprint) that mutes a transition. */
   public static final String INHIBITED_BY = "inhibited_by";
 
   private final ControlBootstrap bootstrap;
+  private final boolean bounded;
   private transient MapState<String, AlertTransition> firing;
   private transient MapState<String, String> muted;
-  private transient MapState<Long, List<AlertTransition>> held;
-  private transient MapState<String, Long> heldAt;
+  private transient MapState<String, List<AlertTransition>> held;
+  private transient MapState<String, Long> heldUntil;
   private transient ControlPlaneState control;
   private transient Counter inhibited;
   private transient Counter released;
 
-  /** {@code bootstrap} reads the rules for transitions that arrive before the first snapshot. */
-  public InhibitionFunction(ControlBootstrap bootstrap) {
+  /**
+   * @param bootstrap reads the rules for transitions that arrive before the first snapshot
+   * @param bounded a bounded run: nothing waits (its processing-time timers may never fire)
+   */
+  public InhibitionFunction(ControlBootstrap bootstrap, boolean bounded) {
     this.bootstrap = bootstrap;
+    this.bounded = bounded;
   }
 
   /** The key: the tenant (inhibition never crosses tenants). */
@@ -78,7 +82,7 @@ public class InhibitionFunction
     firing = getRuntimeContext().getMapState(FIRING);
     muted = getRuntimeContext().getMapState(MUTED);
     held = getRuntimeContext().getMapState(HELD);
-    heldAt = getRuntimeContext().getMapState(HELD_AT);
+    heldUntil = getRuntimeContext().getMapState(HELD_UNTIL);
     control = new ControlPlaneState(bootstrap);
     inhibited = getRuntimeContext().getMetricGroup().counter("inhibitedNotifications");
     released = getRuntimeContext().getMetricGroup().counter("inhibitionsEnded");
@@ -87,57 +91,71 @@ public class InhibitionFunction
   @Override
   public void processElement(AlertTransition t, ReadOnlyContext ctx, Collector<AlertTransition> out)
       throws Exception {
-    Long ts = ctx.timestamp();
-    Long behind = heldAt.get(t.fingerprint());
-    long at = Math.max(ts == null ? Long.MIN_VALUE : ts, behind == null ? Long.MIN_VALUE : behind);
-    if (at > ctx.currentWatermark()) {
-      List<AlertTransition> batch = held.get(at);
-      batch = batch == null ? new ArrayList<>() : new ArrayList<>(batch);
-      batch.add(t);
-      held.put(at, batch);
-      heldAt.put(t.fingerprint(), at);
-      ctx.timerService().registerEventTimeTimer(at);
+    String fp = t.fingerprint();
+    List<AlertTransition> queue = held.get(fp);
+    if (queue != null) {
+      queue = new ArrayList<>(queue);
+      queue.add(t); // behind the alert's waiting firing
+      held.put(fp, queue);
       return;
     }
-    apply(t, rules(ctx), out);
+    List<InhibitRule> rules = rules(ctx);
+    long wait = bounded ? 0 : waitFor(t, rules);
+    if (wait > 0) {
+      long until = ctx.timerService().currentProcessingTime() + wait;
+      held.put(fp, new ArrayList<>(List.of(t)));
+      heldUntil.put(fp, until);
+      ctx.timerService().registerProcessingTimeTimer(until);
+      return;
+    }
+    apply(t, rules, out);
   }
 
   @Override
   public void onTimer(long ts, OnTimerContext ctx, Collector<AlertTransition> out)
       throws Exception {
-    List<AlertTransition> batch = held.get(ts);
-    if (batch == null) {
+    List<String> due = new ArrayList<>();
+    for (Map.Entry<String, Long> e : heldUntil.entries()) {
+      if (e.getValue() <= ts) {
+        due.add(e.getKey());
+      }
+    }
+    if (due.isEmpty()) {
       return;
     }
-    held.remove(ts);
     List<InhibitRule> rules = rules(ctx);
-    List<AlertTransition> ordered = new ArrayList<>(batch);
-    // sources first; a stable sort keeps each alert's transitions in their order
-    ordered.sort(Comparator.comparing(a -> isSource(a, rules) ? 0 : 1));
-    for (AlertTransition t : ordered) {
-      Long at = heldAt.get(t.fingerprint());
-      if (at != null && at == ts) {
-        heldAt.remove(t.fingerprint());
+    for (String fp : due) {
+      List<AlertTransition> queue = held.get(fp);
+      held.remove(fp);
+      heldUntil.remove(fp);
+      if (queue != null) {
+        for (AlertTransition t : queue) {
+          apply(t, rules, out);
+        }
       }
-      apply(t, rules, out);
     }
+  }
+
+  /**
+   * How long a transition waits for a source: the longest wait of the rules whose target side
+   * matches it, for a firing that notifies (not a repeat, a resolve or an acknowledgement); else 0.
+   */
+  private static long waitFor(AlertTransition t, List<InhibitRule> rules) {
+    if (t.status() != AlertStatus.FIRING || !"firing".equals(t.transition()) || !t.notifies()) {
+      return 0;
+    }
+    Map<String, String> labels = InhibitRule.labels(t);
+    long wait = 0;
+    for (InhibitRule r : rules) {
+      if (r.isTarget(labels)) {
+        wait = Math.max(wait, r.waitMs());
+      }
+    }
+    return wait;
   }
 
   private List<InhibitRule> rules(ReadOnlyContext ctx) throws Exception {
     return control.inhibitRules(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR));
-  }
-
-  private static boolean isSource(AlertTransition t, List<InhibitRule> rules) {
-    if (!t.status().active()) {
-      return false;
-    }
-    Map<String, String> labels = InhibitRule.labels(t);
-    for (InhibitRule r : rules) {
-      if (r.isSource(labels)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void apply(AlertTransition t, List<InhibitRule> rules, Collector<AlertTransition> out)
@@ -155,7 +173,11 @@ public class InhibitionFunction
       out.collect(t); // pending: neither a source nor anything notified
       return;
     }
-    firing.put(fp, t);
+    if (!muted.contains(fp) || t.status() != AlertStatus.FIRING) {
+      // while muted, the firing people have not heard of is kept (what its release sends),
+      // not the repeats that follow it; an acknowledgement or a silence replaces it
+      firing.put(fp, t);
+    }
     String by = inhibitor(fp, InhibitRule.labels(t), rules);
     if (by == null) {
       muted.remove(fp);

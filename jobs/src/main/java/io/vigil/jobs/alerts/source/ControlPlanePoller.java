@@ -70,7 +70,8 @@ public class ControlPlanePoller
 
   static final String INHIBIT_RULES_SQL =
       "SELECT coalesce(json_agg(json_build_object('id', id::text, 'tenant', tenant,"
-          + " 'source', source_matchers, 'target', target_matchers, 'equal', equal_labels)"
+          + " 'source', source_matchers, 'target', target_matchers, 'equal', equal_labels,"
+          + " 'wait', wait_seconds * 1000)"
           + " ORDER BY id), '[]')::text FROM inhibit_rules WHERE active";
 
   private final String url;

@@ -8,36 +8,39 @@ import io.vigil.jobs.alerts.ControlSnapshot;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class InhibitionFunctionTest {
-  /** "node down" mutes the warnings of the same node. */
+  /** "node down" mutes the warnings of the same node; a target waits 1 s for its source. */
   static final String RULES =
       """
       [{"id":"i1","tenant":"acme","source":{"alertname":"node down"},
-        "target":{"severity":"warning"},"equal":["node"]}]
+        "target":{"severity":"warning"},"equal":["node"],"wait":1000}]
       """;
 
   static final long T0 = 1_700_000_000_000L;
 
-  KeyedBroadcastOperatorTestHarness<String, AlertTransition, ControlSnapshot, AlertTransition>
-      harness(String rules) throws Exception {
+  static KeyedBroadcastOperatorTestHarness<
+          String, AlertTransition, ControlSnapshot, AlertTransition>
+      harness(String rules, boolean bounded) throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new InhibitionFunction(AlertLifecycleFunctionTest.NO_READ),
+            new InhibitionFunction(AlertLifecycleFunctionTest.NO_READ, bounded),
             InhibitionFunction::key,
             Types.STRING,
             ControlPlaneState.DESCRIPTOR);
     h.processBroadcastElement(new ControlSnapshot(0, "[]", "[]", "[]", "[]", rules), 0);
-    h.processBroadcastWatermark(Long.MAX_VALUE); // the control plane never holds back time
+    h.setProcessingTime(0);
     return h;
   }
 
-  static AlertTransition t(String rule, String severity, String node, AlertStatus status) {
-    String what = status == AlertStatus.RESOLVED ? "resolved" : "firing";
+  static AlertTransition t(String rule, String severity, String node, String what) {
+    AlertStatus status = what.equals("resolved") ? AlertStatus.RESOLVED : AlertStatus.FIRING;
     String alert = rule + "/" + node;
     return new AlertTransition(
         alert,
@@ -61,12 +64,12 @@ class InhibitionFunctionTest {
         0);
   }
 
-  static AlertTransition nodeDown(String node, AlertStatus s) {
-    return t("node down", "critical", node, s);
+  static AlertTransition nodeDown(String node, String what) {
+    return t("node down", "critical", node, what);
   }
 
-  static AlertTransition latency(String node, AlertStatus s) {
-    return t("latency high", "warning", node, s);
+  static AlertTransition latency(String node, String what) {
+    return t("latency high", "warning", node, what);
   }
 
   static List<String> notified(
@@ -81,24 +84,26 @@ class InhibitionFunctionTest {
   static void send(
       KeyedBroadcastOperatorTestHarness<String, AlertTransition, ControlSnapshot, AlertTransition>
           h,
-      AlertTransition t,
-      long ts)
+      AlertTransition... ts)
       throws Exception {
-    h.processElement(new StreamRecord<>(t, ts));
+    for (AlertTransition t : ts) {
+      h.processElement(new StreamRecord<>(t));
+    }
   }
 
   @Test
-  void aSourceFiringAtTheSameEventTimeMutesItsTargetsWhicheverArrivesFirst() throws Exception {
-    try (var h = harness(RULES)) {
-      // the target arrives first, as it may from another lifecycle subtask
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      send(h, latency("n2", AlertStatus.FIRING), 100);
-      send(h, nodeDown("n1", AlertStatus.FIRING), 100);
-      assertThat(h.extractOutputValues()).as("held until the watermark passes them").isEmpty();
-      h.processWatermark(100);
+  void aSourceFiringWithinTheWaitMutesItsTargetsWhicheverArrivesFirst() throws Exception {
+    try (var h = harness(RULES, false)) {
+      // the targets arrive first, as they may from other lifecycle subtasks
+      send(h, latency("n1", "firing"), latency("n2", "firing"));
+      assertThat(h.extractOutputValues()).as("targets wait for their source").isEmpty();
+      h.setProcessingTime(500);
+      send(h, nodeDown("n1", "firing"));
+      assertThat(notified(h)).containsExactly("node down/n1:firing");
+      h.setProcessingTime(1_000);
       assertThat(notified(h))
-          .containsExactly("node down/n1:firing", "latency high/n2:firing")
-          .as("n2 is another node");
+          .as("n2 is another node")
+          .containsExactly("node down/n1:firing", "latency high/n2:firing");
       AlertTransition muted =
           h.extractOutputValues().stream()
               .filter(x -> x.alertId().equals("latency high/n1"))
@@ -112,72 +117,66 @@ class InhibitionFunctionTest {
 
   @Test
   void aMutedAlertIsNotifiedWhenItsSourceResolvesAndItsOwnResolveThenToo() throws Exception {
-    try (var h = harness(RULES)) {
-      send(h, nodeDown("n1", AlertStatus.FIRING), 100);
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      h.processWatermark(100);
-      assertThat(notified(h)).containsExactly("node down/n1:firing");
-      send(h, nodeDown("n1", AlertStatus.RESOLVED), 200);
-      h.processWatermark(200);
+    try (var h = harness(RULES, false)) {
+      send(h, nodeDown("n1", "firing"), latency("n1", "firing"));
+      h.setProcessingTime(1_000);
+      send(h, latency("n1", "repeat-1"));
+      assertThat(notified(h)).as("a repeat is muted too").containsExactly("node down/n1:firing");
+      send(h, nodeDown("n1", "resolved"));
       assertThat(notified(h))
           .containsExactly(
               "node down/n1:firing", "node down/n1:resolved", "latency high/n1:firing");
-      send(h, latency("n1", AlertStatus.RESOLVED), 300);
-      h.processWatermark(300);
+      send(h, latency("n1", "resolved"));
       assertThat(notified(h)).endsWith("latency high/n1:resolved");
     }
   }
 
   @Test
   void aMutedAlertThatEndsFirstIsNeverNotified() throws Exception {
-    try (var h = harness(RULES)) {
-      send(h, nodeDown("n1", AlertStatus.FIRING), 100);
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      send(h, latency("n1", AlertStatus.RESOLVED), 150);
-      send(h, nodeDown("n1", AlertStatus.RESOLVED), 200);
-      h.processWatermark(200);
+    try (var h = harness(RULES, false)) {
+      send(h, nodeDown("n1", "firing"), latency("n1", "firing"), latency("n1", "resolved"));
+      h.setProcessingTime(1_000);
+      send(h, nodeDown("n1", "resolved"));
       assertThat(notified(h)).containsExactly("node down/n1:firing", "node down/n1:resolved");
-      assertThat(h.extractOutputValues()).hasSize(4);
+      assertThat(h.extractOutputValues())
+          .extracting(AlertTransition::transition)
+          .containsExactly("firing", "firing", "resolved", "resolved");
     }
   }
 
   @Test
-  void withoutRulesEveryTransitionGoesOnUnchangedAndTicksAreNotHeld() throws Exception {
-    try (var h = harness("[]")) {
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      send(h, nodeDown("n1", AlertStatus.FIRING), 100);
-      h.processWatermark(100);
-      // a wall-clock tick (no event time) is handled at once
-      h.processElement(new StreamRecord<>(latency("n1", AlertStatus.FIRING)));
-      assertThat(notified(h))
-          .containsExactly(
-              "latency high/n1:firing", "node down/n1:firing", "latency high/n1:firing");
-    }
-  }
-
-  @Test
-  void aTickBehindAHeldTransitionOfTheSameAlertWaitsForIt() throws Exception {
-    try (var h = harness(RULES)) {
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      h.processElement(new StreamRecord<>(latency("n1", AlertStatus.RESOLVED))); // no event time
+  void aTransitionWaitsBehindItsAlertsWaitingFiring() throws Exception {
+    try (var h = harness(RULES, false)) {
+      send(h, latency("n1", "firing"), latency("n1", "resolved"));
       assertThat(h.extractOutputValues()).isEmpty();
-      h.processWatermark(100);
+      h.setProcessingTime(1_000);
       assertThat(notified(h)).containsExactly("latency high/n1:firing", "latency high/n1:resolved");
     }
   }
 
   @Test
+  void withoutRulesOrInABoundedRunNothingWaits() throws Exception {
+    try (var h = harness("[]", false)) {
+      send(h, latency("n1", "firing"), nodeDown("n1", "firing"));
+      assertThat(notified(h)).containsExactly("latency high/n1:firing", "node down/n1:firing");
+    }
+    try (var h = harness(RULES, true)) {
+      send(h, nodeDown("n1", "firing"), latency("n1", "firing"), latency("n2", "firing"));
+      assertThat(notified(h)).containsExactly("node down/n1:firing", "latency high/n2:firing");
+    }
+  }
+
+  @Test
   void waitingTransitionsSurviveARestore() throws Exception {
-    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snap;
-    try (var h = harness(RULES)) {
-      send(h, latency("n1", AlertStatus.FIRING), 100);
-      send(h, nodeDown("n1", AlertStatus.FIRING), 100);
+    OperatorSubtaskState snap;
+    try (var h = harness(RULES, false)) {
+      send(h, latency("n1", "firing"), nodeDown("n1", "firing"));
       snap = h.snapshot(1, 1);
     }
     try (var restored =
         new KeyedBroadcastOperatorTestHarness<>(
-            new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                new InhibitionFunction(AlertLifecycleFunctionTest.NO_READ),
+            new CoBroadcastWithKeyedOperator<>(
+                new InhibitionFunction(AlertLifecycleFunctionTest.NO_READ, false),
                 List.of(ControlPlaneState.DESCRIPTOR)),
             InhibitionFunction::key,
             Types.STRING,
@@ -187,9 +186,10 @@ class InhibitionFunctionTest {
       restored.setup();
       restored.initializeState(snap);
       restored.open();
-      restored.processBroadcastWatermark(Long.MAX_VALUE);
-      restored.processWatermark(100);
-      assertThat(notified(restored)).containsExactly("node down/n1:firing");
+      restored.setProcessingTime(1_000);
+      assertThat(restored.extractOutputValues())
+          .extracting(x -> x.alertId() + ":" + x.notifies())
+          .containsExactly("latency high/n1:false");
     }
   }
 }
