@@ -238,6 +238,52 @@ class AlertingITCase {
         .as("another tenant's channel of the same name")
         .isEmpty();
 
+    // --- inhibition: while "node down" fires for a source, that source's "conn errors" alert is
+    // recorded (annotated inhibited_by) but not notified, another source's is; when "node down"
+    // ends, the muted alert is notified
+    String nodeDown =
+        insertRule(
+            "acme", "node down", "{\"metric\":\"up\"}", threshold("lt", 1), 0, "[\"webhook\"]");
+    String connErrors =
+        insertRule(
+            "acme",
+            "conn errors",
+            "{\"metric\":\"conn_errors\"}",
+            threshold("gt", 10),
+            0,
+            "[\"webhook\"]");
+    sql(
+        "INSERT INTO inhibit_rules (tenant, name, source_matchers, target_matchers, equal_labels,"
+            + " wait_seconds) VALUES ('acme', 'a node down mutes its connection errors',"
+            + " '{\"alertname\": \"node down\"}', '{\"alertname\": \"conn errors\"}',"
+            + " '[\"source\"]', 3)");
+    awaitRulesLoaded();
+    long outage = maxTs + 1_000;
+    sendPoint("db-9", "conn_errors", outage, 50); // the target first
+    sendPoint("db-8", "conn_errors", outage, 50);
+    sendPoint("db-9", "up", outage, 0);
+    advanceWatermark();
+    awaitWebhook("node down", "firing", 1);
+    awaitWebhook("conn errors", "firing", 1);
+    await(
+        "the muted alert's row, annotated with the alert that mutes it",
+        () ->
+            !queryOne(
+                    "SELECT coalesce(annotations->>'inhibited_by', '') FROM alerts"
+                        + " WHERE rule_name = 'conn errors' AND labels->>'source' = 'db-9'")
+                .isEmpty());
+    assertThat(webhooks("conn errors", "firing"))
+        .extracting(n -> n.at("/alerts/0/labels/source").asText())
+        .containsExactly("db-8");
+    sql("UPDATE alert_rules SET active = false WHERE id = '" + nodeDown + "'");
+    awaitWebhook("node down", "resolved", 1);
+    awaitWebhook("conn errors", "firing", 2);
+    assertThat(webhooks("conn errors", "firing"))
+        .extracting(n -> n.at("/alerts/0/labels/source").asText())
+        .containsExactlyInAnyOrder("db-8", "db-9");
+    sql("UPDATE alert_rules SET active = false WHERE id = '" + connErrors + "'");
+    awaitWebhook("conn errors", "resolved", 2);
+
     // --- rules for the rest, loaded before the restore point and before their data
     String cpu =
         insertRule(
