@@ -212,8 +212,10 @@ public class InhibitionFunction
   }
 
   /**
-   * After a resolve: every muted alert that no firing alert mutes any more is sent on with its
-   * latest transition as it came (it notifies if that transition did).
+   * After a resolve: every muted alert that no firing alert mutes any more is sent on with the
+   * transition kept for it, as it came: its first muted firing (it notifies if that did), or the
+   * acknowledgement or silence that followed. (A rule removed or disabled releases nothing by
+   * itself: the muted alert's next transition then goes out.)
    */
   private void releaseMuted(List<InhibitRule> rules, Collector<AlertTransition> out)
       throws Exception {
