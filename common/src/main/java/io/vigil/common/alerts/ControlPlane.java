@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parsed control plane: enabled rules by id, active silences and maintenance windows, and
- * acknowledgements by fingerprint. Built from the JSON the control-plane poller reads from
- * PostgreSQL; a rule that fails to parse is skipped and logged, never fatal.
+ * The parsed control plane: enabled rules by id, active silences and maintenance windows,
+ * acknowledgements by fingerprint and the inhibition rules. Built from the JSON the control-plane
+ * poller reads from PostgreSQL; a rule that fails to parse is skipped and logged, never fatal.
  */
 public final class ControlPlane {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -30,13 +30,23 @@ public final class ControlPlane {
   private final Map<String, AlertRule> rules;
   private final List<Silence> silences;
   private final Map<String, Long> acks;
+  private final List<InhibitRule> inhibitRules;
   private final RuleMatcher.Index index;
 
   public ControlPlane(
       Map<String, AlertRule> rules, List<Silence> silences, Map<String, Long> acks) {
+    this(rules, silences, acks, List.of());
+  }
+
+  public ControlPlane(
+      Map<String, AlertRule> rules,
+      List<Silence> silences,
+      Map<String, Long> acks,
+      List<InhibitRule> inhibitRules) {
     this.rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     this.silences = List.copyOf(silences);
     this.acks = Map.copyOf(acks);
+    this.inhibitRules = List.copyOf(inhibitRules);
     this.index = new RuleMatcher.Index(this.rules.values());
   }
 
@@ -47,6 +57,12 @@ public final class ControlPlane {
 
   /** Parses the three JSON arrays; nulls are empty. */
   public static ControlPlane parse(String rulesJson, String silencesJson, String acksJson) {
+    return parse(rulesJson, silencesJson, acksJson, null);
+  }
+
+  /** Parses the four JSON arrays, the inhibition rules last ({@link InhibitRule#parseAll}). */
+  public static ControlPlane parse(
+      String rulesJson, String silencesJson, String acksJson, String inhibitRulesJson) {
     Map<String, AlertRule> rules = new LinkedHashMap<>();
     for (JsonNode n : tree(rulesJson)) {
       try {
@@ -70,7 +86,7 @@ public final class ControlPlane {
     for (JsonNode n : tree(acksJson)) {
       acks.merge(n.path("fingerprint").asText(), n.path("acked_at").asLong(), Math::max);
     }
-    return new ControlPlane(rules, silences, acks);
+    return new ControlPlane(rules, silences, acks, InhibitRule.parseAll(inhibitRulesJson));
   }
 
   private static JsonNode tree(String json) {
@@ -95,6 +111,11 @@ public final class ControlPlane {
 
   public List<Silence> silences() {
     return silences;
+  }
+
+  /** The inhibition rules of every tenant. */
+  public List<InhibitRule> inhibitRules() {
+    return inhibitRules;
   }
 
   /** An environment for {@link AlertLifecycle} over this control plane. */

@@ -1,10 +1,8 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.alerts.ControlPlane;
-import io.vigil.common.alerts.InhibitRule;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
-import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -36,8 +34,7 @@ public final class ControlPlaneState {
   private String silences;
   private String acks;
   private ControlPlane parsed = ControlPlane.EMPTY;
-  private String inhibitJson;
-  private List<InhibitRule> inhibitParsed = List.of();
+  private String inhibit;
   private final ControlBootstrap bootstrap;
   private ControlSnapshot bootstrapped;
 
@@ -68,6 +65,7 @@ public final class ControlPlaneState {
     String r = state.get("rules");
     String s = state.get("silences");
     String a = state.get("acks");
+    String i = state.get(INHIBIT_RULES);
     if (r == null) {
       if (bootstrapped == null) {
         bootstrapped = bootstrap.read();
@@ -75,33 +73,16 @@ public final class ControlPlaneState {
       r = bootstrapped.rulesJson();
       s = bootstrapped.silencesJson();
       a = bootstrapped.acksJson();
+      i = bootstrapped.inhibitRulesJson();
     }
-    if (!same(r, rules) || !same(s, silences) || !same(a, acks)) {
-      parsed = ControlPlane.parse(r, s, a);
+    if (!same(r, rules) || !same(s, silences) || !same(a, acks) || !same(i, inhibit)) {
+      parsed = ControlPlane.parse(r, s, a, i);
       rules = r;
       silences = s;
       acks = a;
+      inhibit = i;
     }
     return parsed;
-  }
-
-  /** The inhibition rules of the current broadcast state (or of the bootstrap read). */
-  public List<InhibitRule> inhibitRules(ReadOnlyBroadcastState<String, String> state)
-      throws Exception {
-    String json;
-    if (state.get("rules") == null) {
-      if (bootstrapped == null) {
-        bootstrapped = bootstrap.read();
-      }
-      json = bootstrapped.inhibitRulesJson();
-    } else {
-      json = state.get(INHIBIT_RULES);
-    }
-    if (!same(json, inhibitJson)) {
-      inhibitParsed = InhibitRule.parseAll(json);
-      inhibitJson = json;
-    }
-    return inhibitParsed;
   }
 
   private static boolean same(String x, String y) {

@@ -155,7 +155,7 @@ public class InhibitionFunction
   }
 
   private List<InhibitRule> rules(ReadOnlyContext ctx) throws Exception {
-    return control.inhibitRules(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR));
+    return control.get(ctx.getBroadcastState(ControlPlaneState.DESCRIPTOR)).inhibitRules();
   }
 
   private void apply(AlertTransition t, List<InhibitRule> rules, Collector<AlertTransition> out)
