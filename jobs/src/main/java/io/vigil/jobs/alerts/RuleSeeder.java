@@ -27,7 +27,10 @@ import java.util.UUID;
  * Seeds {@code alert_rules} from a YAML file: a list of rules with name, tenant, scope, condition,
  * severity, channels and the timings as durations ({@code for: 5m}). Rules are upserted by (tenant,
  * name), so running the seed again updates them (and bumps their version) instead of duplicating; a
- * new rule's id is derived from its tenant and name ({@link #ruleId}).
+ * new rule's id is derived from its tenant and name ({@link #ruleId}). The file may also hold
+ * {@code inhibit_rules} (Alertmanager's names: {@code source_matchers}, {@code target_matchers},
+ * {@code equal}, plus {@code wait}), upserted into {@code inhibit_rules} by (tenant, name) the same
+ * way.
  */
 public final class RuleSeeder {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -51,19 +54,19 @@ public final class RuleSeeder {
           + " group_wait_seconds = EXCLUDED.group_wait_seconds,"
           + " group_interval_seconds = EXCLUDED.group_interval_seconds";
 
+  private static final String UPSERT_INHIBIT =
+      "INSERT INTO inhibit_rules (id, tenant, name, source_matchers, target_matchers,"
+          + " equal_labels, wait_seconds, active) VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)"
+          + " ON CONFLICT (tenant, name) DO UPDATE SET source_matchers = EXCLUDED.source_matchers,"
+          + " target_matchers = EXCLUDED.target_matchers, equal_labels = EXCLUDED.equal_labels,"
+          + " wait_seconds = EXCLUDED.wait_seconds, active = EXCLUDED.active";
+
   private RuleSeeder() {}
 
   /** Parses and validates the YAML; the message names the rule and what to fix. */
   public static List<JsonNode> parse(String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("rule seed is not valid YAML: " + e.getMessage(), e);
-    }
-    JsonNode rules = root.has("rules") ? root.get("rules") : root;
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode n : rules) {
+    for (JsonNode n : section(readYaml(yaml), "rules")) {
       if (!n.hasNonNull("name") || !n.hasNonNull("tenant")) {
         throw new IllegalArgumentException("every seeded rule needs 'name' and 'tenant': " + n);
       }
@@ -84,9 +87,47 @@ public final class RuleSeeder {
     return out;
   }
 
-  /** Upserts the rules of a YAML seed; returns how many. */
+  /**
+   * The {@code inhibit_rules} of a seed, validated; the message names the rule and what to fix. A
+   * rule needs a name, a tenant and target matchers (without them it would mute every alert of the
+   * tenant); matchers map labels to values (an exact value or a {@code prefix*}).
+   */
+  public static List<JsonNode> parseInhibitRules(String yaml) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode n : section(readYaml(yaml), "inhibit_rules")) {
+      if (!n.hasNonNull("name") || !n.hasNonNull("tenant")) {
+        throw new IllegalArgumentException(
+            "every seeded inhibit rule needs 'name' and 'tenant': " + n);
+      }
+      String name = n.get("name").asText();
+      checkMatchers(name, n, "source_matchers", false);
+      checkMatchers(name, n, "target_matchers", true);
+      JsonNode equal = n.path("equal");
+      if (!equal.isMissingNode() && !(equal.isArray() && allText(equal))) {
+        throw new IllegalArgumentException(
+            "inhibit rule '" + name + "': equal must be a list of label names, got " + equal);
+      }
+      if (n.has("wait")) {
+        try {
+          if (seconds(n, "wait") < 0) {
+            throw new IllegalArgumentException("it is negative");
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "inhibit rule '" + name + "': wait must be a duration like 10s: " + e.getMessage(),
+              e);
+        }
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  /** Upserts the rules (and inhibit rules) of a YAML seed; returns how many alert rules. */
   public static int seed(Connection db, String yaml) throws SQLException {
     List<JsonNode> rules = parse(yaml);
+    List<JsonNode> inhibitRules = parseInhibitRules(yaml);
+    seedInhibitRules(db, inhibitRules);
     try (PreparedStatement ps = db.prepareStatement(UPSERT)) {
       for (JsonNode n : rules) {
         ps.setObject(1, ruleId(n.get("tenant").asText(), n.get("name").asText()));
@@ -115,6 +156,29 @@ public final class RuleSeeder {
     return rules.size();
   }
 
+  private static void seedInhibitRules(Connection db, List<JsonNode> rules) throws SQLException {
+    if (rules.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = db.prepareStatement(UPSERT_INHIBIT)) {
+      for (JsonNode n : rules) {
+        String tenant = n.get("tenant").asText();
+        String name = n.get("name").asText();
+        ps.setObject(1, inhibitRuleId(tenant, name));
+        ps.setString(2, tenant);
+        ps.setString(3, name);
+        ps.setString(
+            4, n.path("source_matchers").isObject() ? n.get("source_matchers").toString() : "{}");
+        ps.setString(5, n.get("target_matchers").toString());
+        ps.setString(6, n.has("equal") ? n.get("equal").toString() : "[]");
+        ps.setInt(7, n.has("wait") ? seconds(n, "wait") : 10);
+        ps.setBoolean(8, n.path("enabled").asBoolean(true));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
   /**
    * {@code vigil rules FILE [--config vigil.yaml] [--key value ...]}: upserts the rules of a YAML
    * seed into the configured database (migrating it first when {@code postgres.migrate-on-start}).
@@ -135,8 +199,10 @@ public final class RuleSeeder {
       return;
     }
     List<JsonNode> rules;
+    List<JsonNode> inhibitRules;
     try {
       rules = parse(yaml);
+      inhibitRules = parseInhibitRules(yaml);
     } catch (IllegalArgumentException e) {
       System.err.println("vigil rules: " + file + ": " + e.getMessage());
       System.exit(2);
@@ -151,6 +217,12 @@ public final class RuleSeeder {
       System.out.printf(
           "vigil rules: %d rule(s) upserted into alert_rules (%s)%n",
           n, String.join(", ", rules.stream().map(r -> r.get("name").asText()).toList()));
+      if (!inhibitRules.isEmpty()) {
+        System.out.printf(
+            "vigil rules: %d inhibit rule(s) upserted into inhibit_rules (%s)%n",
+            inhibitRules.size(),
+            String.join(", ", inhibitRules.stream().map(r -> r.get("name").asText()).toList()));
+      }
     }
   }
 
@@ -162,6 +234,77 @@ public final class RuleSeeder {
   public static UUID ruleId(String tenant, String name) {
     return UUID.nameUUIDFromBytes(
         ("vigil-alert-rule\u0000" + tenant + "\u0000" + name).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The id a seeded inhibit rule gets when it is first inserted, as {@link #ruleId}. */
+  public static UUID inhibitRuleId(String tenant, String name) {
+    return UUID.nameUUIDFromBytes(
+        ("vigil-inhibit-rule\u0000" + tenant + "\u0000" + name).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode readYaml(String yaml) {
+    try {
+      JsonNode root = YAML.readTree(yaml);
+      return root == null ? YAML.createArrayNode() : root;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("rule seed is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A list section of the seed: the file is either a list of alert rules or a map with {@code
+   * rules} and / or {@code inhibit_rules}.
+   */
+  private static JsonNode section(JsonNode root, String name) {
+    if (root.isArray()) {
+      return "rules".equals(name) ? root : YAML.createArrayNode();
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException(
+          "rule seed must be a list of rules or a map with 'rules' and/or 'inhibit_rules'");
+    }
+    for (var it = root.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("rules") && !f.equals("inhibit_rules")) {
+        throw new IllegalArgumentException(
+            "rule seed: unknown section '" + f + "' (known: rules, inhibit_rules)");
+      }
+    }
+    JsonNode s = root.path(name);
+    if (s.isMissingNode() || s.isNull()) {
+      return YAML.createArrayNode();
+    }
+    if (!s.isArray()) {
+      throw new IllegalArgumentException("rule seed: '" + name + "' must be a list");
+    }
+    return s;
+  }
+
+  private static void checkMatchers(String rule, JsonNode n, String field, boolean required) {
+    JsonNode m = n.path(field);
+    if (m.isMissingNode() && !required) {
+      return;
+    }
+    if (!m.isObject() || !allText(m) || (required && m.isEmpty())) {
+      throw new IllegalArgumentException(
+          "inhibit rule '"
+              + rule
+              + "': "
+              + field
+              + " must be a map of label: value"
+              + (required ? " with at least one entry (else it would mute every alert)" : "")
+              + ", got "
+              + (m.isMissingNode() ? "nothing" : m.toString()));
+    }
+  }
+
+  private static boolean allText(JsonNode container) {
+    for (JsonNode v : container) {
+      if (!v.isTextual()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int seconds(JsonNode n, String field) {

@@ -252,11 +252,22 @@ class AlertingITCase {
             threshold("gt", 10),
             0,
             "[\"webhook\"]");
-    sql(
-        "INSERT INTO inhibit_rules (tenant, name, source_matchers, target_matchers, equal_labels,"
-            + " wait_seconds) VALUES ('acme', 'a node down mutes its connection errors',"
-            + " '{\"alertname\": \"node down\"}', '{\"alertname\": \"conn errors\"}',"
-            + " '[\"source\"]', 3)");
+    RuleSeeder.seed(
+        db,
+        """
+        inhibit_rules:
+          - name: a node down mutes its connection errors
+            tenant: acme
+            source_matchers: {alertname: node down}
+            target_matchers: {alertname: conn errors}
+            equal: [source]
+            wait: 3s
+        """);
+    assertThat(
+            queryOne(
+                "SELECT wait_seconds || ' ' || equal_labels::text FROM inhibit_rules"
+                    + " WHERE name = 'a node down mutes its connection errors'"))
+        .isEqualTo("3 [\"source\"]");
     awaitRulesLoaded();
     long outage = maxTs + 1_000;
     sendPoint("db-9", "conn_errors", outage, 50); // the target first

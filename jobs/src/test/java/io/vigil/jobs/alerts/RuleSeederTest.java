@@ -70,4 +70,69 @@ class RuleSeederTest {
     // the separator keeps ("ab", "c") and ("a", "bc") apart
     assertThat(RuleSeeder.ruleId("ab", "c")).isNotEqualTo(RuleSeeder.ruleId("a", "bc"));
   }
+
+  @Test
+  void parsesInhibitRulesBesideTheRules() {
+    String seed =
+        """
+        rules:
+          - {name: node down, tenant: acme, condition: {kind: threshold, op: lt, value: 1}}
+        inhibit_rules:
+          - name: a node down mutes its services
+            tenant: acme
+            source_matchers: {alertname: node down}
+            target_matchers: {severity: medium}
+            equal: [source]
+            wait: 30s
+        """;
+    assertThat(RuleSeeder.parse(seed))
+        .extracting(n -> n.get("name").asText())
+        .containsExactly("node down");
+    assertThat(RuleSeeder.parseInhibitRules(seed))
+        .singleElement()
+        .satisfies(n -> assertThat(n.at("/target_matchers/severity").asText()).isEqualTo("medium"));
+    // a plain list is alert rules only, as before
+    assertThat(RuleSeeder.parseInhibitRules("- {name: x, tenant: acme, condition: {kind: absent}}"))
+        .isEmpty();
+    assertThat(
+            RuleSeeder.parse(
+                "inhibit_rules: [{name: i, tenant: acme, target_matchers: {severity: low}}]"))
+        .isEmpty();
+  }
+
+  @Test
+  void rejectsAnInhibitRuleThatWouldMuteEverythingOrIsMalformed() {
+    String rule = "inhibit_rules: [{name: mute, tenant: acme, %s}]";
+    assertThatThrownBy(() -> RuleSeeder.parseInhibitRules(rule.formatted("equal: [source]")))
+        .hasMessageContaining("inhibit rule 'mute'")
+        .hasMessageContaining("target_matchers")
+        .hasMessageContaining("mute every alert");
+    assertThatThrownBy(() -> RuleSeeder.parseInhibitRules(rule.formatted("target_matchers: {}")))
+        .hasMessageContaining("at least one entry");
+    assertThatThrownBy(
+            () ->
+                RuleSeeder.parseInhibitRules(
+                    rule.formatted("target_matchers: {severity: [low, medium]}")))
+        .hasMessageContaining("map of label: value");
+    assertThatThrownBy(
+            () ->
+                RuleSeeder.parseInhibitRules(
+                    rule.formatted("target_matchers: {severity: low}, equal: source")))
+        .hasMessageContaining("equal must be a list of label names");
+    assertThatThrownBy(
+            () ->
+                RuleSeeder.parseInhibitRules(
+                    rule.formatted("target_matchers: {severity: low}, wait: soon")))
+        .hasMessageContaining("wait must be a duration")
+        .hasMessageContaining("soon");
+    assertThatThrownBy(() -> RuleSeeder.parseInhibitRules("inhibit_rules: [{tenant: acme}]"))
+        .hasMessageContaining("needs 'name' and 'tenant'");
+  }
+
+  @Test
+  void rejectsAnUnknownSection() {
+    assertThatThrownBy(() -> RuleSeeder.parse("inhibits: []"))
+        .hasMessageContaining("unknown section 'inhibits'")
+        .hasMessageContaining("inhibit_rules");
+  }
 }
