@@ -25,7 +25,10 @@ import org.apache.flink.util.Collector;
  * with {@code notifies = false} and an {@code inhibited_by} annotation (the source's fingerprint).
  * When the last source muting an alert resolves while the alert still fires, its first muted firing
  * is sent on again as it came, so people hear of it then; a muted alert's resolve is not notified
- * when its firing never was.
+ * when its firing never was. An alert people were already told of when its source began to fire
+ * (the source came after the wait) has its repeats and escalations muted, but not its
+ * acknowledgement or its resolve: what was paged must also end for the people paged (a PagerDuty
+ * incident or a firing Slack message would otherwise stay open).
  *
  * <p>An outage fires its source and its targets at about the same moment, from different lifecycle
  * subtasks, in an order that depends on timing (event time cannot order them: after an idle input
@@ -50,6 +53,10 @@ public class InhibitionFunction
   static final MapStateDescriptor<String, Long> HELD_UNTIL =
       new MapStateDescriptor<>("inhibit-held-until", Types.STRING, Types.LONG);
 
+  /** Open alerts whose firing people were told of (a notifying firing went out unmuted). */
+  static final MapStateDescriptor<String, Boolean> TOLD =
+      new MapStateDescriptor<>("inhibit-told", Types.STRING, Types.BOOLEAN);
+
   /** The annotation naming the alert (fingerprint) that mutes a transition. */
   public static final String INHIBITED_BY = "inhibited_by";
 
@@ -59,6 +66,7 @@ public class InhibitionFunction
   private transient MapState<String, String> muted;
   private transient MapState<String, List<AlertTransition>> held;
   private transient MapState<String, Long> heldUntil;
+  private transient MapState<String, Boolean> told;
   private transient ControlPlaneState control;
   private transient Counter inhibited;
   private transient Counter released;
@@ -83,6 +91,7 @@ public class InhibitionFunction
     muted = getRuntimeContext().getMapState(MUTED);
     held = getRuntimeContext().getMapState(HELD);
     heldUntil = getRuntimeContext().getMapState(HELD_UNTIL);
+    told = getRuntimeContext().getMapState(TOLD);
     control = new ControlPlaneState(bootstrap);
     inhibited = getRuntimeContext().getMetricGroup().counter("inhibitedNotifications");
     released = getRuntimeContext().getMetricGroup().counter("inhibitionsEnded");
@@ -165,7 +174,9 @@ public class InhibitionFunction
       firing.remove(fp);
       String by = muted.get(fp);
       muted.remove(fp);
-      out.collect(by == null ? t : mute(t, by));
+      boolean wasTold = told.contains(fp);
+      told.remove(fp);
+      out.collect(by == null || wasTold ? t : mute(t, by));
       releaseMuted(rules, out);
       return;
     }
@@ -181,10 +192,14 @@ public class InhibitionFunction
     String by = inhibitor(fp, InhibitRule.labels(t), rules);
     if (by == null) {
       muted.remove(fp);
-      out.collect(t);
+      emit(t, out);
       return;
     }
     muted.put(fp, by);
+    if (t.status() == AlertStatus.ACKNOWLEDGED && told.contains(fp)) {
+      out.collect(t); // the acknowledgement of what was paged (stops a PagerDuty escalation)
+      return;
+    }
     if (t.notifies()) {
       inhibited.inc();
     }
@@ -234,8 +249,16 @@ public class InhibitionFunction
       }
       muted.remove(fp);
       released.inc();
-      out.collect(last);
+      emit(last, out);
     }
+  }
+
+  /** Sends an unmuted transition on, remembering that people were told of the alert. */
+  private void emit(AlertTransition t, Collector<AlertTransition> out) throws Exception {
+    if (t.status() == AlertStatus.FIRING && t.notifies()) {
+      told.put(t.fingerprint(), true);
+    }
+    out.collect(t);
   }
 
   private static AlertTransition mute(AlertTransition t, String by) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -40,7 +42,12 @@ class InhibitionFunctionTest {
   }
 
   static AlertTransition t(String rule, String severity, String node, String what) {
-    AlertStatus status = what.equals("resolved") ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    AlertStatus status =
+        switch (what) {
+          case "resolved" -> AlertStatus.RESOLVED;
+          case "acknowledged" -> AlertStatus.ACKNOWLEDGED;
+          default -> AlertStatus.FIRING;
+        };
     String alert = rule + "/" + node;
     return new AlertTransition(
         alert,
@@ -79,6 +86,14 @@ class InhibitionFunctionTest {
         .filter(AlertTransition::notifies)
         .map(x -> x.alertId() + ":" + x.transition())
         .toList();
+  }
+
+  /** Keyed state entries left (what the one-input keyed harness's numKeyedStateEntries counts). */
+  static int keyedStateEntries(
+      KeyedBroadcastOperatorTestHarness<String, AlertTransition, ControlSnapshot, AlertTransition>
+          h) {
+    var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+    return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
   }
 
   static void send(
@@ -128,6 +143,7 @@ class InhibitionFunctionTest {
               "node down/n1:firing", "node down/n1:resolved", "latency high/n1:firing");
       send(h, latency("n1", "resolved"));
       assertThat(notified(h)).endsWith("latency high/n1:resolved");
+      assertThat(keyedStateEntries(h)).as("nothing kept once both ended").isZero();
     }
   }
 
@@ -141,6 +157,35 @@ class InhibitionFunctionTest {
       assertThat(h.extractOutputValues())
           .extracting(AlertTransition::transition)
           .containsExactly("firing", "firing", "resolved", "resolved");
+    }
+  }
+
+  @Test
+  void anAlertNotifiedBeforeItsSourceFiredHasItsResolveNotifiedEvenWhileMuted() throws Exception {
+    try (var h = harness(RULES, false)) {
+      send(h, latency("n1", "firing"));
+      h.setProcessingTime(1_000); // no source within the wait: people are told
+      send(h, nodeDown("n1", "firing"), latency("n1", "repeat-1"));
+      assertThat(notified(h))
+          .as("the source mutes the target's repeats")
+          .containsExactly("latency high/n1:firing", "node down/n1:firing");
+      send(h, latency("n1", "acknowledged"));
+      assertThat(notified(h))
+          .as("its acknowledgement goes through (it stops a PagerDuty escalation)")
+          .endsWith("latency high/n1:acknowledged");
+      send(h, latency("n1", "resolved"));
+      assertThat(notified(h))
+          .as("but not the end of what people were paged for (else it stays open for them)")
+          .endsWith("latency high/n1:resolved");
+      send(h, nodeDown("n1", "resolved"));
+      assertThat(notified(h))
+          .containsExactly(
+              "latency high/n1:firing",
+              "node down/n1:firing",
+              "latency high/n1:acknowledged",
+              "latency high/n1:resolved",
+              "node down/n1:resolved");
+      assertThat(keyedStateEntries(h)).as("nothing kept once both ended").isZero();
     }
   }
 
