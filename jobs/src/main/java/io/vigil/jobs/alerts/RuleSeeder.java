@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.common.alerts.InhibitRule;
 import io.vigil.common.rules.Durations;
 import io.vigil.common.rules.RuleCodec;
 import io.vigil.jobs.config.Cli;
@@ -171,7 +172,8 @@ public final class RuleSeeder {
             4, n.path("source_matchers").isObject() ? n.get("source_matchers").toString() : "{}");
         ps.setString(5, n.get("target_matchers").toString());
         ps.setString(6, n.has("equal") ? n.get("equal").toString() : "[]");
-        ps.setInt(7, n.has("wait") ? seconds(n, "wait") : 10);
+        ps.setInt(
+            7, n.has("wait") ? seconds(n, "wait") : (int) (InhibitRule.DEFAULT_WAIT_MS / 1000));
         ps.setBoolean(8, n.path("enabled").asBoolean(true));
         ps.addBatch();
       }
