@@ -16,10 +16,10 @@ import java.util.Set;
 
 /**
  * Explains an alert from Alertmanager with what Vigil saw on the same service: the anomalies its
- * detectors found from {@code lookback} before the alert started to {@code lookahead} after, the
- * most telling first (same instance, then severity, then the earliest), a one-sentence summary and
- * what to check, by the kind of change each detector component saw. Deterministic: the same alert
- * and anomalies give the same JSON.
+ * detectors found (in the metrics, the logs, and the infrastructure's drift) from {@code lookback}
+ * before the alert started to {@code lookahead} after, the most telling first (same instance, then
+ * severity, then the earliest), a one-sentence summary and what to check, by the kind of change
+ * each detector component saw. Deterministic: the same alert and anomalies give the same JSON.
  */
 public final class AlertAnalysis {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -115,8 +115,8 @@ public final class AlertAnalysis {
     if (found.isEmpty()) {
       return "No anomaly on "
           + alert.source()
-          + " around the alert: the metrics Vigil scores for this service look ordinary, so check"
-          + " the alert's own expression and the service's dependencies.";
+          + " around the alert: its metrics, logs and infrastructure look ordinary to Vigil, so"
+          + " check the alert's own expression and the service's dependencies.";
     }
     Evidence earliest = found.stream().min(Comparator.comparingLong(Evidence::timestamp)).get();
     Evidence top = found.get(0);
@@ -162,6 +162,23 @@ public final class AlertAnalysis {
                     + ": check that the scrape target or agent on "
                     + where
                     + " is up.";
+            case "log-window" ->
+                "The logs of "
+                    + alert.source()
+                    + " changed at "
+                    + at
+                    + ": read the templates the log anomaly names (new errors first)"
+                    + (e.why().isEmpty() ? "." : ": " + e.why() + ".");
+            case "silence" ->
+                alert.source()
+                    + " stopped logging at "
+                    + at
+                    + ": check that it is running and that its log shipper still sends.";
+            case "drift" ->
+                "Infrastructure changed outside its code at "
+                    + at
+                    + (e.why().isEmpty() ? "" : " (" + e.why() + ")")
+                    + ": review that change first, and revert it if the alert started with it.";
             case "burst" ->
                 e.metric()
                     + " turned erratic at "

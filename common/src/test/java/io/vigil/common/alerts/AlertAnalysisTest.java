@@ -85,4 +85,29 @@ class AlertAnalysisTest {
     JsonNode nameless = JSON.readTree(AlertAnalysis.explain(alert("", ""), List.of(), MIN, MIN));
     assertThat(nameless.get("summary").asText()).startsWith("The alert has no service label");
   }
+
+  @Test
+  void logsAndDriftOfTheServiceSayWhatToLookAt() throws Exception {
+    List<AlertAnalysis.Evidence> recent =
+        List.of(
+            anomaly("drift", "drift", "", START - 30 * MIN, Severity.CRITICAL, "drift"),
+            anomaly("quiet", "logs", "", START - 20 * MIN, Severity.HIGH, "silence"),
+            anomaly("errors", "logs", "", START - 2 * MIN, Severity.MEDIUM, "log-window"));
+    JsonNode a =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", ""), recent, 60 * MIN, 5 * MIN));
+    assertThat(a.get("anomalies_found").asInt()).isEqualTo(3);
+    List<String> hints = new java.util.ArrayList<>();
+    a.get("recommendations").forEach(h -> hints.add(h.asText()));
+    assertThat(hints).hasSize(3);
+    assertThat(hints.get(0))
+        .startsWith("Infrastructure changed outside its code at ")
+        .contains("(drift is odd)")
+        .endsWith("review that change first, and revert it if the alert started with it.");
+    assertThat(hints.get(1))
+        .startsWith("checkout stopped logging at ")
+        .endsWith("check that it is running and that its log shipper still sends.");
+    assertThat(hints.get(2))
+        .startsWith("The logs of checkout changed at ")
+        .endsWith("read the templates the log anomaly names (new errors first): logs is odd.");
+  }
 }

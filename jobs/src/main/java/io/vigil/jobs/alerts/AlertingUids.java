@@ -31,6 +31,10 @@ public final class AlertingUids {
   public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";
   public static final String ALERTMANAGER_DEAD_LETTERS = "alertmanager-dead-letter-sink";
+  public static final String PUBLISHED_ANOMALIES_SOURCE = "published-anomalies-source";
+  public static final String PUBLISHED_ANOMALIES_PARSE = "published-anomalies-parse";
+  public static final String PUBLISHED_ANOMALIES_DEAD_LETTERS =
+      "published-anomalies-dead-letter-sink";
 
   /** The late-tolerance step chained before the CEP operator of the given uid. */
   public static String lateTolerance(String cepUid) {

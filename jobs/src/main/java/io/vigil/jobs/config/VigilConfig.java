@@ -222,6 +222,19 @@ public final class VigilConfig implements Serializable {
           "kafka.alertmanager-topic must differ from kafka.metrics-topic and kafka.alerts-topic"
               + " (Vigil's own alerts are not Alertmanager's)");
     }
+    String anomaliesTopic = get(VigilOptions.ANOMALIES_TOPIC);
+    if (!anomaliesTopic.isEmpty()
+        && List.of(
+                get(VigilOptions.METRICS_TOPIC),
+                get(VigilOptions.LOGS_TOPIC),
+                get(VigilOptions.INFRA_TOPIC),
+                alertmanager,
+                get(VigilOptions.ALERTS_TOPIC))
+            .contains(anomaliesTopic)) {
+      errors.add(
+          "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager and"
+              + " alerts topics");
+    }
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {
       errors.add("kafka.starting-offsets must be committed-or-earliest, earliest or latest");

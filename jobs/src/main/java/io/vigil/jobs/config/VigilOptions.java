@@ -101,6 +101,18 @@ public final class VigilOptions {
           .defaultValue("vigil.alerts")
           .withDescription(
               "Topic every alert transition is published to (Alertmanager-like JSON).");
+  public static final ConfigOption<String> ANOMALIES_TOPIC =
+      key("kafka.anomalies-topic")
+          .stringType()
+          .defaultValue("vigil.anomalies")
+          .withDescription(
+              "Topic every job (metrics, logs, drift) publishes its anomalies to, as JSON keyed by"
+                  + " tenant/service, in Kafka transactions that commit with the checkpoint (read"
+                  + " it with isolation.level=read_committed; a job that reprocesses old input"
+                  + " publishes those anomalies again under the same id). The metrics job's"
+                  + " Alertmanager analysis reads it, so an alert is also explained by its"
+                  + " service's log anomalies and infrastructure drift."
+                  + " Empty disables it.");
   public static final ConfigOption<Boolean> ALERTING_ENABLED =
       key("alerting.enabled")
           .booleanType()
@@ -512,6 +524,7 @@ public final class VigilOptions {
           BOUNDED,
           FEEDBACK_TOPIC,
           ALERTS_TOPIC,
+          ANOMALIES_TOPIC,
           ALERTING_ENABLED,
           ALERTING_CHANNELS_FILE,
           ALERTING_LATE_TOLERANCE,

@@ -16,8 +16,10 @@ import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.AnomalyKafkaSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.source.KafkaSources;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -49,6 +51,7 @@ public final class DriftJob {
   static final String DEAD_LETTERS_UID = "drift-dead-letter-sink";
   static final String ANOMALIES_UID = "drift-anomalies-for-alerting";
   static final String ANOMALY_TIMES_UID = "drift-anomalies-wall-clock";
+  static final String ANOMALIES_FOR_KAFKA_UID = "drift-anomalies-for-kafka";
 
   private DriftJob() {}
 
@@ -71,6 +74,7 @@ public final class DriftJob {
             DeadLetterKafkaSink.create(
                 config, config.get(VigilOptions.INFRA_DLQ_TOPIC), "drift-dlq"),
             config);
+    publishAnomalies(drift, config);
     if (config.get(VigilOptions.ALERTING_ENABLED)) {
       buildAlerting(env, drift, config);
     }
@@ -100,22 +104,39 @@ public final class DriftJob {
     return alerting;
   }
 
+  /**
+   * Publishes the open drift events as anomalies to {@code kafka.anomalies-topic} (nothing when it
+   * is empty), where the metrics job's Alertmanager analysis finds them.
+   */
+  public static void publishAnomalies(DataStream<DriftRow> drift, VigilConfig config) {
+    AnomalyKafkaSink.publish(
+        drift
+            .flatMap(asAnomalies(config.get(VigilOptions.METRICS_DEFAULT_TENANT)))
+            .returns(TypeInformation.of(Anomaly.class))
+            .uid(ANOMALIES_FOR_KAFKA_UID)
+            .name("Drift events as anomalies for Kafka"),
+        config,
+        "drift");
+  }
+
   /** The open drift events as anomalies of {@code tenant}, timed when found (wall clock). */
   public static DataStream<Anomaly> anomalies(DataStream<DriftRow> drift, String tenant) {
     return drift
-        .flatMap(
-            (DriftRow row, Collector<Anomaly> out) -> {
-              Anomaly a = DriftAnomalies.of(row, tenant, System.currentTimeMillis());
-              if (a != null) {
-                out.collect(a);
-              }
-            },
-            TypeInformation.of(Anomaly.class))
+        .flatMap(asAnomalies(tenant), TypeInformation.of(Anomaly.class))
         .uid(ANOMALIES_UID)
         .name("Drift events as anomalies")
         .assignTimestampsAndWatermarks(DriftAnomalies.wallClock())
         .uid(ANOMALY_TIMES_UID)
         .name("Drift anomalies: wall-clock event time");
+  }
+
+  private static FlatMapFunction<DriftRow, Anomaly> asAnomalies(String tenant) {
+    return (DriftRow row, Collector<Anomaly> out) -> {
+      Anomaly a = DriftAnomalies.of(row, tenant, System.currentTimeMillis());
+      if (a != null) {
+        out.collect(a);
+      }
+    };
   }
 
   /** Resource-state reports decoded: the states, and a reason per unusable report. */

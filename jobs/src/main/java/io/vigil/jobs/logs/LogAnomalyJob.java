@@ -26,6 +26,7 @@ import io.vigil.jobs.logs.functions.MinedLog;
 import io.vigil.jobs.logs.functions.ScoreLogWindowsFunction;
 import io.vigil.jobs.logs.functions.TemplateRow;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.AnomalyKafkaSink;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.ErrorGroupPostgresSink;
@@ -89,6 +90,7 @@ public final class LogAnomalyJob {
             config, config.get(VigilOptions.LOGS_TOPIC), config.get(VigilOptions.LOGS_GROUP_ID));
     SingleOutputStreamOperator<FeatureWindow> windows =
         buildPipeline(env, source, Sinks.from(config), config);
+    publishAnomalies(windows, config);
     if (config.get(VigilOptions.ALERTING_ENABLED)) {
       buildAlerting(env, windows, config);
     }
@@ -129,6 +131,23 @@ public final class LogAnomalyJob {
         .map(LogAnomaly::anomaly, TypeInformation.of(Anomaly.class))
         .uid(LogJobUids.ANOMALIES_FOR_ALERTING)
         .name("Log anomalies for alerting");
+  }
+
+  /**
+   * Publishes the log anomalies of {@link #buildPipeline}'s windows to {@code
+   * kafka.anomalies-topic} (nothing when it is empty), where the metrics job's Alertmanager
+   * analysis finds them.
+   */
+  public static void publishAnomalies(
+      SingleOutputStreamOperator<FeatureWindow> windows, VigilConfig config) {
+    AnomalyKafkaSink.publish(
+        windows
+            .getSideOutput(LogJobTags.ANOMALIES)
+            .map(LogAnomaly::anomaly, TypeInformation.of(Anomaly.class))
+            .uid(LogJobUids.ANOMALIES_FOR_KAFKA)
+            .name("Log anomalies for Kafka"),
+        config,
+        "logs");
   }
 
   /** Applies migrations when asked to and registers the window scorer in ml_models. */

@@ -15,4 +15,5 @@ public final class LogJobUids {
   public static final String ANOMALIES_SINK = "postgres-log-anomalies-sink";
   public static final String DEAD_LETTER_SINK = "logs-dead-letter-sink";
   public static final String ANOMALIES_FOR_ALERTING = "log-anomalies-for-alerting";
+  public static final String ANOMALIES_FOR_KAFKA = "log-anomalies-for-kafka";
 }

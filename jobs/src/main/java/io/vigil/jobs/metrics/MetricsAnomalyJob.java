@@ -32,6 +32,7 @@ import io.vigil.jobs.metrics.functions.HistogramQuantileFunction;
 import io.vigil.jobs.metrics.functions.LateToDeadLetterFunction;
 import io.vigil.jobs.metrics.functions.ParseFeedbackFunction;
 import io.vigil.jobs.metrics.functions.ScoreSeriesFunction;
+import io.vigil.jobs.sink.AnomalyKafkaSink;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.FeedbackPostgresSink;
@@ -105,6 +106,7 @@ public final class MetricsAnomalyJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(flinkConfiguration(config));
     Outputs outputs = buildPipeline(env, Sources.from(config), Sinks.from(config), config);
+    AnomalyKafkaSink.publish(outputs.anomalies(), config, "metrics");
     if (config.get(VigilOptions.ALERTING_ENABLED)) {
       buildAlerting(env, outputs, config);
     }
@@ -128,8 +130,13 @@ public final class MetricsAnomalyJob {
             config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alerting-dlq"));
     var alertmanager = bounded ? null : IncomingAlertsPipeline.source(config);
     if (alertmanager != null) {
-      IncomingAlertsPipeline.build(
-          env, alertmanager, outputs.anomalies(), alerting.control(), config);
+      // the service's log anomalies and drift, from the other jobs, explain its alerts too
+      DataStream<Anomaly> evidence = outputs.anomalies();
+      DataStream<Anomaly> published = IncomingAlertsPipeline.publishedAnomalies(env, config);
+      if (published != null) {
+        evidence = evidence.union(published);
+      }
+      IncomingAlertsPipeline.build(env, alertmanager, evidence, alerting.control(), config);
     }
     return alerting;
   }

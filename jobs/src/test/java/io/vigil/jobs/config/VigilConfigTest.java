@@ -106,6 +106,20 @@ class VigilConfigTest {
   }
 
   @Test
+  void theAnomaliesTopicMustNotBeAnInputTopic() {
+    assertThatThrownBy(
+            () -> VigilConfig.fromMap(Map.of("kafka.anomalies-topic", "vigil.logs"), Map.of()))
+        .isInstanceOf(VigilConfig.ConfigException.class)
+        .hasMessageContaining(
+            "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager and"
+                + " alerts topics");
+    assertThat(
+            VigilConfig.fromMap(Map.of("kafka.anomalies-topic", ""), Map.of())
+                .get(io.vigil.jobs.config.VigilOptions.ANOMALIES_TOPIC))
+        .isEmpty();
+  }
+
+  @Test
   void badArgumentsFailFast() {
     assertThatThrownBy(() -> VigilConfig.fromArgs(new String[] {"stray"}, Map.of()))
         .hasMessageContaining("unexpected argument 'stray'");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.jobs.alerts.RuleSeeder;
 import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
@@ -85,6 +86,8 @@ class DriftJobITCase {
     conf.put("alerting.channels-file", http.hookChannelsFile(run).toString());
     conf.put("kafka.alerts-topic", run + ".alerts");
     TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".alerts");
+    conf.put("kafka.anomalies-topic", run + ".anomalies");
+    TestKafka.createTopics(services.kafkaBootstrap(), 1, run + ".anomalies");
     VigilConfig config = VigilConfig.fromMap(conf, Map.of());
     Migrations.migrate(config);
     try (Connection db = ModelRegistry.connect(config)) {
@@ -102,6 +105,7 @@ class DriftJobITCase {
             DeadLetterKafkaSink.create(config, dlq, "drift-dlq"),
             config);
     DriftJob.buildAlerting(env, drift, config);
+    DriftJob.publishAnomalies(drift, config);
     JobClient job = env.executeAsync("drift-it");
     try (http;
         KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
@@ -249,6 +253,30 @@ class DriftJobITCase {
           },
           "two notifications");
       assertThat(notified).doesNotHaveDuplicates();
+
+      // the open drift events are published as anomalies, once each, with the events' ids
+      String sgEvent =
+          Db.text(
+              db, "SELECT id::text FROM drift_events WHERE resource = 'aws_security_group.web'");
+      List<String> published = new ArrayList<>();
+      await(
+          () -> {
+            published.clear();
+            for (var r :
+                TestKafka.readCommitted(
+                    services.kafkaBootstrap(), run + ".anomalies", 1, Duration.ofSeconds(5))) {
+              var a = AnomalyJsonCodec.decode(r.value()).anomaly();
+              assertThat(a.metric()).isEqualTo("drift");
+              assertThat(
+                      Db.count(db, "SELECT count(*) FROM drift_events WHERE id = '" + a.id() + "'"))
+                  .as("a drift event %s", a.id())
+                  .isEqualTo(1);
+              published.add(a.id());
+            }
+            return published.contains(sgEvent);
+          },
+          "the security group's drift on the anomalies topic");
+      assertThat(published).doesNotHaveDuplicates();
 
       var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 1, Duration.ofSeconds(60));
       assertThat(dead).hasSize(1);

@@ -751,6 +751,7 @@ class MetricsJobClusterITCase {
     conf.put("event-time.idleness", "10m");
     conf.put("job.checkpoint-interval", "1s");
     conf.put("job.parallelism", "2");
+    conf.put("kafka.anomalies-topic", run + ".anomalies");
     return conf;
   }
 
@@ -825,9 +826,11 @@ class MetricsJobClusterITCase {
     figure(name + " run: reading its outputs", t0);
     FIGURES.add(
         String.format(
-            "%s run: %d anomaly rows, %d InfluxDB series / %d points, %d dead letters",
+            "%s run: %d anomaly rows (%d published to Kafka), %d InfluxDB series / %d points, %d"
+                + " dead letters",
             name,
             o.anomalies().size(),
+            o.published().size(),
             o.influx().size(),
             o.influx().values().stream().mapToLong(RunOutputs.SeriesAggregate::count).sum(),
             o.deadLetters().size()));
@@ -839,6 +842,12 @@ class MetricsJobClusterITCase {
     // anomaly rows: one per id; score anomalies exactly the detector's; one dropout per silence
     assertThat(o.anomalies().stream().map(RunOutputs.AnomalyRow::id).distinct().count())
         .isEqualTo(o.anomalies().size());
+    // the anomalies topic: each anomaly once (exactly-once transactions across the kills)
+    assertThat(o.published())
+        .as(o.name() + ": anomalies published to Kafka")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            o.anomalies().stream().map(RunOutputs.AnomalyRow::id).toList());
     Set<String> scored =
         o.anomalies().stream()
             .filter(a -> !"dropout".equals(a.component()))

@@ -2,6 +2,7 @@ package io.vigil.jobs.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
@@ -21,13 +22,18 @@ import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
-/** Everything one run of the metrics job wrote: anomaly rows, InfluxDB points, dead letters. */
+/**
+ * Everything one run of the metrics job wrote: anomaly rows, InfluxDB points, dead letters, and the
+ * ids of the metric anomalies it published to its anomalies topic ({@code <run>.anomalies}, in the
+ * order read; the log job of the same run publishes there too, its anomalies are left out).
+ */
 record RunOutputs(
     String name,
     String database,
     List<AnomalyRow> anomalies,
     Map<String, SeriesAggregate> influx,
-    List<DeadLetterRecord> deadLetters) {
+    List<DeadLetterRecord> deadLetters,
+    List<String> published) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A row of {@code anomalies}, every column the job writes (not the database's timestamps). */
@@ -56,12 +62,14 @@ record RunOutputs(
   static RunOutputs read(
       String name, String run, LocalServices services, String dlq, int expectedDeadLetters)
       throws Exception {
+    List<AnomalyRow> anomalies = anomalies(services, run);
     return new RunOutputs(
         name,
         run,
-        anomalies(services, run),
+        anomalies,
         influx(services, run),
-        deadLetters(services, dlq, expectedDeadLetters));
+        deadLetters(services, dlq, expectedDeadLetters),
+        published(services, run + ".anomalies", anomalies.size()));
   }
 
   static List<AnomalyRow> anomalies(LocalServices services, String schema) throws Exception {
@@ -172,6 +180,22 @@ record RunOutputs(
     } finally {
       influx.close();
     }
+  }
+
+  static List<String> published(LocalServices services, String topic, int expected) {
+    List<String> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        TestKafka.readCommitted(
+            services.kafkaBootstrap(), topic, expected, Duration.ofSeconds(60))) {
+      AnomalyJsonCodec.Result a = AnomalyJsonCodec.decode(r.value());
+      if (a.anomaly() == null) {
+        throw new AssertionError("unreadable message on " + topic + ": " + a.error());
+      }
+      if (!a.anomaly().metric().equals("logs")) {
+        out.add(a.anomaly().id());
+      }
+    }
+    return out;
   }
 
   static List<DeadLetterRecord> deadLetters(LocalServices services, String topic, int expected)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.codec.LogJsonCodec;
 import io.vigil.common.logs.ErrorGroupKey;
 import io.vigil.common.logs.LogLevels;
@@ -99,8 +100,10 @@ class LogAnomalyJobITCase {
     flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
     env.configure(flink);
     env.setParallelism(2);
-    LogAnomalyJob.buildPipeline(
-        env, KafkaSources.raw(config, topic, run), LogAnomalyJob.Sinks.from(config), config);
+    var windows =
+        LogAnomalyJob.buildPipeline(
+            env, KafkaSources.raw(config, topic, run), LogAnomalyJob.Sinks.from(config), config);
+    LogAnomalyJob.publishAnomalies(windows, config);
     env.execute("logs-it");
 
     try (Connection c = ModelRegistry.connect(config);
@@ -111,6 +114,7 @@ class LogAnomalyJobITCase {
       }
       assertErrorGroups(st, byService.get("checkout"));
       assertAnomalies(st);
+      assertPublished(services, run + ".anomalies", st);
     }
     assertDeadLetters(services, topic, dlq, bad.size());
   }
@@ -243,6 +247,28 @@ class LogAnomalyJobITCase {
     first.get("features").forEach(f -> features.add(f.get("name").asText()));
     assertThat(features).contains("error_rate", "template_shift");
     assertThat(first.get("why").asText()).contains(NEW_ERROR);
+  }
+
+  /** Each anomaly row is on the anomalies topic once, with its id, keyed by service. */
+  private static void assertPublished(LocalServices services, String topic, Statement st)
+      throws Exception {
+    List<String> rows = new ArrayList<>();
+    ResultSet rs = st.executeQuery("SELECT id::text FROM anomalies ORDER BY id");
+    while (rs.next()) {
+      rows.add(rs.getString(1));
+    }
+    List<String> published = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        TestKafka.readCommitted(
+            services.kafkaBootstrap(), topic, rows.size(), Duration.ofSeconds(60))) {
+      AnomalyJsonCodec.Result a = AnomalyJsonCodec.decode(r.value());
+      assertThat(a.error()).isNull();
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme/checkout");
+      assertThat(a.anomaly().metric()).isEqualTo("logs");
+      assertThat(a.anomaly().explanationJson()).contains("\"component\":\"log-window\"");
+      published.add(a.anomaly().id());
+    }
+    assertThat(published).isNotEmpty().containsExactlyInAnyOrderElementsOf(rows);
   }
 
   private static void assertDeadLetters(

@@ -29,7 +29,8 @@ import org.apache.flink.util.Collector;
  * #MAX_RECENT}); an alert whose action is {@code auto_analyze} gets an analysis from those within
  * {@code lookback} before its start to {@code lookahead} after, and again whenever a later anomaly
  * of that window arrives while it fires (Vigil's detection may trail Prometheus' rule by a few
- * points). State expires {@code retention} after it was last written.
+ * points). An anomaly arriving again (same id and content) changes nothing. State expires {@code
+ * retention} after it was last written.
  */
 public final class IncomingAlertAnalysisFunction
     extends KeyedCoProcessFunction<String, IncomingAlert, Anomaly, IncomingAlertRow> {
@@ -48,6 +49,7 @@ public final class IncomingAlertAnalysisFunction
   private transient ValueState<List<AlertAnalysis.Evidence>> recent;
   private transient Counter repeats;
   private transient Counter analysed;
+  private transient Counter duplicates;
 
   public IncomingAlertAnalysisFunction(long lookback, long lookahead, long retention) {
     this.lookback = lookback;
@@ -74,6 +76,7 @@ public final class IncomingAlertAnalysisFunction
     var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
     repeats = group.counter("alertmanagerRepeats");
     analysed = group.counter("alertmanagerAnalyses");
+    duplicates = group.counter("alertmanagerEvidenceDuplicates");
   }
 
   @Override
@@ -126,7 +129,15 @@ public final class IncomingAlertAnalysisFunction
   public void processElement2(Anomaly anomaly, Context ctx, Collector<IncomingAlertRow> out)
       throws Exception {
     List<AlertAnalysis.Evidence> list = evidence();
-    list.add(AlertAnalysis.Evidence.of(anomaly));
+    AlertAnalysis.Evidence added = AlertAnalysis.Evidence.of(anomaly);
+    // the same anomaly twice (the job's own, back from the anomalies topic; a replay): kept once,
+    // the later version if it changed (a silence's row is updated when it lasts)
+    if (list.contains(added)) {
+      duplicates.inc();
+      return;
+    }
+    list.removeIf(e -> e.anomalyId().equals(added.anomalyId()));
+    list.add(added);
     long newest = list.stream().mapToLong(AlertAnalysis.Evidence::timestamp).max().orElse(0);
     list.removeIf(e -> e.timestamp() < newest - lookback - lookahead);
     list.sort(Comparator.comparingLong(AlertAnalysis.Evidence::timestamp));

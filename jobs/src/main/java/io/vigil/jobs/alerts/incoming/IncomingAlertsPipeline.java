@@ -2,6 +2,7 @@ package io.vigil.jobs.alerts.incoming;
 
 import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.codec.AlertmanagerCodec;
+import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.alerts.AlertingUids;
 import io.vigil.jobs.alerts.ControlBootstrap;
@@ -16,6 +17,7 @@ import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.source.KafkaSources;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -35,6 +37,8 @@ import org.apache.flink.util.OutputTag;
 public final class IncomingAlertsPipeline {
   static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("alertmanager-dead-letters", TypeInformation.of(DeadLetter.class)) {};
+  static final OutputTag<DeadLetter> ANOMALY_DEAD_LETTERS =
+      new OutputTag<>("published-anomaly-dead-letters", TypeInformation.of(DeadLetter.class)) {};
 
   private IncomingAlertsPipeline() {}
 
@@ -62,6 +66,52 @@ public final class IncomingAlertsPipeline {
       return null;
     }
     return KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-alertmanager");
+  }
+
+  /**
+   * The anomalies every Vigil job published to {@code kafka.anomalies-topic} (the log job's and the
+   * drift job's among them), decoded, or null when the option is empty or the topic can't be
+   * created. Unusable messages go to the metrics dead-letter topic (stage {@code anomalies}). Idle
+   * for event time, like the notifications: the analysis needs no clock, and these records must
+   * never hold the metrics' watermark back. The job's own anomalies come back this way too; the
+   * analysis keeps one per id.
+   */
+  public static DataStream<Anomaly> publishedAnomalies(
+      StreamExecutionEnvironment env, VigilConfig config) {
+    String topic = config.get(VigilOptions.ANOMALIES_TOPIC);
+    if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
+      return null;
+    }
+    SingleOutputStreamOperator<Anomaly> anomalies =
+        env.fromSource(
+                KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-anomalies"),
+                IdleWatermarks.strategy(),
+                "Published anomalies")
+            .uid(AlertingUids.PUBLISHED_ANOMALIES_SOURCE)
+            .process(
+                new DecodeFunction<>(
+                    "anomalies",
+                    "publishedAnomalies",
+                    IncomingAlertsPipeline::decodeAnomaly,
+                    ANOMALY_DEAD_LETTERS),
+                TypeInformation.of(Anomaly.class))
+            .uid(AlertingUids.PUBLISHED_ANOMALIES_PARSE)
+            .name("Parse published anomalies");
+    anomalies
+        .getSideOutput(ANOMALY_DEAD_LETTERS)
+        .sinkTo(
+            DeadLetterKafkaSink.create(
+                config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "anomalies-dlq"))
+        .uid(AlertingUids.PUBLISHED_ANOMALIES_DEAD_LETTERS)
+        .name("Published anomalies dead letters");
+    return anomalies;
+  }
+
+  static RecordDecoder.Decoded<Anomaly> decodeAnomaly(RawRecord raw) {
+    AnomalyJsonCodec.Result r = AnomalyJsonCodec.decode(raw.value());
+    return r.anomaly() != null
+        ? new RecordDecoder.Decoded<>(List.of(r.anomaly()), List.of())
+        : new RecordDecoder.Decoded<>(List.of(), List.of(r.error()));
   }
 
   /** Wires the stage with the production sinks of a configuration. */

@@ -113,4 +113,37 @@ class IncomingAlertAnalysisFunctionTest {
       assertThat(redone.analysisJson()).contains("in-window").doesNotContain("too-late");
     }
   }
+
+  @Test
+  void anAnomalyArrivingTwiceIsOneEvidenceAndRedoesNothing() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement1(new StreamRecord<>(alert("a", T0, true, "auto_analyze"), T0));
+      Anomaly once = anomaly("5f0e1c9a-0000-3000-8000-000000000001", T0 + 2 * MIN);
+      h.processElement2(new StreamRecord<>(once, T0 + 2 * MIN));
+      // the job's own anomaly, back from the anomalies topic: the same id and content
+      h.processElement2(new StreamRecord<>(once, T0 + 3 * MIN));
+      // the same id with a new score (a silence's row updated as it lasts) replaces it
+      Anomaly updated =
+          new Anomaly(
+              once.id(),
+              once.tenant(),
+              once.source(),
+              once.metric(),
+              once.tags(),
+              once.series(),
+              once.timestamp(),
+              once.value(),
+              1.0,
+              Severity.CRITICAL,
+              once.modelAlgorithm(),
+              once.modelVersion(),
+              once.explanationJson());
+      h.processElement2(new StreamRecord<>(updated, T0 + 4 * MIN));
+      assertThat(transitions(h))
+          .containsExactly("a@0 firing analysed", "a@0 analysis analysed", "a@0 analysis analysed");
+      String last = h.extractOutputValues().get(2).analysisJson();
+      assertThat(last).contains("\"anomalies_found\":1").contains("\"score\":1.0");
+    }
+  }
 }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
+import io.vigil.common.model.Severity;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
+import io.vigil.jobs.sink.AnomalyKafkaSink;
 import io.vigil.jobs.testing.Db;
 import io.vigil.jobs.testing.LocalServices;
 import io.vigil.jobs.testing.TestKafka;
@@ -38,7 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * episode is one row however often Alertmanager repeats it, the auto-analyze rules decide what is
  * analysed, the analysis names the anomaly Vigil found on the alert's service (also when the
  * anomaly arrives after the alert), a resolution keeps the analysis, and unusable alerts are dead
- * letters.
+ * letters. The job publishes its anomalies to the anomalies topic once each; what the other jobs
+ * publish there (a log anomaly) explains an alert of its service too, and the job's own anomalies,
+ * read back from that topic, are not counted twice.
  */
 class IncomingAlertsITCase {
   private static final long MINUTE = 60_000;
@@ -54,13 +60,15 @@ class IncomingAlertsITCase {
     String topic = run + ".metrics";
     String alertmanager = run + ".alertmanager";
     String dlq = run + ".dlq";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, alertmanager, dlq);
+    String published = run + ".anomalies";
+    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, alertmanager, dlq, published);
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
     conf.put("kafka.metrics-topic", topic);
     conf.put("kafka.metrics-dlq-topic", dlq);
     conf.put("kafka.alertmanager-topic", alertmanager);
     conf.put("kafka.alerts-topic", run + ".alerts");
+    conf.put("kafka.anomalies-topic", published);
     conf.put("kafka.feedback-topic", "");
     conf.put("kafka.group-id", run);
     conf.put("kafka.starting-offsets", "earliest");
@@ -92,6 +100,8 @@ class IncomingAlertsITCase {
             MetricsAnomalyJob.Sources.from(config),
             MetricsAnomalyJob.Sinks.from(config),
             config);
+    // as the job's main does: its anomalies to the anomalies topic, which its analysis reads back
+    AnomalyKafkaSink.publish(outputs.anomalies(), config, "metrics");
     MetricsAnomalyJob.buildAlerting(env, outputs, config);
     JobClient job = env.executeAsync("alertmanager-it");
     try (KafkaProducer<byte[], byte[]> producer = TestKafka.producer(services.kafkaBootstrap());
@@ -107,6 +117,25 @@ class IncomingAlertsITCase {
           "the checkout anomaly");
       String anomalyId =
           Db.text(db, "SELECT id::text FROM anomalies WHERE source = 'checkout'" + atSpike);
+      // published once, with the row's id, keyed by service
+      List<JsonNode> checkoutPublished = new ArrayList<>();
+      await(
+          () -> {
+            checkoutPublished.clear();
+            for (var r :
+                TestKafka.readCommitted(
+                    services.kafkaBootstrap(), published, 1, Duration.ofSeconds(5))) {
+              JsonNode n = json(r.value());
+              if (n.get("id").asText().equals(anomalyId)) {
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme/checkout");
+                checkoutPublished.add(n);
+              }
+            }
+            return !checkoutPublished.isEmpty();
+          },
+          "the checkout anomaly on the anomalies topic");
+      assertThat(checkoutPublished).hasSize(1);
+      assertThat(checkoutPublished.get(0).get("timestamp").asLong()).isEqualTo(spike);
       long nearby =
           Db.count(
               db,
@@ -218,16 +247,61 @@ class IncomingAlertsITCase {
       assertThat(first.get("seconds_before_alert").asLong()).isEqualTo(-60);
       assertThat(Db.count(db, rows)).isEqualTo(4);
 
-      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 4, Duration.ofSeconds(60));
+      // the log job publishes its anomalies to the same topic: a search alert is explained by one
+      long searchErrors = later + 100 * MINUTE;
+      Anomaly logAnomaly =
+          new Anomaly(
+              UUID.nameUUIDFromBytes((run + "log").getBytes(StandardCharsets.UTF_8)).toString(),
+              "acme",
+              "search",
+              "logs",
+              Map.of(),
+              "acme|search|logs",
+              searchErrors,
+              45,
+              1.0,
+              Severity.CRITICAL,
+              "log-window-chi2",
+              "1",
+              "{\"component\":\"log-window\",\"why\":\"error_rate 0.61 (usual 0.03); new"
+                  + " template 'upstream connect error' x45\"}");
+      TestKafka.send(
+          producer,
+          published,
+          "acme/search".getBytes(StandardCharsets.UTF_8),
+          AnomalyJsonCodec.encode(logAnomaly));
+      send(producer, published, "{\"id\":\"not-a-uuid\"}");
+      send(
+          producer,
+          alertmanager,
+          notification(
+              alert("SearchErrors", "search", "critical", "fp-search", searchErrors + MINUTE, 0)));
+      await(() -> analysed(db, "fp-search"), "the search analysis");
+      JsonNode search = analysis(db, "fp-search");
+      assertThat(search.get("anomalies_found").asInt()).as("%s", search).isEqualTo(1);
+      assertThat(search.get("anomalies").get(0).get("id").asText()).isEqualTo(logAnomaly.id());
+      assertThat(search.get("anomalies").get(0).get("component").asText()).isEqualTo("log-window");
+      assertThat(search.get("recommendations").get(0).asText())
+          .startsWith("The logs of search changed at ")
+          .contains("new template 'upstream connect error' x45");
+
+      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 5, Duration.ofSeconds(60));
       List<String> reasons = new ArrayList<>();
+      int anomalyDeadLetters = 0;
       for (var r : dead) {
         JsonNode d = JSON.readTree(r.value());
         // no "late" one: the payments burst resumes an input that was idle, and the watermark can
         // run ahead of its first points in flight; they are still scored (ScoreSeriesFunction's
         // stillUsable; before it 2-3 of 8 runs had late points here)
+        if (d.get("stage").asText().equals("anomalies")) {
+          assertThat(d.get("reason").asText()).isEqualTo("field 'id' must be a UUID string");
+          anomalyDeadLetters++;
+          continue;
+        }
         assertThat(d.get("stage").asText()).as("dead letter %s", d).isEqualTo("alertmanager");
         reasons.add(d.get("reason").asText());
       }
+      assertThat(anomalyDeadLetters).isEqualTo(1);
       // one per notification that carried the nameless alert, and the truncated message
       assertThat(reasons).hasSize(4);
       assertThat(reasons)
@@ -283,6 +357,14 @@ class IncomingAlertsITCase {
               "acme", source, "latency_ms", Map.of("instance", "i1"), base + i * MINUTE, v);
       TestKafka.send(
           producer, topic, p.series().getBytes(StandardCharsets.UTF_8), MetricJsonCodec.encode(p));
+    }
+  }
+
+  private static JsonNode json(byte[] value) {
+    try {
+      return JSON.readTree(value);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
