@@ -77,6 +77,16 @@ class GrafanaDashboardITCase {
           assertThat(rs.next()).as("a row from%n%s", q).isTrue();
         }
       }
+      // the feedback panels count each anomaly once, by its latest verdict
+      try (ResultSet rs =
+          st.executeQuery(
+              grafanaSql(panelSql(dashboard, "Detector precision from on-call feedback")))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("detector")).isEqualTo("vigil-ensemble 7-24dab393");
+        assertThat(rs.getInt("judged")).isEqualTo(1);
+        assertThat(rs.getInt("false_alarms")).isEqualTo(1);
+        assertThat(rs.getDouble("precision_pct")).isZero();
+      }
     }
 
     String db = schema;
@@ -110,15 +120,33 @@ class GrafanaDashboardITCase {
     influx(s, "POST", "/query", "q=" + enc("DROP DATABASE " + db));
   }
 
-  /** One row for each panel: an anomaly, a firing alert, its failed notification, logs, drift. */
+  /**
+   * One row for each panel: an anomaly of a registered model with on-call verdicts, a firing alert,
+   * its failed notification, logs, drift.
+   */
   private static void seed(Statement st) throws Exception {
     String alert = UUID.randomUUID().toString();
+    String anomaly = UUID.randomUUID().toString();
+    String model = UUID.randomUUID().toString();
+    st.executeUpdate(
+        "INSERT INTO ml_models (id, algorithm, version) VALUES ('"
+            + model
+            + "', 'vigil-ensemble', '7-24dab393')");
     st.executeUpdate(
         "INSERT INTO anomalies (id, tenant, source, metric, series, value, score, severity,"
-            + " explanation, detected_at) VALUES ('"
-            + UUID.randomUUID()
+            + " explanation, detected_at, model_id) VALUES ('"
+            + anomaly
             + "', 'acme', 'web-1', 'cpu', 'acme/web-1/cpu', 97, 0.8, 'high',"
-            + " '{\"why\": \"level\", \"expected\": 40}', now())");
+            + " '{\"why\": \"level\", \"expected\": 40}', now(), '"
+            + model
+            + "')");
+    // a verdict changed on second thought: the latest, a false alarm, is the one counted
+    st.executeUpdate(
+        "INSERT INTO feedback (anomaly_id, is_true_positive, author, created_at) VALUES ('"
+            + anomaly
+            + "', true, 'bob', now() - interval '1 minute'), ('"
+            + anomaly
+            + "', false, 'alice', now())");
     st.executeUpdate(
         "INSERT INTO alerts (id, fingerprint, tenant, severity, status, labels, starts_at,"
             + " rule_name) VALUES ('"
@@ -147,6 +175,15 @@ class GrafanaDashboardITCase {
             + " first_seen, last_seen, count, affected_users) VALUES ('acme', 'payments',"
             + " '0123456789abcdef', 'fedcba9876543210', 'card declined for <*>', 'error', now(),"
             + " now(), 3, 2)");
+  }
+
+  private static String panelSql(JsonNode dashboard, String title) {
+    for (JsonNode panel : dashboard.path("panels")) {
+      if (panel.path("title").asText().equals(title)) {
+        return panel.at("/targets/0/rawSql").asText();
+      }
+    }
+    throw new AssertionError("no panel " + title);
   }
 
   /** Grafana's PostgreSQL macros and the dashboard variables, as Grafana would fill them in. */
