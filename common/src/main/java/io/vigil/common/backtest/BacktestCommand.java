@@ -1,5 +1,7 @@
 package io.vigil.common.backtest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.Detectors;
 import io.vigil.common.detect.SeriesDetector;
@@ -12,6 +14,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +34,17 @@ public final class BacktestCommand {
       String.join(
           "\n",
           "usage: vigil backtest --data DIR --out DIR [--name NAME] [--detector ALGORITHM]",
-          "                      [--config FILE] [--labels FILE]",
+          "                      [--config FILE] [--labels FILE] [--dataset NAME]",
           "  --data DIR       reads DIR/<category>/<file>.csv with columns timestamp,value",
           "  --out DIR        writes OUT/<category>/<NAME>_<file>.csv: timestamp,value,anomaly_score",
           "  --name NAME      detector name in result file names (default vigil; no '_')",
           "  --detector ALG   " + String.join(" | ", Detectors.ALGORITHMS) + " (default ensemble)",
           "  --config FILE    flat properties or YAML (key: value) overriding hyperparameters",
-          "  --labels FILE    NAB combined_windows.json: print NAB scores, precision, recall, F1");
+          "  --labels FILE    NAB combined_windows.json: print NAB scores, precision, recall, F1,",
+          "                   and write them to OUT/<NAME>_summary.json (vigil models record)",
+          "  --dataset NAME   the data set's name in that summary (default: DIR's name)");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private BacktestCommand() {}
 
@@ -112,8 +120,69 @@ public final class BacktestCommand {
           NabScorer.breakdown(scored, standard.profile(), standard.threshold())) {
         out.println(b);
       }
+      Path summary = outDir.resolve(name + "_summary.json");
+      Files.writeString(
+          summary,
+          JSON.writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(
+                      summary(
+                          factory,
+                          opts.getOrDefault("dataset", datasetName(data)),
+                          files,
+                          scored.size(),
+                          labels.totalWindows(),
+                          results))
+              + "\n");
+      out.printf(
+          "summary written to %s (record it with: vigil models record %s)%n", summary, summary);
     }
     return 0;
+  }
+
+  /**
+   * What a labelled run measured, for {@code ml_models.metrics}: the detector (algorithm, version,
+   * hyperparameters), the data set ({@code --dataset}, else the data directory's name), and per NAB
+   * profile the score, threshold, precision, recall, F1 and event counts.
+   */
+  static ObjectNode summary(
+      DetectorFactory factory,
+      String dataset,
+      int files,
+      int labelledFiles,
+      int windows,
+      List<NabScorer.Result> results) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("algorithm", factory.algorithm());
+    n.put("version", factory.version());
+    n.set("hyperparameters", JSON.valueToTree(factory.hyperparameters()));
+    n.put("dataset", dataset);
+    n.put("files", files);
+    n.put("labelled_files", labelledFiles);
+    n.put("windows", windows);
+    n.put("evaluated_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    ObjectNode profiles = n.putObject("nab");
+    for (NabScorer.Result r : results) {
+      ObjectNode p = profiles.putObject(r.profile().name());
+      p.put("score", round(r.normalized()));
+      p.put("raw", round(r.raw()));
+      p.put("threshold", r.threshold());
+      p.put("precision", round(r.precision()));
+      p.put("recall", round(r.recall()));
+      p.put("f1", round(r.f1()));
+      p.put("windows_found", r.windowsFound());
+      p.put("windows", r.windows());
+      p.put("false_positives", r.falsePositives());
+    }
+    return n;
+  }
+
+  private static String datasetName(Path data) {
+    Path name = data.toAbsolutePath().normalize().getFileName();
+    return name == null ? data.toString() : name.toString();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
   }
 
   /** What one file produced: its timestamps, scores and the number of rows it could not read. */
@@ -193,7 +262,8 @@ public final class BacktestCommand {
         throw new IllegalArgumentException("expected --option VALUE, got '" + a + "'");
       }
       String key = a.substring(2);
-      if (!List.of("data", "out", "name", "config", "labels", "detector").contains(key)) {
+      if (!List.of("data", "out", "name", "config", "labels", "detector", "dataset")
+          .contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
       }
       m.put(key, args[++i]);

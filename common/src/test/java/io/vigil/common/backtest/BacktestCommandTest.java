@@ -3,6 +3,8 @@ package io.vigil.common.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,20 @@ class BacktestCommandTest {
     }
     String report = out.toString(StandardCharsets.UTF_8);
     assertThat(report).contains("standard").contains("recall 1.000");
+    // the same figures, for ml_models.metrics
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/vigil_summary.json").toFile());
+    assertThat(summary.get("algorithm").asText()).isEqualTo("vigil-ensemble");
+    assertThat(report).contains("version " + summary.get("version").asText());
+    assertThat(summary.get("dataset").asText()).isEqualTo("data");
+    assertThat(summary.get("files").asInt()).isEqualTo(1);
+    assertThat(summary.get("windows").asInt()).isEqualTo(1);
+    assertThat(summary.at("/hyperparameters/levelAlpha").asDouble()).isPositive();
+    JsonNode standard = summary.at("/nab/standard");
+    assertThat(standard.get("recall").asDouble()).isEqualTo(1.0);
+    assertThat(standard.get("windows_found").asInt()).isEqualTo(1);
+    assertThat(report)
+        .contains(String.format(java.util.Locale.ROOT, "%8.4f", standard.get("score").asDouble()));
+    assertThat(summary.at("/nab").size()).isEqualTo(3);
   }
 
   @Test

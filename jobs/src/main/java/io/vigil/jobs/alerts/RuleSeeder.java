@@ -10,6 +10,7 @@ import io.vigil.common.rules.RuleCodec;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
+import io.vigil.jobs.db.AuditLog;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -185,6 +188,33 @@ public final class RuleSeeder {
    * {@code vigil rules FILE [--config vigil.yaml] [--key value ...]}: upserts the rules of a YAML
    * seed into the configured database (migrating it first when {@code postgres.migrate-on-start}).
    */
+  /**
+   * {@link #seed} and an {@code audit_log} entry (action {@code rules.seed}: the file's name and
+   * the rules' and inhibit rules' names), in one transaction.
+   */
+  public static int seedAudited(Connection c, String fileName, String yaml, String actor)
+      throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      int n = seed(c, yaml);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("file", fileName);
+      details.put("rules", parse(yaml).stream().map(r -> r.get("name").asText()).toList());
+      details.put(
+          "inhibit_rules",
+          parseInhibitRules(yaml).stream().map(r -> r.get("name").asText()).toList());
+      AuditLog.write(c, actor, "rules.seed", "alert_rules", fileName, details);
+      c.commit();
+      return n;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].startsWith("-")) {
       System.err.println(
@@ -215,7 +245,7 @@ public final class RuleSeeder {
       Migrations.migrate(config);
     }
     try (Connection c = ModelRegistry.connect(config)) {
-      int n = seed(c, yaml);
+      int n = seedAudited(c, file.getFileName().toString(), yaml, AuditLog.actor(System.getenv()));
       System.out.printf(
           "vigil rules: %d rule(s) upserted into alert_rules (%s)%n",
           n, String.join(", ", rules.stream().map(r -> r.get("name").asText()).toList()));

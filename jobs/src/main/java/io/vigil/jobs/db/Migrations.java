@@ -29,6 +29,20 @@ public final class Migrations {
   public static void main(String[] args) {
     VigilConfig config = Cli.configOrExit(args);
     int n = migrate(config);
+    if (n > 0) {
+      try (java.sql.Connection c = ModelRegistry.connect(config)) {
+        AuditLog.write(
+            c,
+            AuditLog.actor(System.getenv()),
+            "migrate",
+            "schema",
+            null,
+            java.util.Map.of("applied", n));
+      } catch (java.sql.SQLException e) {
+        System.err.println(
+            "vigil migrate: applied " + n + " but could not audit it: " + e.getMessage());
+      }
+    }
     System.out.println(
         "vigil migrate: " + n + " migration(s) applied to " + config.get(VigilOptions.PG_URL));
   }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -29,7 +30,10 @@ public final class Prune {
 
   private Prune() {}
 
-  /** Deletes feature windows that started before {@code now - retention}; returns how many. */
+  /**
+   * Deletes feature windows that started before {@code now - retention}; returns how many. A run
+   * that deleted any is recorded in {@code audit_log}.
+   */
   public static long featureWindows(VigilConfig config, Instant now) throws SQLException {
     Duration retention = config.get(VigilOptions.FEATURE_WINDOWS_RETENTION);
     if (retention.isZero()) {
@@ -47,6 +51,15 @@ public final class Prune {
         n = st.executeUpdate();
         deleted += n;
       } while (n == BATCH);
+      if (deleted > 0) {
+        AuditLog.write(
+            c,
+            AuditLog.actor(System.getenv()),
+            "prune",
+            "feature_windows",
+            null,
+            Map.of("deleted", deleted, "started_before", cutoff.toInstant().toString()));
+      }
     }
     return deleted;
   }

@@ -59,6 +59,16 @@ class PruneITCase {
 
     assertThat(Prune.featureWindows(config, now)).isEqualTo(old);
     assertThat(Prune.featureWindows(config, now)).as("a second run finds nothing").isZero();
+    try (Connection c = ModelRegistry.connect(config);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT details->>'deleted', actor FROM audit_log WHERE action = 'prune'")) {
+      assertThat(rs.next()).as("the prune that deleted rows is audited").isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(old);
+      assertThat(rs.getString(2)).isNotBlank();
+      assertThat(rs.next()).as("the run that deleted nothing is not").isFalse();
+    }
 
     try (Connection c = ModelRegistry.connect(config);
         Statement st = c.createStatement();
