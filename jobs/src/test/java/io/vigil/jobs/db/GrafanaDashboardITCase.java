@@ -87,6 +87,10 @@ class GrafanaDashboardITCase {
         assertThat(rs.getInt("false_alarms")).isEqualTo(1);
         assertThat(rs.getDouble("precision_pct")).isZero();
       }
+      try (ResultSet rs = st.executeQuery(grafanaSql(panelSql(dashboard, "Detector registry")))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("nab_standard")).isEqualTo("nab 75.5968");
+      }
     }
 
     String db = schema;
@@ -129,9 +133,11 @@ class GrafanaDashboardITCase {
     String anomaly = UUID.randomUUID().toString();
     String model = UUID.randomUUID().toString();
     st.executeUpdate(
-        "INSERT INTO ml_models (id, algorithm, version) VALUES ('"
+        "INSERT INTO ml_models (id, algorithm, version, metrics) VALUES ('"
             + model
-            + "', 'vigil-ensemble', '7-24dab393')");
+            + "', 'vigil-ensemble', '7-24dab393', '{\"backtests\": {\"nab\": {\"nab\":"
+            + " {\"standard\": {\"score\": 75.5968}}, \"evaluated_at\":"
+            + " \"2026-12-05T08:00:00Z\"}}}')");
     st.executeUpdate(
         "INSERT INTO anomalies (id, tenant, source, metric, series, value, score, severity,"
             + " explanation, detected_at, model_id) VALUES ('"
