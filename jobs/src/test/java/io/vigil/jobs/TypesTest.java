@@ -46,7 +46,8 @@ class TypesTest {
             io.vigil.jobs.alerts.incoming.IncomingAlertRow.class,
             io.vigil.common.drift.ResourceState.class,
             io.vigil.jobs.drift.DriftState.class,
-            io.vigil.jobs.drift.DriftRow.class)) {
+            io.vigil.jobs.drift.DriftRow.class,
+            io.vigil.jobs.catalog.ServiceSighting.class)) {
       TypeInformation<?> t = TypeInformation.of(c);
       assertThat(t).as(c.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
       PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) t;

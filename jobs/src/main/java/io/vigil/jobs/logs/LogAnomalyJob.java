@@ -8,6 +8,7 @@ import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.LogEvent;
 import io.vigil.jobs.alerts.AlertingOutputs;
 import io.vigil.jobs.alerts.AlertingPipeline;
+import io.vigil.jobs.catalog.ServiceCatalog;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
@@ -32,6 +33,7 @@ import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.ErrorGroupPostgresSink;
 import io.vigil.jobs.sink.FeatureWindowPostgresSink;
 import io.vigil.jobs.sink.LogTemplatePostgresSink;
+import io.vigil.jobs.sink.ServiceCatalogPostgresSink;
 import io.vigil.jobs.source.DecodingSource;
 import io.vigil.jobs.source.KafkaSources;
 import java.util.Locale;
@@ -189,6 +191,12 @@ public final class LogAnomalyJob {
             .process(new SplitParsedFunction<>(LogJobTags.DEAD_LETTERS, "logsParsed", eventType))
             .uid(LogJobUids.PARSE)
             .name("Parsed log events");
+    ServiceCatalog.track(
+        events,
+        "logs",
+        "logs",
+        new ServiceCatalog.LogEvents(),
+        ServiceCatalogPostgresSink.create(config));
     SingleOutputStreamOperator<MinedLog> mined =
         events
             .keyBy(LogEvent::scope)

@@ -15,6 +15,7 @@ import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.alerts.incoming.IncomingAlertsPipeline;
 import io.vigil.jobs.alerts.notify.ChannelConfig;
 import io.vigil.jobs.alerts.notify.ChannelsFile;
+import io.vigil.jobs.catalog.ServiceCatalog;
 import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.DetectorChoice;
 import io.vigil.jobs.config.VigilConfig;
@@ -38,6 +39,7 @@ import io.vigil.jobs.sink.DeadLetterKafkaSink;
 import io.vigil.jobs.sink.FeedbackPostgresSink;
 import io.vigil.jobs.sink.InfluxDbSink;
 import io.vigil.jobs.sink.InfluxSettings;
+import io.vigil.jobs.sink.ServiceCatalogPostgresSink;
 import io.vigil.jobs.source.DecodingSource;
 import io.vigil.jobs.source.KafkaSources;
 import java.nio.file.Path;
@@ -247,6 +249,12 @@ public final class MetricsAnomalyJob {
                 new SplitParsedFunction<>(MetricsJobTags.DEAD_LETTERS, "pointsParsed", pointType))
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
+    ServiceCatalog.track(
+        points,
+        "metrics",
+        "metrics",
+        new ServiceCatalog.MetricPoints(),
+        ServiceCatalogPostgresSink.create(config));
     // Histogram buckets become quantiles (unless none are asked for), running totals become rates,
     // before anything scores or alerts on them. A histogram's or summary's series (buckets,
     // quantiles, _count and _sum its sender did not type) go through one step keyed by family

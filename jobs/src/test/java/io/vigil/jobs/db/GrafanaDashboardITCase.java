@@ -87,6 +87,16 @@ class GrafanaDashboardITCase {
         assertThat(rs.getInt("false_alarms")).isEqualTo(1);
         assertThat(rs.getDouble("precision_pct")).isZero();
       }
+      try (ResultSet rs = st.executeQuery(grafanaSql(panelSql(dashboard, "Services")))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(
+                rs.getString("service")
+                    + " "
+                    + rs.getInt("anomalies")
+                    + " "
+                    + rs.getInt("open_alerts"))
+            .isEqualTo("web-1 1 1");
+      }
       try (ResultSet rs = st.executeQuery(grafanaSql(panelSql(dashboard, "Detector registry")))) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString("nab_standard")).isEqualTo("nab 75.5968");
@@ -129,6 +139,10 @@ class GrafanaDashboardITCase {
    * its failed notification, logs, drift.
    */
   private static void seed(Statement st) throws Exception {
+    st.executeUpdate(
+        "WITH t AS (INSERT INTO tenants (slug, name) VALUES ('acme', 'acme') RETURNING id)"
+            + " INSERT INTO services (tenant_id, slug, name, first_seen, last_seen, signals)"
+            + " SELECT id, 'web-1', 'web-1', now() - interval '1 day', now(), '{metrics}' FROM t");
     String alert = UUID.randomUUID().toString();
     String anomaly = UUID.randomUUID().toString();
     String model = UUID.randomUUID().toString();

@@ -115,6 +115,7 @@ class LogAnomalyJobITCase {
       assertErrorGroups(st, byService.get("checkout"));
       assertAnomalies(st);
       assertPublished(services, run + ".anomalies", st);
+      assertCatalog(st, byService);
     }
     assertDeadLetters(services, topic, dlq, bad.size());
   }
@@ -247,6 +248,27 @@ class LogAnomalyJobITCase {
     first.get("features").forEach(f -> features.add(f.get("name").asText()));
     assertThat(features).contains("error_rate", "template_shift");
     assertThat(first.get("why").asText()).contains(NEW_ERROR);
+  }
+
+  /** Every service that logged is in the catalog, first seen at its first line. */
+  private static void assertCatalog(Statement st, Map<String, List<LogEvent>> byService)
+      throws Exception {
+    Map<String, Long> expected = new HashMap<>();
+    byService.forEach(
+        (service, events) ->
+            expected.put(
+                service, events.stream().mapToLong(LogEvent::timestamp).min().getAsLong()));
+    Map<String, Long> actual = new HashMap<>();
+    ResultSet rs =
+        st.executeQuery(
+            "SELECT s.slug, s.first_seen, s.signals::text, t.slug FROM services s"
+                + " JOIN tenants t ON t.id = s.tenant_id");
+    while (rs.next()) {
+      actual.put(rs.getString(1), rs.getTimestamp(2).getTime());
+      assertThat(rs.getString(3)).isEqualTo("{logs}");
+      assertThat(rs.getString(4)).isEqualTo(TENANT);
+    }
+    assertThat(actual).isEqualTo(expected);
   }
 
   /** Each anomaly row is on the anomalies topic once, with its id, keyed by service. */

@@ -285,6 +285,33 @@ class IncomingAlertsITCase {
           .startsWith("The logs of search changed at ")
           .contains("new template 'upstream connect error' x45");
 
+      // the service catalog: both services of the input, first seen at their first point, last
+      // seen in the hour of their last
+      String catalog =
+          "SELECT count(*) FROM services s JOIN tenants t ON t.id = s.tenant_id"
+              + " WHERE t.slug = 'acme' AND s.signals = '{metrics}'";
+      await(() -> Db.count(db, catalog) == 2, "checkout and payments in the catalog");
+      for (long from : new long[] {base, later}) {
+        String service = from == base ? "checkout" : "payments";
+        long last = from + 200 * MINUTE;
+        long lastHour = Math.max(from, Math.floorDiv(last, 3_600_000L) * 3_600_000L);
+        await(
+            () ->
+                Db.count(
+                        db,
+                        "SELECT count(*) FROM services WHERE slug = '"
+                            + service
+                            + "' AND first_seen = to_timestamp("
+                            + from / 1000
+                            + ") AND last_seen BETWEEN to_timestamp("
+                            + lastHour / 1000
+                            + ") AND to_timestamp("
+                            + last / 1000
+                            + ")")
+                    == 1,
+            service + "'s first and last seen");
+      }
+
       var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 5, Duration.ofSeconds(60));
       List<String> reasons = new ArrayList<>();
       int anomalyDeadLetters = 0;

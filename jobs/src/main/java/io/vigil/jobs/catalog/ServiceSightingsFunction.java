@@ -1,0 +1,71 @@
+package io.vigil.jobs.catalog;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a job's input into service sightings for the catalog, few enough to write: per service, one
+ * for the first point this subtask reads, then one whenever a point falls in an hour (event time)
+ * later or earlier than every hour reported before. Chained after the parse step, so it costs a map
+ * lookup per point and no network. What it remembers is not checkpointed and bounded ({@link
+ * #MAX_SERVICES}, least recently seen forgotten first): after a restart or an eviction a service is
+ * reported again, which the catalog's upsert absorbs.
+ */
+public final class ServiceSightingsFunction<T> extends RichFlatMapFunction<T, ServiceSighting> {
+  private static final long serialVersionUID = 1L;
+  static final long HOUR = 3_600_000L;
+  static final int MAX_SERVICES = 100_000;
+
+  /** How to read tenant, service and event time from a record. */
+  public interface Who<T> extends Serializable {
+    String tenant(T value);
+
+    String service(T value);
+
+    long timestamp(T value);
+  }
+
+  private final String signal;
+  private final Who<T> who;
+  private transient Map<String, long[]> hours;
+
+  public ServiceSightingsFunction(String signal, Who<T> who) {
+    this.signal = signal;
+    this.who = who;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    hours =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > MAX_SERVICES;
+          }
+        };
+  }
+
+  @Override
+  public void flatMap(T value, Collector<ServiceSighting> out) {
+    String tenant = who.tenant(value);
+    String service = who.service(value);
+    long t = who.timestamp(value);
+    long hour = Math.floorDiv(t, HOUR);
+    String key = tenant + '\u0000' + service;
+    long[] seen = hours.get(key);
+    if (seen == null) {
+      hours.put(key, new long[] {hour, hour});
+    } else if (hour > seen[1]) {
+      seen[1] = hour;
+    } else if (hour < seen[0]) {
+      seen[0] = hour;
+    } else {
+      return;
+    }
+    out.collect(new ServiceSighting(tenant, service, signal, t));
+  }
+}
