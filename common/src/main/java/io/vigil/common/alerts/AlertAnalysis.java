@@ -115,8 +115,11 @@ public final class AlertAnalysis {
     if (found.isEmpty()) {
       return "No anomaly on "
           + alert.source()
-          + " around the alert: its metrics, logs and infrastructure look ordinary to Vigil, so"
-          + " check the alert's own expression and the service's dependencies.";
+          + " around the alert: if Vigil reads this service's data (it is in the services table"
+          + " under that name), its metrics, logs and infrastructure look ordinary, so check the"
+          + " alert's own expression and the service's dependencies; if it is not there, Vigil"
+          + " receives nothing under that name (the service may report as another source,"
+          + " service.name, service or job).";
     }
     Evidence earliest = found.stream().min(Comparator.comparingLong(Evidence::timestamp)).get();
     Evidence top = found.get(0);

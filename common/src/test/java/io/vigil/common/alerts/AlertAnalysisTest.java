@@ -81,7 +81,9 @@ class AlertAnalysisTest {
     JsonNode none =
         JSON.readTree(AlertAnalysis.explain(alert("checkout", ""), List.of(), MIN, MIN));
     assertThat(none.get("anomalies_found").asInt()).isZero();
-    assertThat(none.get("summary").asText()).startsWith("No anomaly on checkout around the alert");
+    assertThat(none.get("summary").asText())
+        .startsWith("No anomaly on checkout around the alert")
+        .contains("it is in the services table under that name");
     JsonNode nameless = JSON.readTree(AlertAnalysis.explain(alert("", ""), List.of(), MIN, MIN));
     assertThat(nameless.get("summary").asText()).startsWith("The alert has no service label");
   }
