@@ -198,6 +198,19 @@ final class DemoReport {
                   rs.getLong(4),
                   rs.getString(5),
                   rs.getString(6)));
+      System.out.println("Services seen (the catalog in tenants and services):");
+      query(
+          c,
+          "SELECT s.slug, array_to_string(s.signals, ', '), s.first_seen, s.last_seen"
+              + " FROM services s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug = ?"
+              + " ORDER BY s.slug",
+          rs ->
+              System.out.printf(
+                  "  %-9s %-13s first seen %s, last seen %s%n",
+                  rs.getString(1),
+                  rs.getString(2),
+                  TIME.format(rs.getTimestamp(3).toInstant()),
+                  TIME.format(rs.getTimestamp(4).toInstant())));
     }
   }
 
