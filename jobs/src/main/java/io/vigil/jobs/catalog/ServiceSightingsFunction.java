@@ -31,7 +31,11 @@ public final class ServiceSightingsFunction<T> extends RichFlatMapFunction<T, Se
 
   private final String signal;
   private final Who<T> who;
-  private transient Map<String, long[]> hours;
+
+  /** A service: a record, so a lookup hashes the two names' cached hashes and copies no text. */
+  private record Service(String tenant, String name) {}
+
+  private transient Map<Service, long[]> hours;
 
   public ServiceSightingsFunction(String signal, Who<T> who) {
     this.signal = signal;
@@ -43,7 +47,7 @@ public final class ServiceSightingsFunction<T> extends RichFlatMapFunction<T, Se
     hours =
         new LinkedHashMap<>(1024, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Service, long[]> eldest) {
             return size() > MAX_SERVICES;
           }
         };
@@ -55,7 +59,7 @@ public final class ServiceSightingsFunction<T> extends RichFlatMapFunction<T, Se
     String service = who.service(value);
     long t = who.timestamp(value);
     long hour = Math.floorDiv(t, HOUR);
-    String key = tenant + '\u0000' + service;
+    Service key = new Service(tenant, service);
     long[] seen = hours.get(key);
     if (seen == null) {
       hours.put(key, new long[] {hour, hour});

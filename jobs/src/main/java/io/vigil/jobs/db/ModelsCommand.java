@@ -12,9 +12,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,20 +92,19 @@ public final class ModelsCommand {
   }
 
   /** One line per model, newest first. */
-  static Iterable<String> list(Connection c) throws SQLException {
-    Map<String, String> lines = new LinkedHashMap<>();
+  static List<String> list(Connection c) throws SQLException {
+    List<String> lines = new ArrayList<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT m.algorithm, m.version, m.status, m.trained_at, m.metrics->'backtests',"
-                    + " (SELECT count(*) FROM (SELECT DISTINCT ON (f.anomaly_id) f.is_true_positive"
-                    + "   FROM feedback f JOIN anomalies a ON a.id = f.anomaly_id"
-                    + "   WHERE a.model_id = m.id ORDER BY f.anomaly_id, f.created_at DESC) v),"
-                    + " (SELECT count(*) FROM (SELECT DISTINCT ON (f.anomaly_id) f.is_true_positive"
-                    + "   FROM feedback f JOIN anomalies a ON a.id = f.anomaly_id"
-                    + "   WHERE a.model_id = m.id ORDER BY f.anomaly_id, f.created_at DESC) v"
-                    + "   WHERE v.is_true_positive)"
-                    + " FROM ml_models m ORDER BY m.trained_at DESC, m.algorithm, m.version")) {
+                    + " v.judged, v.confirmed FROM ml_models m"
+                    + " CROSS JOIN LATERAL (SELECT count(*) AS judged,"
+                    + "   count(*) FILTER (WHERE l.is_true_positive) AS confirmed"
+                    + "   FROM (SELECT DISTINCT ON (f.anomaly_id) f.is_true_positive"
+                    + "     FROM feedback f JOIN anomalies a ON a.id = f.anomaly_id"
+                    + "     WHERE a.model_id = m.id ORDER BY f.anomaly_id, f.created_at DESC) l) v"
+                    + " ORDER BY m.trained_at DESC, m.algorithm, m.version")) {
       while (rs.next()) {
         StringBuilder s =
             new StringBuilder()
@@ -140,9 +140,9 @@ public final class ModelsCommand {
                   judged,
                   100.0 * rs.getLong(7) / judged));
         }
-        lines.put(rs.getString(1) + " " + rs.getString(2), s.toString());
+        lines.add(s.toString());
       }
     }
-    return lines.values();
+    return lines;
   }
 }
