@@ -15,8 +15,20 @@ import java.util.List;
 public final class LogCodec implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** What a message decoded into: the good events and one reason per bad part. */
-  public record Result(List<LogEvent> events, List<String> errors) {
+  /**
+   * What a message decoded into: the good events, one reason per bad part, and the form the message
+   * was taken for (null when it was not recognised at all: empty, oversized).
+   */
+  public record Result(List<LogEvent> events, List<String> errors, WireFormat format) {
+    public Result(List<LogEvent> events, List<String> errors) {
+      this(events, errors, null);
+    }
+
+    /** The same events and errors, taken for {@code f}. */
+    public Result as(WireFormat f) {
+      return new Result(events, errors, f);
+    }
+
     static Result error(String reason) {
       List<String> e = new ArrayList<>(1);
       e.add(reason);
@@ -90,9 +102,9 @@ public final class LogCodec implements Serializable {
       }
       return admitted(
           switch (settings.input()) {
-            case JSON -> json.decode(message);
+            case JSON -> json.decode(message).as(WireFormat.VIGIL_JSON);
             case OTLP -> otlp(message);
-            case RAW -> raw.decode(message, fallbackTimestamp);
+            case RAW -> raw.decode(message, fallbackTimestamp).as(WireFormat.RAW_LINES);
             case AUTO -> auto(message, fallbackTimestamp);
           });
     } catch (RuntimeException e) {
@@ -119,16 +131,18 @@ public final class LogCodec implements Serializable {
         errors.add("unknown tenant '" + LogFields.abbreviate(e.tenant()) + "'");
       }
     }
-    return new Result(events, errors);
+    return new Result(events, errors, r.format());
   }
 
   /** OTLP logs in JSON, or in protobuf (otlp_proto) read as the JSON it stands for. */
   private Result otlp(byte[] message) {
     if (!MetricCodec.looksBinary(message)) {
-      return otlp.decode(message);
+      return otlp.decode(message).as(WireFormat.OTLP_JSON);
     }
     byte[] json = OtlpProtobuf.logs(message);
-    return json == null ? Result.error(MetricCodec.BINARY) : otlp.decode(json);
+    return json == null
+        ? Result.error(MetricCodec.BINARY)
+        : otlp.decode(json).as(WireFormat.OTLP_PROTO);
   }
 
   private Result auto(byte[] message, long fallbackTimestamp) {
@@ -143,8 +157,10 @@ public final class LogCodec implements Serializable {
       return otlp(message);
     }
     if (message[i] != '{' && message[i] != '[') {
-      return raw.decode(message, fallbackTimestamp);
+      return raw.decode(message, fallbackTimestamp).as(WireFormat.RAW_LINES);
     }
-    return OtlpLogsCodec.looksLikeOtlp(message) ? otlp.decode(message) : json.decode(message);
+    return OtlpLogsCodec.looksLikeOtlp(message)
+        ? otlp.decode(message).as(WireFormat.OTLP_JSON)
+        : json.decode(message).as(WireFormat.VIGIL_JSON);
   }
 }

@@ -136,11 +136,11 @@ public final class MetricCodec implements Serializable {
       }
       return declared(
           switch (settings.input()) {
-            case VIGIL -> vigil.decode(message);
-            case INFLUX -> influx.decode(message, fallbackTimestamp, "");
-            case TELEGRAF -> json(message, telegraf::decode);
+            case VIGIL -> vigil.decode(message).as(WireFormat.VIGIL_JSON);
+            case INFLUX -> influx.decode(message, fallbackTimestamp, "").as(WireFormat.INFLUX_LINE);
+            case TELEGRAF -> json(message, telegraf::decode).as(WireFormat.TELEGRAF_JSON);
             case OTLP -> otlp(message);
-            case PROMETHEUS -> json(message, prometheus::decode);
+            case PROMETHEUS -> json(message, prometheus::decode).as(WireFormat.PROMETHEUS_JSON);
             case AUTO -> auto(message, fallbackTimestamp);
           });
     } catch (RuntimeException e) {
@@ -165,10 +165,10 @@ public final class MetricCodec implements Serializable {
   /** OTLP metrics in JSON, or in protobuf (otlp_proto) read as the JSON it stands for. */
   private MetricJsonCodec.Result otlp(byte[] message) {
     if (!looksBinary(message)) {
-      return json(message, otlp::decode);
+      return json(message, otlp::decode).as(WireFormat.OTLP_JSON);
     }
     byte[] json = OtlpProtobuf.metrics(message);
-    return json == null ? error(BINARY) : json(json, otlp::decode);
+    return json == null ? error(BINARY) : json(json, otlp::decode).as(WireFormat.OTLP_PROTO);
   }
 
   /** Marks the points of metrics declared cumulative. */
@@ -214,26 +214,27 @@ public final class MetricCodec implements Serializable {
     }
     if (message[i] != '{' && message[i] != '[') {
       // a guess: when no line of it parses, the reasons say what the message was taken for
-      return influx.decode(
-          message, fallbackTimestamp, "not JSON, and not InfluxDB line protocol: ");
+      return influx
+          .decode(message, fallbackTimestamp, "not JSON, and not InfluxDB line protocol: ")
+          .as(WireFormat.INFLUX_LINE);
     }
     // the keys that tell the JSON senders apart, looked for in the message's first 512 bytes
     int keys = keys(message, i, Math.min(message.length, i + 512));
     if ((keys & 1) != 0) {
-      return json(message, otlp::decode);
+      return json(message, otlp::decode).as(WireFormat.OTLP_JSON);
     }
     if ((keys & 6) == 6) {
-      return json(message, telegraf::decode);
+      return json(message, telegraf::decode).as(WireFormat.TELEGRAF_JSON);
     }
     if ((keys & 8) != 0) {
       return json(
           message,
           tree ->
               PrometheusJsonCodec.looksLikePrometheus(tree)
-                  ? prometheus.decode(tree)
-                  : vigil.decode(message));
+                  ? prometheus.decode(tree).as(WireFormat.PROMETHEUS_JSON)
+                  : vigil.decode(message).as(WireFormat.VIGIL_JSON));
     }
-    return vigil.decode(message);
+    return vigil.decode(message).as(WireFormat.VIGIL_JSON);
   }
 
   /** The keys {@link #keys} looks for; bit {@code i} of its answer is {@code KEYS[i]}. */

@@ -42,8 +42,20 @@ public final class MetricJsonCodec implements Serializable {
     this.limits = limits;
   }
 
-  /** What a message decoded into: the good points and one reason per bad element. */
-  public record Result(List<MetricPoint> points, List<String> errors) {}
+  /**
+   * What a message decoded into: the good points, one reason per bad element, and the form the
+   * message was taken for (null when it was not recognised at all: empty, oversized).
+   */
+  public record Result(List<MetricPoint> points, List<String> errors, WireFormat format) {
+    public Result(List<MetricPoint> points, List<String> errors) {
+      this(points, errors, null);
+    }
+
+    /** The same points and errors, taken for {@code f}. */
+    public Result as(WireFormat f) {
+      return new Result(points, errors, f);
+    }
+  }
 
   /** Bounds a message must respect; anything outside is rejected with a reason. */
   public record Limits(

@@ -41,6 +41,7 @@ class LogCodecTest {
             + "\"message\":\"hello\"}";
     var foreign = allowList.decode(String.format(json, "intruder").getBytes(), KAFKA_TIME);
     assertThat(foreign.events()).isEmpty();
+    assertThat(foreign.format()).as("kept through the allow-list").isEqualTo(WireFormat.VIGIL_JSON);
     assertThat(foreign.errors()).containsExactly("unknown tenant 'intruder'");
     var own = allowList.decode(String.format(json, "acme").getBytes(), KAFKA_TIME);
     assertThat(own.errors()).isEmpty();
@@ -72,6 +73,7 @@ class LogCodecTest {
                 "slow query 12 ms",
                 Map.of("user_id", "u1", "n", "3")));
     assertThat(r.events().get(0).user()).isEqualTo("u1");
+    assertThat(r.format()).isEqualTo(WireFormat.VIGIL_JSON);
   }
 
   @Test
@@ -184,6 +186,8 @@ class LogCodecTest {
     var fromProto = codec.decode(request.toByteArray(), KAFKA_TIME);
     assertThat(fromProto.errors()).isEmpty();
     assertThat(fromProto.events()).containsExactlyElementsOf(fromJson.events());
+    assertThat(fromJson.format()).isEqualTo(WireFormat.OTLP_JSON);
+    assertThat(fromProto.format()).isEqualTo(WireFormat.OTLP_PROTO);
   }
 
   @Test
@@ -207,6 +211,7 @@ class LogCodecTest {
         .isEqualTo(KAFKA_TIME);
     assertThat(r.errors()).hasSize(1);
     assertThat(r.errors().get(0)).startsWith("line 3: line does not fit logs.raw-format");
+    assertThat(r.format()).isEqualTo(WireFormat.RAW_LINES);
   }
 
   @ParameterizedTest(name = "[{0}] -> {1}")

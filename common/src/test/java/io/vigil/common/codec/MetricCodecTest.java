@@ -642,6 +642,8 @@ class MetricCodecTest {
     MetricJsonCodec.Result fromProto = codec.decode(request.toByteArray(), KAFKA_TIME);
     assertThat(fromProto.errors()).isEmpty();
     assertThat(fromProto.points()).containsExactlyElementsOf(fromJson.points());
+    assertThat(fromJson.format()).isEqualTo(WireFormat.OTLP_JSON);
+    assertThat(fromProto.format()).isEqualTo(WireFormat.OTLP_PROTO);
     // forced OTLP input reads both encodings too
     MetricCodec otlpOnly =
         new MetricCodec(
@@ -713,6 +715,29 @@ class MetricCodecTest {
             KAFKA_TIME);
     assertThat(r.points()).extracting(MetricPoint::tenant).containsExactly("acme");
     assertThat(r.errors()).containsExactly("line 2: unknown tenant 'evil'");
+  }
+
+  /** What the jobs record as the data source: the form each message was taken for. */
+  @Test
+  void eachMessageSaysWhichFormItWasTakenFor() {
+    assertThat(decode("cpu,host=web-1 usage=1 1700000060000000000").format())
+        .isEqualTo(WireFormat.INFLUX_LINE);
+    assertThat(decode("{\"fields\":{\"v\":2},\"name\":\"b\",\"timestamp\":1700000000}").format())
+        .isEqualTo(WireFormat.TELEGRAF_JSON);
+    assertThat(
+            decode(
+                    "{\"timestamp\":\"2023-11-14T22:13:20Z\",\"value\":\"0.25\","
+                        + "\"name\":\"up\",\"labels\":{\"__name__\":\"up\",\"job\":\"node\"}}")
+                .format())
+        .isEqualTo(WireFormat.PROMETHEUS_JSON);
+    assertThat(
+            decode("{\"source\":\"s\",\"metric\":\"m\",\"timestamp\":1700000000000,\"value\":3}")
+                .format())
+        .isEqualTo(WireFormat.VIGIL_JSON);
+    assertThat(decode("{\"resourceMetrics\":[]}").format()).isEqualTo(WireFormat.OTLP_JSON);
+    assertThat(decode("").format()).as("not taken for anything").isNull();
+    assertThat(WireFormat.PROMETHEUS_JSON.sender()).isEqualTo("prometheus");
+    assertThat(WireFormat.INFLUX_LINE.sender()).isEqualTo("telegraf");
   }
 
   @Test

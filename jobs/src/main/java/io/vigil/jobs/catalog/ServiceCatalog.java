@@ -2,13 +2,15 @@ package io.vigil.jobs.catalog;
 
 import io.vigil.common.model.LogEvent;
 import io.vigil.common.model.MetricPoint;
+import io.vigil.jobs.core.Parsed;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The service catalog ({@code tenants}, {@code services}): every job that reads a tenant's and
- * service's data registers them, with first and last seen and the signals sent. See {@link
+ * The service catalog ({@code tenants}, {@code services}, {@code data_sources}): every job that
+ * reads a tenant's and service's data registers them, with first and last seen and the signals
+ * sent, and the data source they came through (the form and the topic). See {@link
  * ServiceSightingsFunction} for how little it costs per point.
  */
 public final class ServiceCatalog {
@@ -55,19 +57,24 @@ public final class ServiceCatalog {
   }
 
   /**
-   * Sightings of {@code input}'s services, chained to it, keyed by tenant (one writer per tenant's
-   * row) into {@code sink}. Uids {@code <job>-service-sightings} and {@code
-   * <job>-service-catalog-sink}: frozen once released.
+   * Sightings of the services in {@code records} (a decoding source's output: values and dead
+   * letters), chained to it, keyed by tenant (one writer per tenant's rows) into {@code sink}. Uids
+   * {@code <job>-service-sightings} and {@code <job>-service-catalog-sink}: frozen once released.
+   *
+   * @param topic the topic the records are read from: with the form they came in, it names their
+   *     data source
    */
   public static <T> void track(
-      DataStream<T> input,
+      DataStream<Parsed<T>> records,
       String job,
       String signal,
+      String topic,
       ServiceSightingsFunction.Who<T> who,
       Sink<ServiceSighting> sink) {
-    input
+    records
         .flatMap(
-            new ServiceSightingsFunction<>(signal, who), TypeInformation.of(ServiceSighting.class))
+            new ServiceSightingsFunction<>(signal, topic, who),
+            TypeInformation.of(ServiceSighting.class))
         .uid(job + "-service-sightings")
         .name("Service sightings")
         .keyBy(ServiceSighting::tenant)

@@ -1,5 +1,6 @@
 package io.vigil.jobs.core;
 
+import io.vigil.common.codec.WireFormat;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,12 +27,20 @@ public final class Parsed<T> {
   /** The value's event time in epoch millis; {@link #NO_EVENT_TIME} for a dead letter. */
   public long eventTime = NO_EVENT_TIME;
 
+  /** The form the value's record came in (for {@code data_sources}), or null if not known. */
+  public WireFormat format;
+
   public Parsed() {}
 
   public static <T> Parsed<T> of(T value, long eventTime) {
+    return of(value, eventTime, null);
+  }
+
+  public static <T> Parsed<T> of(T value, long eventTime, WireFormat format) {
     Parsed<T> p = new Parsed<>();
     p.value = Objects.requireNonNull(value);
     p.eventTime = eventTime;
+    p.format = format;
     return p;
   }
 
@@ -53,7 +62,9 @@ public final class Parsed<T> {
                 "deadLetter",
                 TypeInformation.of(DeadLetter.class),
                 "eventTime",
-                Types.LONG));
+                Types.LONG,
+                "format",
+                Types.ENUM(WireFormat.class)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.vigil.jobs.core;
 
+import io.vigil.common.codec.WireFormat;
 import java.io.Serializable;
 import java.util.List;
 
@@ -7,8 +8,15 @@ import java.util.List;
 @FunctionalInterface
 public interface RecordDecoder<T> extends Serializable {
 
-  /** What one record decoded into: the good values and one reason per bad part. */
-  record Decoded<T>(List<T> values, List<String> errors) {}
+  /**
+   * What one record decoded into: the good values, one reason per bad part, and the form the record
+   * was taken for (null when the decoder does not say).
+   */
+  record Decoded<T>(List<T> values, List<String> errors, WireFormat format) {
+    public Decoded(List<T> values, List<String> errors) {
+      this(values, errors, null);
+    }
+  }
 
   /** Never throws: a record that can't be used comes back with its reasons. */
   Decoded<T> decode(RawRecord raw);

@@ -13,6 +13,7 @@ import io.vigil.jobs.config.Cli;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
+import io.vigil.jobs.core.Parsed;
 import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.core.SplitParsedFunction;
@@ -179,22 +180,25 @@ public final class LogAnomalyJob {
     RecordDecoder<LogEvent> decoder =
         raw -> {
           LogCodec.Result result = codec.decode(raw.value(), raw.kafkaTimestamp());
-          return new RecordDecoder.Decoded<>(result.events(), result.errors());
+          return new RecordDecoder.Decoded<>(result.events(), result.errors(), result.format());
         };
     TypeInformation<LogEvent> eventType = TypeInformation.of(LogEvent.class);
-    SingleOutputStreamOperator<LogEvent> events =
+    DataStream<Parsed<LogEvent>> records =
         env.fromSource(
                 new DecodingSource<>(source, decoder, LogEvent::timestamp, eventType),
                 DecodingSource.<LogEvent>watermarks(config),
                 "Log records")
-            .uid(LogJobUids.SOURCE)
+            .uid(LogJobUids.SOURCE);
+    SingleOutputStreamOperator<LogEvent> events =
+        records
             .process(new SplitParsedFunction<>(LogJobTags.DEAD_LETTERS, "logsParsed", eventType))
             .uid(LogJobUids.PARSE)
             .name("Parsed log events");
     ServiceCatalog.track(
-        events,
+        records,
         "logs",
         "logs",
+        config.get(VigilOptions.LOGS_TOPIC),
         new ServiceCatalog.LogEvents(),
         ServiceCatalogPostgresSink.create(config));
     SingleOutputStreamOperator<MinedLog> mined =

@@ -22,6 +22,7 @@ import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.IdleWatermarks;
+import io.vigil.jobs.core.Parsed;
 import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.core.SplitParsedFunction;
@@ -236,23 +237,26 @@ public final class MetricsAnomalyJob {
     RecordDecoder<MetricPoint> decoder =
         raw -> {
           MetricJsonCodec.Result result = codec.decode(raw.value(), raw.kafkaTimestamp());
-          return new RecordDecoder.Decoded<>(result.points(), result.errors());
+          return new RecordDecoder.Decoded<>(result.points(), result.errors(), result.format());
         };
     TypeInformation<MetricPoint> pointType = TypeInformation.of(MetricPoint.class);
-    SingleOutputStreamOperator<MetricPoint> points =
+    DataStream<Parsed<MetricPoint>> records =
         env.fromSource(
                 new DecodingSource<>(sources.metrics(), decoder, MetricPoint::timestamp, pointType),
                 DecodingSource.<MetricPoint>watermarks(config),
                 "Metric records")
-            .uid(MetricsJobUids.SOURCE)
+            .uid(MetricsJobUids.SOURCE);
+    SingleOutputStreamOperator<MetricPoint> points =
+        records
             .process(
                 new SplitParsedFunction<>(MetricsJobTags.DEAD_LETTERS, "pointsParsed", pointType))
             .uid(MetricsJobUids.PARSE)
             .name("Parsed metric points");
     ServiceCatalog.track(
-        points,
+        records,
         "metrics",
         "metrics",
+        config.get(VigilOptions.METRICS_TOPIC),
         new ServiceCatalog.MetricPoints(),
         ServiceCatalogPostgresSink.create(config));
     // Histogram buckets become quantiles (unless none are asked for), running totals become rates,

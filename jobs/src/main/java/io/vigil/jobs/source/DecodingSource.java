@@ -140,7 +140,7 @@ public final class DecodingSource<T, SplitT extends SourceSplit, EnumChkT>
       return;
     }
     for (T v : decoded.values()) {
-      out.collect(Parsed.of(v, eventTime.of(v)), kafkaTimestamp);
+      out.collect(Parsed.of(v, eventTime.of(v), decoded.format()), kafkaTimestamp);
     }
     for (String reason : decoded.errors()) {
       out.collect(Parsed.dead(RecordDecoder.deadLetter(record, reason)), kafkaTimestamp);

@@ -97,6 +97,11 @@ class GrafanaDashboardITCase {
                     + rs.getInt("open_alerts"))
             .isEqualTo("web-1 1 1");
       }
+      try (ResultSet rs = st.executeQuery(grafanaSql(panelSql(dashboard, "Data sources")))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("data_source") + " " + rs.getString("signal"))
+            .isEqualTo("otlp-proto via vigil.metrics metrics");
+      }
       try (ResultSet rs = st.executeQuery(grafanaSql(panelSql(dashboard, "Detector registry")))) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString("nab_standard")).isEqualTo("nab 75.5968");
@@ -143,6 +148,10 @@ class GrafanaDashboardITCase {
         "WITH t AS (INSERT INTO tenants (slug, name) VALUES ('acme', 'acme') RETURNING id)"
             + " INSERT INTO services (tenant_id, slug, name, first_seen, last_seen, signals)"
             + " SELECT id, 'web-1', 'web-1', now() - interval '1 day', now(), '{metrics}' FROM t");
+    st.executeUpdate(
+        "INSERT INTO data_sources (tenant_id, name, type, config, first_seen, last_seen)"
+            + " SELECT id, 'otlp-proto via vigil.metrics', 'otel-collector', '{\"signal\":"
+            + " \"metrics\"}', now() - interval '1 day', now() FROM tenants WHERE slug = 'acme'");
     String alert = UUID.randomUUID().toString();
     String anomaly = UUID.randomUUID().toString();
     String model = UUID.randomUUID().toString();

@@ -116,6 +116,7 @@ class LogAnomalyJobITCase {
       assertAnomalies(st);
       assertPublished(services, run + ".anomalies", st);
       assertCatalog(st, byService);
+      assertDataSources(st, topic);
     }
     assertDeadLetters(services, topic, dlq, bad.size());
   }
@@ -269,6 +270,25 @@ class LogAnomalyJobITCase {
       assertThat(rs.getString(4)).isEqualTo(TENANT);
     }
     assertThat(actual).isEqualTo(expected);
+  }
+
+  /** The three forms the lines came in are the tenant's data sources, with when they were seen. */
+  private static void assertDataSources(Statement st, String topic) throws Exception {
+    ResultSet rs =
+        st.executeQuery(
+            "SELECT t.slug, d.name, d.type, d.config->>'signal', d.first_seen <= d.last_seen"
+                + " FROM data_sources d JOIN tenants t ON t.id = d.tenant_id");
+    List<String> sources = new ArrayList<>();
+    while (rs.next()) {
+      assertThat(rs.getString(4)).isEqualTo("logs");
+      assertThat(rs.getBoolean(5)).as("first seen, then last seen").isTrue();
+      sources.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+    }
+    assertThat(sources)
+        .containsExactlyInAnyOrder(
+            TENANT + " vigil-json via " + topic + " service",
+            TENANT + " otlp-json via " + topic + " otel-collector",
+            TENANT + " raw-lines via " + topic + " other");
   }
 
   /** Each anomaly row is on the anomalies topic once, with its id, keyed by service. */

@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MetricsAnomalyJobITCase {
   private static final long MINUTE = 60_000;
+  private static final long HOUR = 60 * MINUTE;
   private static final int POINTS = 400;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -703,6 +704,30 @@ class MetricsAnomalyJobITCase {
         rows.add(rs.getString("series") + "@" + rs.getTimestamp("detected_at").getTime());
       }
       assertThat(rows).containsExactlyInAnyOrderElementsOf(expectedAnomalies);
+      // each form a tenant's points came in is a data source, first seen at its first point;
+      // messages that gave only dead letters (the last ones, a minute later) are not sightings
+      rs =
+          st.executeQuery(
+              "SELECT t.slug, d.name, d.type, d.config->>'format', d.config->>'topic',"
+                  + " d.config->>'signal', d.first_seen, d.last_seen FROM data_sources d"
+                  + " JOIN tenants t ON t.id = d.tenant_id");
+      List<String> sources = new ArrayList<>();
+      while (rs.next()) {
+        assertThat(rs.getString(4) + " via " + rs.getString(5)).isEqualTo(rs.getString(2));
+        assertThat(rs.getString(6)).isEqualTo("metrics");
+        assertThat(rs.getTimestamp(7).getTime()).as(rs.getString(2)).isEqualTo(base);
+        assertThat(rs.getTimestamp(8).getTime())
+            .as("last seen within the hour of the last point")
+            .isBetween(base + (minutes - 1) * MINUTE - HOUR, base + (minutes - 1) * MINUTE);
+        sources.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+      assertThat(sources)
+          .containsExactlyInAnyOrder(
+              "ops influx-line via " + topic + " telegraf",
+              "ops telegraf-json via " + topic + " telegraf",
+              "ops prometheus-json via " + topic + " prometheus",
+              "globex otlp-json via " + topic + " otel-collector",
+              "globex otlp-proto via " + topic + " otel-collector");
     }
 
     List<ConsumerRecord<byte[], byte[]>> dead =
