@@ -211,6 +211,18 @@ final class DemoReport {
                   rs.getString(2),
                   TIME.format(rs.getTimestamp(3).toInstant()),
                   TIME.format(rs.getTimestamp(4).toInstant())));
+      System.out.println("Data sources (each form the data came in, on its topic):");
+      query(
+          c,
+          "SELECT d.name, d.type, d.first_seen, d.last_seen FROM data_sources d"
+              + " JOIN tenants t ON t.id = d.tenant_id WHERE t.slug = ? ORDER BY d.name",
+          rs ->
+              System.out.printf(
+                  "  %-28s %-14s first seen %s, last seen %s%n",
+                  rs.getString(1),
+                  rs.getString(2),
+                  TIME.format(rs.getTimestamp(3).toInstant()),
+                  TIME.format(rs.getTimestamp(4).toInstant())));
     }
   }
 
