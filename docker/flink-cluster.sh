@@ -28,6 +28,7 @@ READY_TIMEOUT=${VIGIL_FLINK_TIMEOUT:-120}
 STOP_TIMEOUT=${VIGIL_FLINK_STOP_TIMEOUT:-30}
 
 REST_PORT_DEFAULT=18081
+PROM_PORTS=${VIGIL_FLINK_PROM_PORTS:-19250-19269}
 RPC_PORT_DEFAULT=16123
 HOST=127.0.0.1
 
@@ -86,9 +87,8 @@ choose_port() {
 launch() {
   local out=$1
   shift
-  # No plugins (S3, metrics reporters) are installed; an empty dir keeps Flink from warning about a missing one.
-  mkdir -p "$STATE_DIR/plugins"
-  export FLINK_PLUGINS_DIR=$STATE_DIR/plugins
+  # Plugins: the Prometheus metrics reporter (ensure_lib).
+  export FLINK_PLUGINS_DIR=$FLINK_LIB/plugins
   # setsid does not fork here (a background job is not a process group leader), so $! is the JVM's pid.
   setsid "$@" </dev/null >>"$out" 2>&1 9>&- &
   LAUNCHED_PID=$!
@@ -108,9 +108,9 @@ taskmanager_count() { cat "$STATE_DIR/taskmanagers"; }
 
 # Resolves Flink's runtime jars from docker/flink/pom.xml once into the cache; re-resolves when the pom changes.
 ensure_lib() {
-  local pom=$SCRIPT_DIR/flink/pom.xml stamp tmp t0
+  local pom=$SCRIPT_DIR/flink/pom.xml stamp tmp t0 version
   stamp=$(cksum <"$pom")
-  if [[ -f $FLINK_LIB/.complete && $(cat "$FLINK_LIB/.complete") == "$stamp" ]]; then
+  if [[ -f $FLINK_LIB/.complete && $(cat "$FLINK_LIB/.complete") == "$stamp" && -d $FLINK_LIB/plugins ]]; then
     return
   fi
   t0=$(now)
@@ -121,6 +121,13 @@ ensure_lib() {
     >"$STATE_DIR/flink-mvn.log" 2>&1; then
     rm -rf "$tmp"
     fail_with_log "resolving Flink's jars with Maven failed" "$STATE_DIR/flink-mvn.log"
+  fi
+  # The Prometheus metrics reporter, as a plugin (its own class loader), as a distribution ships it in opt/.
+  version=$(sed -n 's:.*<flink.version>\(.*\)</flink.version>.*:\1:p' "$pom")
+  if ! mvn -B -q dependency:copy -Dartifact="org.apache.flink:flink-metrics-prometheus:$version" \
+    -DoutputDirectory="$tmp/plugins/metrics-prometheus" >>"$STATE_DIR/flink-mvn.log" 2>&1; then
+    rm -rf "$tmp"
+    fail_with_log "resolving Flink's Prometheus reporter with Maven failed" "$STATE_DIR/flink-mvn.log"
   fi
   printf '%s\n' "$stamp" >"$tmp/.complete"
   rm -rf "$FLINK_LIB"
@@ -172,6 +179,12 @@ heartbeat.rpc-failure-threshold: 2
 slot.idle.timeout: 10000
 # Spread a job's slots over the TaskManagers, so that killing either one hits the job.
 taskmanager.load-balance.mode: slots
+
+# Metrics for Prometheus: every process serves /metrics on the first free port of the range (the JobManager's
+# job metrics: checkpoints, restarts; the TaskManagers' operator metrics: Vigil's counters, Kafka lag).
+# docker/prometheus/vigil-health.rules.yml alerts on them.
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: $PROM_PORTS
 EOF
   if [[ -n $zk ]]; then
     cat >>"$CONF_DIR/config.yaml" <<EOF
@@ -378,6 +391,7 @@ print_env() {
   printf 'export VIGIL_FLINK_REST=%q\n' "http://$HOST:$(rest_port)"
   printf 'export VIGIL_FLINK_CONF_DIR=%q\n' "$CONF_DIR"
   printf 'export VIGIL_FLINK_LIB=%q\n' "$FLINK_LIB"
+  printf 'export VIGIL_FLINK_PROMETHEUS_PORTS=%q\n' "$(sed -n 's/^metrics.reporter.prom.port: //p' "$CONF_DIR/config.yaml")"
   printf 'export VIGIL_FLINK_CHECKPOINTS=%q\n' "file://$STATE_DIR/checkpoints"
   printf 'export VIGIL_FLINK_SAVEPOINTS=%q\n' "file://$STATE_DIR/savepoints"
   printf 'export VIGIL_FLINK_TASKMANAGERS=%q\n' "$(taskmanager_count)"

@@ -7,6 +7,7 @@
 #   docker/services.sh restart [all|kafka|postgres|influxdb]... stop, then start on the same ports with the same data
 #   docker/services.sh status [names...]                        one line per server; exit 1 if one is not running
 #   docker/services.sh env                                      `export VAR=value` lines for running servers
+#   docker/services.sh tools                                    install the tools the tests use: promtool
 #
 # Progress goes to stderr, env lines to stdout: eval "$(docker/services.sh start all)".
 set -euo pipefail
@@ -642,6 +643,13 @@ cmd_stop() {
   done
 }
 
+# promtool (Debian's prometheus package: no server is started) checks docker/prometheus's rules in the tests.
+cmd_tools() {
+  mkdir -p "$STATE_DIR"
+  command -v promtool >/dev/null || apt_install prometheus
+  log "promtool: $(promtool --version 2>&1 | head -n 1)"
+}
+
 cmd_status() {
   local svc rc=0
   parse_services "$@"
@@ -676,6 +684,7 @@ main() {
       ;;
     status) cmd_status "$@" ;;
     env) print_env ;;
+    tools) cmd_tools ;;
     help | -h | --help) usage ;;
     *)
       usage

@@ -376,6 +376,41 @@ final class FlinkCluster implements AutoCloseable {
     throw new AssertionError("savepoint of " + jobId + " not done within " + timeout);
   }
 
+  /**
+   * What the cluster's processes serve to Prometheus right now (Flink's Prometheus reporter, one
+   * port of {@code VIGIL_FLINK_PROMETHEUS_PORTS} per process), concatenated; ports nobody listens
+   * on are skipped.
+   */
+  String prometheusMetrics() throws InterruptedException {
+    String range = env.get("VIGIL_FLINK_PROMETHEUS_PORTS");
+    if (range == null || !range.matches("\\d+-\\d+")) {
+      throw new IllegalStateException(
+          "the cluster serves no Prometheus metrics ("
+              + range
+              + "): stop it, the next start"
+              + " configures the reporter");
+    }
+    String[] bounds = range.split("-");
+    StringBuilder all = new StringBuilder();
+    for (int port = Integer.parseInt(bounds[0]); port <= Integer.parseInt(bounds[1]); port++) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          all.append(r.body()).append('\n');
+        }
+      } catch (IOException e) {
+        // no process on this port of the range
+      }
+    }
+    return all.toString();
+  }
+
   void cancel(String jobId) {
     try {
       http.send(

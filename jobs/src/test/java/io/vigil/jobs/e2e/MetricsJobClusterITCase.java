@@ -10,6 +10,7 @@ import io.vigil.jobs.alerts.testing.HttpRecorder;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
+import io.vigil.jobs.health.PrometheusRules;
 import io.vigil.jobs.logs.LogAnomalyJob;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.testing.LocalServices;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -238,6 +240,84 @@ class MetricsJobClusterITCase {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /**
+   * Vigil's health rules for Prometheus (docker/prometheus/vigil-health.rules.yml, unit-tested by
+   * PrometheusRulesTest) read metrics by name; here every name they read is served by the cluster's
+   * Prometheus reporter while the metrics job and the log job run, and the metrics job's counters
+   * count what its hostile input holds (parsed points and dead letters).
+   */
+  @Test
+  @Order(0)
+  void theHealthRulesReadMetricsTheRunningJobsServe() throws Exception {
+    Set<String> served = new TreeSet<>();
+    String run = prefix + "_prom";
+    // unbounded: the jobs' metrics are gone once they finish
+    Map<String, String> unbounded = Map.of("kafka.bounded", "false");
+    String job = submit(run, null, topic, unbounded);
+    try {
+      awaitRunningWithCheckpoint(job, 1);
+      served.addAll(
+          awaitCounted(
+              "Vigil_metrics_anomaly_detection",
+              List.of("vigil_pointsParsed", "vigil_deadLetters", "vigil_influxPointsWritten")));
+    } finally {
+      cluster.cancel(job);
+      assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("CANCELED");
+    }
+    String logJob = submitLogs(run, null, unbounded);
+    try {
+      awaitRunningWithCheckpoint(logJob, 1);
+      served.addAll(
+          awaitCounted(
+              "Vigil_log_anomaly_detection", List.of("vigil_logsParsed", "vigil_deadLetters")));
+    } finally {
+      cluster.cancel(logJob);
+      assertThat(cluster.awaitTerminal(logJob, RUN_TIMEOUT)).isEqualTo("CANCELED");
+    }
+    Set<String> read = PrometheusRules.metricNames();
+    FIGURES.add(
+        "health rules: "
+            + read.size()
+            + " metric names read, all served: "
+            + served.containsAll(read));
+    assertThat(served).as("metrics the running jobs serve").containsAll(read);
+  }
+
+  /**
+   * Polls the cluster's Prometheus metrics until each of {@code counters} (operator metrics) is
+   * above 0 for {@code jobName}; returns every metric name served at that moment.
+   */
+  private static Set<String> awaitCounted(String jobName, List<String> counters) throws Exception {
+    long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String text = "";
+    while (System.nanoTime() < end) {
+      text = cluster.prometheusMetrics();
+      Set<String> counted = new TreeSet<>();
+      Set<String> names = new TreeSet<>();
+      for (String line : text.split("\n")) {
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        int brace = line.indexOf('{');
+        String name = line.substring(0, brace < 0 ? line.indexOf(' ') : brace);
+        names.add(name);
+        for (String c : counters) {
+          if (name.equals("flink_taskmanager_job_task_operator_" + c)
+              && line.contains("job_name=\"" + jobName + "\"")
+              && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0) {
+            counted.add(c);
+          }
+        }
+      }
+      if (counted.size() == counters.size()) {
+        return names;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(
+        jobName + ": " + counters + " not all above 0 within 3 minutes; served:\n" + text);
   }
 
   @Test
@@ -646,6 +726,11 @@ class MetricsJobClusterITCase {
   // The log job
 
   private static String submitLogs(String run, String savepoint) throws Exception {
+    return submitLogs(run, savepoint, Map.of());
+  }
+
+  private static String submitLogs(String run, String savepoint, Map<String, String> overrides)
+      throws Exception {
     Map<String, String> conf = sharedConf(run);
     conf.put("kafka.logs-topic", logsTopic);
     conf.put("kafka.logs-dlq-topic", run + ".logs.dlq");
@@ -655,6 +740,7 @@ class MetricsJobClusterITCase {
     // The alert rows compared between runs are the metrics job's; the log job's alerting (same
     // rules, its own anomalies) is covered by LogSilenceITCase.
     conf.put("alerting.enabled", "false");
+    conf.putAll(overrides);
     return cluster.submit(
         jar(),
         LogAnomalyJob.class.getName(),
@@ -770,6 +856,11 @@ class MetricsJobClusterITCase {
   // ------------------------------------------------------------------------------------------
 
   private static String submit(String run, String savepoint, String input) throws Exception {
+    return submit(run, savepoint, input, Map.of());
+  }
+
+  private static String submit(
+      String run, String savepoint, String input, Map<String, String> overrides) throws Exception {
     if (savepoint == null) {
       seedRules(run); // a resumed job keeps the rules it read (broadcast state in the savepoint)
     }
@@ -792,6 +883,7 @@ class MetricsJobClusterITCase {
     conf.put("kafka.transactional-id-prefix", run);
     conf.put("influxdb.url", services.influxUrl());
     conf.put("influxdb.database", run);
+    conf.putAll(overrides);
     return cluster.submit(
         jar(),
         MAIN,

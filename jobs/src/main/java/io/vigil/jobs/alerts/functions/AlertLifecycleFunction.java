@@ -71,7 +71,8 @@ public class AlertLifecycleFunction
     state = getRuntimeContext().getState(STATE);
     buffer = getRuntimeContext().getMapState(BUFFER);
     control = new ControlPlaneState(bootstrap);
-    staleSignals = getRuntimeContext().getMetricGroup().counter("staleRuleVersionSignals");
+    staleSignals =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("staleRuleVersionSignals");
     runningSince = Long.MIN_VALUE;
   }
 

@@ -52,8 +52,10 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
             .getState(
                 ExpiringState.descriptor(
                     "flapping-changes", TypeInformation.of(KeptPoints.class), retentionMs));
-    forwarded = getRuntimeContext().getMetricGroup().counter("flappingEventsForwarded");
-    dropped = getRuntimeContext().getMetricGroup().counter("flappingEventsDropped");
+    forwarded =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("flappingEventsForwarded");
+    dropped =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("flappingEventsDropped");
   }
 
   @Override

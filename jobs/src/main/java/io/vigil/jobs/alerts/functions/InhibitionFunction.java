@@ -93,8 +93,9 @@ public class InhibitionFunction
     heldUntil = getRuntimeContext().getMapState(HELD_UNTIL);
     told = getRuntimeContext().getMapState(TOLD);
     control = new ControlPlaneState(bootstrap);
-    inhibited = getRuntimeContext().getMetricGroup().counter("inhibitedNotifications");
-    released = getRuntimeContext().getMetricGroup().counter("inhibitionsEnded");
+    inhibited =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("inhibitedNotifications");
+    released = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("inhibitionsEnded");
   }
 
   @Override

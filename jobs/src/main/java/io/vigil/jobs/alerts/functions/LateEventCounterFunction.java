@@ -14,7 +14,7 @@ public class LateEventCounterFunction extends RichMapFunction<RuleEvent, RuleEve
 
   @Override
   public void open(OpenContext ctx) {
-    late = getRuntimeContext().getMetricGroup().counter("lateRuleEvents");
+    late = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("lateRuleEvents");
   }
 
   @Override

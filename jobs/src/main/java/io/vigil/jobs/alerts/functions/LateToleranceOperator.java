@@ -58,7 +58,7 @@ public final class LateToleranceOperator extends AbstractStreamOperator<RuleEven
         getPartitionedState(
             ExpiringState.descriptor("late-tolerance-last", Types.LONG, retentionMs));
     watermark = Long.MIN_VALUE;
-    accepted = getMetricGroup().counter("lateRuleEventsAccepted");
+    accepted = getMetricGroup().addGroup("vigil").counter("lateRuleEventsAccepted");
   }
 
   @Override

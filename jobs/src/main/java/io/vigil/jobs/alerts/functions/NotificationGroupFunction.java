@@ -51,8 +51,8 @@ public class NotificationGroupFunction
     flushAt = getRuntimeContext().getState(FLUSH_AT);
     lastFlush = getRuntimeContext().getState(LAST_FLUSH);
     interval = getRuntimeContext().getState(INTERVAL);
-    groups = getRuntimeContext().getMetricGroup().counter("groupNotifications");
-    grouped = getRuntimeContext().getMetricGroup().counter("groupedTransitions");
+    groups = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("groupNotifications");
+    grouped = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("groupedTransitions");
   }
 
   @Override

@@ -51,7 +51,8 @@ public class RuleRateLimitFunction
     sent = getRuntimeContext().getListState(SENT);
     withheld = getRuntimeContext().getMapState(WITHHELD);
     control = new ControlPlaneState(bootstrap);
-    limited = getRuntimeContext().getMetricGroup().counter("rateLimitedNotifications");
+    limited =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("rateLimitedNotifications");
   }
 
   @Override

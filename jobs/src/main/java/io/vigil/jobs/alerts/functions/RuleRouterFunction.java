@@ -60,8 +60,9 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
   @Override
   public void open(OpenContext ctx) {
     control = new ControlPlaneState(bootstrap);
-    routed = getRuntimeContext().getMetricGroup().counter("ruleEventsRouted");
-    tooLong = getRuntimeContext().getMetricGroup().counter("ruleEventsWindowTooLong");
+    routed = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("ruleEventsRouted");
+    tooLong =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("ruleEventsWindowTooLong");
   }
 
   @Override

@@ -122,8 +122,10 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             .getState(
                 ExpiringState.descriptor(
                     "threshold-changes", TypeInformation.of(Changes.class), retentionMs));
-    forwarded = getRuntimeContext().getMetricGroup().counter("thresholdEventsForwarded");
-    dropped = getRuntimeContext().getMetricGroup().counter("thresholdEventsDropped");
+    forwarded =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("thresholdEventsForwarded");
+    dropped =
+        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("thresholdEventsDropped");
   }
 
   @Override

@@ -73,7 +73,7 @@ public class NotifyAsyncFunction
     tenantChannels = Map.of();
     invalidChannels = Map.of();
     log = new AttemptLog(options.pgUrl(), options.pgUser(), options.pgPassword());
-    var metrics = getRuntimeContext().getMetricGroup();
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("vigil");
     delivered = metrics.counter("notificationsDelivered");
     failed = metrics.counter("notificationsFailed");
     metrics.gauge("tenantChannels", (Gauge<Integer>) () -> tenantChannels.size());
