@@ -27,6 +27,7 @@ public final class AlertingUids {
   public static final String RESULTS_SINK = "alerting-notification-results-sink";
   public static final String ALERTMANAGER_SOURCE = "alertmanager-source";
   public static final String ALERTMANAGER_PARSE = "alertmanager-parse";
+  public static final String ALERTMANAGER_SIGHTINGS_INPUT = "alertmanager-sightings-input";
   public static final String ALERTMANAGER_RULES = "alertmanager-analyze-rules";
   public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";

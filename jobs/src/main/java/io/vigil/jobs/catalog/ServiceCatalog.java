@@ -1,5 +1,6 @@
 package io.vigil.jobs.catalog;
 
+import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.model.LogEvent;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.Parsed;
@@ -53,6 +54,30 @@ public final class ServiceCatalog {
     @Override
     public long timestamp(LogEvent e) {
       return e.timestamp();
+    }
+  }
+
+  /**
+   * An Alertmanager alert's tenant, service (its source label; none when it names none) and start:
+   * the services Prometheus alerts on, with the signal {@code alerts}.
+   */
+  public static final class AlertmanagerAlerts
+      implements ServiceSightingsFunction.Who<IncomingAlert> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String tenant(IncomingAlert a) {
+      return a.tenant();
+    }
+
+    @Override
+    public String service(IncomingAlert a) {
+      return a.source().isEmpty() ? null : a.source();
+    }
+
+    @Override
+    public long timestamp(IncomingAlert a) {
+      return a.startsAt();
     }
   }
 

@@ -28,6 +28,7 @@ public final class ServiceSightingsFunction<T>
   public interface Who<T> extends Serializable {
     String tenant(T value);
 
+    /** The service, or null when the record names none (only its data source is seen). */
     String service(T value);
 
     long timestamp(T value);

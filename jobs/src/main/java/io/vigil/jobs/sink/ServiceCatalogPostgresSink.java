@@ -16,7 +16,8 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * services}, by tenant and slug), widening {@code first_seen} / {@code last_seen} and adding the
  * signal to the service's {@code signals}. Every change is a min, a max or a set union, so replays
  * and sightings in any order leave the same rows. A name, type, configuration or status a person
- * gave a row is kept.
+ * gave a row is kept. A sighting without a service (an Alertmanager alert that names none) only
+ * registers its tenant and data source.
  */
 public final class ServiceCatalogPostgresSink {
   static final int MAX_SLUG = 255;
@@ -30,7 +31,7 @@ public final class ServiceCatalogPostgresSink {
           + " first_seen = LEAST(data_sources.first_seen, EXCLUDED.first_seen),"
           + " last_seen = GREATEST(data_sources.last_seen, EXCLUDED.last_seen) RETURNING 1)"
           + " INSERT INTO services (tenant_id, slug, name, first_seen, last_seen, signals)"
-          + " SELECT t.id, ?, ?, ?, ?, ARRAY[?]::text[] FROM t"
+          + " SELECT t.id, ?, ?, ?, ?, ARRAY[?]::text[] FROM t WHERE ?::text IS NOT NULL"
           + " ON CONFLICT (tenant_id, slug) DO UPDATE SET"
           + " first_seen = LEAST(services.first_seen, EXCLUDED.first_seen),"
           + " last_seen = GREATEST(services.last_seen, EXCLUDED.last_seen),"
@@ -55,7 +56,7 @@ public final class ServiceCatalogPostgresSink {
 
   static void bind(PreparedStatement st, ServiceSighting s) throws SQLException {
     String tenant = slug(s.tenant());
-    String service = slug(s.service());
+    String service = s.service() == null ? null : slug(s.service());
     String source = s.dataSource();
     Timestamp at = new Timestamp(s.timestamp());
     st.setString(1, tenant);
@@ -73,6 +74,7 @@ public final class ServiceCatalogPostgresSink {
     st.setTimestamp(13, at);
     st.setTimestamp(14, at);
     st.setString(15, s.signal());
+    st.setString(16, service);
   }
 
   private static String slug(String s) {

@@ -3,19 +3,24 @@ package io.vigil.jobs.alerts.incoming;
 import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.codec.AlertmanagerCodec;
 import io.vigil.common.codec.AnomalyJsonCodec;
+import io.vigil.common.codec.WireFormat;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.alerts.AlertingUids;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
 import io.vigil.jobs.alerts.source.ControlPlanePoller;
+import io.vigil.jobs.catalog.ServiceCatalog;
+import io.vigil.jobs.catalog.ServiceSighting;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.DecodeFunction;
 import io.vigil.jobs.core.IdleWatermarks;
+import io.vigil.jobs.core.Parsed;
 import io.vigil.jobs.core.RawRecord;
 import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.sink.ServiceCatalogPostgresSink;
 import io.vigil.jobs.source.KafkaSources;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -133,7 +138,9 @@ public final class IncomingAlertsPipeline {
         Settings.from(config),
         IncomingAlertsJdbcSink.create(config),
         DeadLetterKafkaSink.create(
-            config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alertmanager-dlq"));
+            config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alertmanager-dlq"),
+        config.get(VigilOptions.ALERTMANAGER_TOPIC),
+        ServiceCatalogPostgresSink.create(config));
   }
 
   /** Alertmanager's notifications decoded: the alerts, and a reason per unusable one. */
@@ -145,7 +152,11 @@ public final class IncomingAlertsPipeline {
     };
   }
 
-  /** Wires the stage; the rows are returned for callers that want more sinks. */
+  /**
+   * Wires the stage; the rows are returned for callers that want more sinks. Alertmanager is
+   * registered as the tenants' data source {@code alertmanager-webhook via <topic>} in {@code
+   * catalog}, and each alerted service with the signal {@code alerts}.
+   */
   public static DataStream<IncomingAlertRow> build(
       StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source,
@@ -154,7 +165,9 @@ public final class IncomingAlertsPipeline {
       ControlBootstrap bootstrap,
       Settings settings,
       Sink<IncomingAlertRow> rows,
-      Sink<DeadLetter> deadLetters) {
+      Sink<DeadLetter> deadLetters,
+      String topic,
+      Sink<ServiceSighting> catalog) {
     // Notifications are not events in Vigil's clock: idle for event time, never holding it back.
     SingleOutputStreamOperator<IncomingAlert> alerts =
         env.fromSource(source, IdleWatermarks.strategy(), "Alertmanager notifications")
@@ -170,6 +183,18 @@ public final class IncomingAlertsPipeline {
         .sinkTo(deadLetters)
         .uid(AlertingUids.ALERTMANAGER_DEAD_LETTERS)
         .name("Alertmanager dead letters");
+    ServiceCatalog.track(
+        alerts
+            .map(
+                a -> Parsed.of(a, a.startsAt(), WireFormat.ALERTMANAGER_WEBHOOK),
+                Parsed.typeInfo(TypeInformation.of(IncomingAlert.class)))
+            .uid(AlertingUids.ALERTMANAGER_SIGHTINGS_INPUT)
+            .name("Alertmanager alerts as sightings"),
+        "alertmanager",
+        "alerts",
+        topic,
+        new ServiceCatalog.AlertmanagerAlerts(),
+        catalog);
     DataStream<IncomingAlertRow> out =
         alerts
             .connect(control)

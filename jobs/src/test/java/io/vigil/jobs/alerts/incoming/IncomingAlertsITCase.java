@@ -292,14 +292,33 @@ class IncomingAlertsITCase {
           .contains("new template 'upstream connect error' x45");
 
       // the service catalog: both services of the input, first seen at their first point, last
-      // seen in the hour of their last
+      // seen in the hour of their last point or alert (checkout's last alert starts after its last
+      // point); the services Prometheus alerts on too, with the signal alerts
       String catalog =
           "SELECT count(*) FROM services s JOIN tenants t ON t.id = s.tenant_id"
-              + " WHERE t.slug = 'acme' AND s.signals = '{metrics}'";
+              + " WHERE t.slug = 'acme' AND s.signals = '{alerts,metrics}'";
       await(() -> Db.count(db, catalog) == 2, "checkout and payments in the catalog");
+      String alertedOnly =
+          "SELECT count(*) FROM services s JOIN tenants t ON t.id = s.tenant_id WHERE t.slug ="
+              + " 'acme' AND s.signals = '{alerts}' AND s.slug IN ('prometheus', 'search')";
+      await(() -> Db.count(db, alertedOnly) == 2, "the services only Alertmanager names");
+      // the tenant's data sources: Vigil JSON on the metrics topic, Alertmanager's webhook on its
+      String sources =
+          "SELECT count(*) FROM data_sources d JOIN tenants t ON t.id = d.tenant_id"
+              + " WHERE t.slug = 'acme' AND ((d.name = 'vigil-json via "
+              + topic
+              + "' AND d.type = 'service') OR (d.name = 'alertmanager-webhook via "
+              + alertmanager
+              + "' AND d.type = 'alertmanager' AND d.first_seen = to_timestamp("
+              + base / 1000
+              + ")))";
+      await(
+          () ->
+              Db.count(db, sources) == 2 && Db.count(db, "SELECT count(*) FROM data_sources") == 2,
+          "the metrics topic's and Alertmanager's data sources, and no other");
       for (long from : new long[] {base, later}) {
         String service = from == base ? "checkout" : "payments";
-        long last = from + 200 * MINUTE;
+        long last = from == base ? spike + 2 * MINUTE : from + 200 * MINUTE;
         long lastHour = Math.max(from, Math.floorDiv(last, 3_600_000L) * 3_600_000L);
         await(
             () ->
