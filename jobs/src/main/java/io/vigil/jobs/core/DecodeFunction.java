@@ -31,7 +31,7 @@ public final class DecodeFunction<T> extends ProcessFunction<RawRecord, T> {
 
   @Override
   public void open(OpenContext openContext) {
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     decoded = group.counter(counter);
     rejected = group.counter("deadLetters");
   }

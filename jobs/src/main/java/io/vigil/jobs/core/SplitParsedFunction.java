@@ -39,7 +39,7 @@ public final class SplitParsedFunction<T> extends ProcessFunction<Parsed<T>, T>
   public void open(OpenContext openContext) {
     // every slot of the job runs a subtask of this operator: the hook reaches every TaskManager
     JdbcDrivers.deregisterOnRelease(getRuntimeContext());
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     parsed = group.counter(parsedCounter);
     rejected = group.counter("deadLetters");
   }

@@ -3,6 +3,7 @@ package io.vigil.jobs.drift;
 import io.vigil.common.drift.DriftDiff;
 import io.vigil.common.drift.ResourceState;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -52,7 +53,7 @@ public final class DriftFunction extends KeyedProcessFunction<String, ResourceSt
         getRuntimeContext()
             .getState(
                 ExpiringState.descriptor("drift", TypeInformation.of(DriftState.class), retention));
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     stale = group.counter("driftStaleReports");
     opened = group.counter("driftEventsOpened");
   }

@@ -2,6 +2,7 @@ package io.vigil.jobs.sink;
 
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
+import io.vigil.jobs.core.VigilMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class InfluxDbWriter implements SinkWriter<ScoredPoint> {
 
   InfluxDbWriter(InfluxSettings settings, SinkWriterMetricGroup metrics) {
     this.settings = settings;
-    var group = metrics.addGroup("vigil");
+    var group = VigilMetrics.of(metrics);
     this.written = group.counter("influxPointsWritten");
     this.retries = group.counter("influxWriteRetries");
     this.rejected = group.counter("influxPointsRejected");

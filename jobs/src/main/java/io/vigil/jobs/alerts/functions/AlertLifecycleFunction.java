@@ -9,6 +9,7 @@ import io.vigil.common.rules.AlertRule;
 import io.vigil.common.rules.ConditionKind;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,8 +72,7 @@ public class AlertLifecycleFunction
     state = getRuntimeContext().getState(STATE);
     buffer = getRuntimeContext().getMapState(BUFFER);
     control = new ControlPlaneState(bootstrap);
-    staleSignals =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("staleRuleVersionSignals");
+    staleSignals = VigilMetrics.of(getRuntimeContext()).counter("staleRuleVersionSignals");
     runningSince = Long.MIN_VALUE;
   }
 

@@ -2,6 +2,7 @@ package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.rules.RuleEvent;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -52,10 +53,8 @@ public class FlappingChangeFunction extends KeyedProcessFunction<String, RuleEve
             .getState(
                 ExpiringState.descriptor(
                     "flapping-changes", TypeInformation.of(KeptPoints.class), retentionMs));
-    forwarded =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("flappingEventsForwarded");
-    dropped =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("flappingEventsDropped");
+    forwarded = VigilMetrics.of(getRuntimeContext()).counter("flappingEventsForwarded");
+    dropped = VigilMetrics.of(getRuntimeContext()).counter("flappingEventsDropped");
   }
 
   @Override

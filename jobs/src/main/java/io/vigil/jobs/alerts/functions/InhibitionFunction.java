@@ -5,6 +5,7 @@ import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.alerts.InhibitRule;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +94,8 @@ public class InhibitionFunction
     heldUntil = getRuntimeContext().getMapState(HELD_UNTIL);
     told = getRuntimeContext().getMapState(TOLD);
     control = new ControlPlaneState(bootstrap);
-    inhibited =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("inhibitedNotifications");
-    released = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("inhibitionsEnded");
+    inhibited = VigilMetrics.of(getRuntimeContext()).counter("inhibitedNotifications");
+    released = VigilMetrics.of(getRuntimeContext()).counter("inhibitionsEnded");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.rules.RuleEvent;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -14,7 +15,7 @@ public class LateEventCounterFunction extends RichMapFunction<RuleEvent, RuleEve
 
   @Override
   public void open(OpenContext ctx) {
-    late = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("lateRuleEvents");
+    late = VigilMetrics.of(getRuntimeContext()).counter("lateRuleEvents");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.vigil.jobs.alerts.functions;
 
 import io.vigil.common.rules.RuleEvent;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -58,7 +59,7 @@ public final class LateToleranceOperator extends AbstractStreamOperator<RuleEven
         getPartitionedState(
             ExpiringState.descriptor("late-tolerance-last", Types.LONG, retentionMs));
     watermark = Long.MIN_VALUE;
-    accepted = getMetricGroup().addGroup("vigil").counter("lateRuleEventsAccepted");
+    accepted = VigilMetrics.of(getMetricGroup()).counter("lateRuleEventsAccepted");
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.vigil.jobs.alerts.functions;
 import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.alerts.NotificationGroup;
 import io.vigil.jobs.alerts.notify.NotificationRequest;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -51,8 +52,8 @@ public class NotificationGroupFunction
     flushAt = getRuntimeContext().getState(FLUSH_AT);
     lastFlush = getRuntimeContext().getState(LAST_FLUSH);
     interval = getRuntimeContext().getState(INTERVAL);
-    groups = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("groupNotifications");
-    grouped = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("groupedTransitions");
+    groups = VigilMetrics.of(getRuntimeContext()).counter("groupNotifications");
+    grouped = VigilMetrics.of(getRuntimeContext()).counter("groupedTransitions");
   }
 
   @Override

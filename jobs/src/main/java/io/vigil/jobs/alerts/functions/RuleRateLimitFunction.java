@@ -5,6 +5,7 @@ import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.rules.AlertRule;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,7 @@ public class RuleRateLimitFunction
     sent = getRuntimeContext().getListState(SENT);
     withheld = getRuntimeContext().getMapState(WITHHELD);
     control = new ControlPlaneState(bootstrap);
-    limited =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("rateLimitedNotifications");
+    limited = VigilMetrics.of(getRuntimeContext()).counter("rateLimitedNotifications");
   }
 
   @Override

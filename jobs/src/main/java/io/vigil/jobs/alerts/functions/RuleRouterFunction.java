@@ -8,6 +8,7 @@ import io.vigil.common.rules.RuleEvent;
 import io.vigil.common.rules.RuleMatcher;
 import io.vigil.jobs.alerts.ControlBootstrap;
 import io.vigil.jobs.alerts.ControlSnapshot;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,8 @@ public class RuleRouterFunction<T> extends BroadcastProcessFunction<T, ControlSn
   @Override
   public void open(OpenContext ctx) {
     control = new ControlPlaneState(bootstrap);
-    routed = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("ruleEventsRouted");
-    tooLong =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("ruleEventsWindowTooLong");
+    routed = VigilMetrics.of(getRuntimeContext()).counter("ruleEventsRouted");
+    tooLong = VigilMetrics.of(getRuntimeContext()).counter("ruleEventsWindowTooLong");
   }
 
   @Override

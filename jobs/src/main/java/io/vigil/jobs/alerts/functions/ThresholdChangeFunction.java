@@ -5,6 +5,7 @@ import io.vigil.common.alerts.SignalType;
 import io.vigil.common.rules.Route;
 import io.vigil.common.rules.RuleEvent;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -122,10 +123,8 @@ public class ThresholdChangeFunction extends KeyedProcessFunction<String, RuleEv
             .getState(
                 ExpiringState.descriptor(
                     "threshold-changes", TypeInformation.of(Changes.class), retentionMs));
-    forwarded =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("thresholdEventsForwarded");
-    dropped =
-        getRuntimeContext().getMetricGroup().addGroup("vigil").counter("thresholdEventsDropped");
+    forwarded = VigilMetrics.of(getRuntimeContext()).counter("thresholdEventsForwarded");
+    dropped = VigilMetrics.of(getRuntimeContext()).counter("thresholdEventsDropped");
   }
 
   @Override

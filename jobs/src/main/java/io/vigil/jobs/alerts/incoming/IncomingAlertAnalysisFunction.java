@@ -4,6 +4,7 @@ import io.vigil.common.alerts.AlertAnalysis;
 import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class IncomingAlertAnalysisFunction
                     "service-anomalies",
                     Types.LIST(TypeInformation.of(AlertAnalysis.Evidence.class)),
                     retention));
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     repeats = group.counter("alertmanagerRepeats");
     analysed = group.counter("alertmanagerAnalyses");
     duplicates = group.counter("alertmanagerEvidenceDuplicates");

@@ -1,6 +1,7 @@
 package io.vigil.jobs.alerts.notify;
 
 import io.vigil.common.alerts.AlertTransition;
+import io.vigil.jobs.core.VigilMetrics;
 import io.vigil.jobs.db.Postgres;
 import java.sql.Connection;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public class NotifyAsyncFunction
     tenantChannels = Map.of();
     invalidChannels = Map.of();
     log = new AttemptLog(options.pgUrl(), options.pgUser(), options.pgPassword());
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var metrics = VigilMetrics.of(getRuntimeContext());
     delivered = metrics.counter("notificationsDelivered");
     failed = metrics.counter("notificationsFailed");
     metrics.gauge("tenantChannels", (Gauge<Integer>) () -> tenantChannels.size());

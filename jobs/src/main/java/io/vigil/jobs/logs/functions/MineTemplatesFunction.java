@@ -7,6 +7,7 @@ import io.vigil.common.logs.TemplateIds;
 import io.vigil.common.logs.TemplateMatch;
 import io.vigil.common.logs.TemplateMiner;
 import io.vigil.common.model.LogEvent;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -78,7 +79,7 @@ public final class MineTemplatesFunction extends KeyedProcessFunction<String, Lo
     errorGroups = getRuntimeContext().getMapState(ERROR_GROUPS);
     lastEvent = getRuntimeContext().getState(LAST_EVENT);
     cleanup = getRuntimeContext().getState(CLEANUP);
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     lateCounter = group.counter("lateLogs");
     newTemplates = group.counter("newTemplates");
   }

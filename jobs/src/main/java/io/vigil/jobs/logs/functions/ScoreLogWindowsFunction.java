@@ -4,6 +4,7 @@ import io.vigil.common.detect.SeverityMapping;
 import io.vigil.common.logs.LogWindowScorer;
 import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.logs.WindowCounts;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -88,7 +89,7 @@ public final class ScoreLogWindowsFunction
     silence = getRuntimeContext().getState(SILENCE);
     silenceTimer = getRuntimeContext().getState(SILENCE_TIMER);
     silenceReported = getRuntimeContext().getState(SILENCE_REPORTED);
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     anomalyCounter = group.counter("logAnomalies");
     silenceCounter = group.counter("logSilences");
   }

@@ -4,6 +4,7 @@ import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,7 +49,7 @@ public final class CounterRateFunction
             .getState(
                 ExpiringState.descriptor(
                     "counter", TypeInformation.of(Reading.class), retentionMs));
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     baselines = group.counter("counterBaselines");
     resets = group.counter("counterResets");
   }

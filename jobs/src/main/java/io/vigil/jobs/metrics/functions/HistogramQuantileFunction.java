@@ -5,6 +5,7 @@ import io.vigil.common.model.Histograms;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.ExpiringState;
+import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -138,7 +139,7 @@ public final class HistogramQuantileFunction
             .getListState(
                 new ListStateDescriptor<>(
                     "histogram-held-totals", TypeInformation.of(MetricPoint.class)));
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     estimated = group.counter("histogramQuantiles");
     baselines = group.counter("histogramBaselines");
     resets = group.counter("histogramResets");

@@ -4,6 +4,7 @@ import io.vigil.common.codec.FeedbackJsonCodec;
 import io.vigil.common.model.Feedback;
 import io.vigil.jobs.core.DeadLetter;
 import io.vigil.jobs.core.RawRecord;
+import io.vigil.jobs.core.VigilMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -23,7 +24,7 @@ public final class ParseFeedbackFunction extends ProcessFunction<RawRecord, Feed
 
   @Override
   public void open(OpenContext openContext) {
-    rejected = getRuntimeContext().getMetricGroup().addGroup("vigil").counter("deadLetters");
+    rejected = VigilMetrics.of(getRuntimeContext()).counter("deadLetters");
   }
 
   @Override

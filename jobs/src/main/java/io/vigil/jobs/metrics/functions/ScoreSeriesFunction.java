@@ -9,6 +9,7 @@ import io.vigil.common.model.Feedback;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.ScoredPoint;
 import io.vigil.common.model.SeriesKey;
+import io.vigil.jobs.core.VigilMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -69,7 +70,7 @@ public final class ScoreSeriesFunction
   @Override
   public void open(OpenContext openContext) {
     state = getRuntimeContext().getState(STATE);
-    var group = getRuntimeContext().getMetricGroup().addGroup("vigil");
+    var group = VigilMetrics.of(getRuntimeContext());
     lateCounter = group.counter("latePoints");
     anomalyCounter = group.counter("anomalies");
   }
