@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -72,15 +73,41 @@ final class FlinkCluster implements AutoCloseable {
     if (!r.ok()) {
       throw new IllegalStateException("flink-cluster.sh start failed:\n" + r.output());
     }
+    return new FlinkCluster(script, exports(r.stdout()), !wasRunning);
+  }
+
+  private static Map<String, String> exports(String stdout) {
     Map<String, String> env = new HashMap<>();
-    for (String line : r.stdout().split("\n")) {
+    for (String line : stdout.split("\n")) {
       if (line.startsWith("export ")) {
         String kv = line.substring("export ".length());
         int eq = kv.indexOf('=');
         env.put(kv.substring(0, eq), kv.substring(eq + 1).replace("'", ""));
       }
     }
-    return new FlinkCluster(script, env, !wasRunning);
+    return env;
+  }
+
+  /**
+   * Starts a fresh Prometheus server (empty storage, so it knows only the jobs that run from now
+   * on) that scrapes this cluster every second and evaluates Vigil's health rules ({@code
+   * flink-cluster.sh start --prometheus}); {@link #close()} stops it with the cluster, or {@code
+   * flink-cluster.sh stop} does.
+   */
+  void startPrometheus() {
+    Result stop = run(List.of("bash", script.toString(), "stop-prometheus"), Duration.ofMinutes(1));
+    if (!stop.ok()) {
+      throw new IllegalStateException("flink-cluster.sh stop-prometheus failed:\n" + stop.output());
+    }
+    Result r =
+        run(
+            List.of("bash", script.toString(), "start", "--prometheus"),
+            Map.of("VIGIL_PROMETHEUS_INTERVAL", "1s"),
+            Duration.ofMinutes(5));
+    if (!r.ok()) {
+      throw new IllegalStateException("flink-cluster.sh start --prometheus failed:\n" + r.output());
+    }
+    env.putAll(exports(r.stdout()));
   }
 
   /**
@@ -411,6 +438,56 @@ final class FlinkCluster implements AutoCloseable {
     return all.toString();
   }
 
+  /**
+   * The alerting rules the cluster's Prometheus server evaluates (its {@code /api/v1/rules}), by
+   * name: each with its {@code state}, {@code health}, {@code lastError} and active {@code alerts}.
+   */
+  Map<String, JsonNode> prometheusRules() throws InterruptedException {
+    Map<String, JsonNode> rules = new TreeMap<>();
+    for (JsonNode group : prometheusApi("/api/v1/rules?type=alert").path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        rules.put(rule.path("name").asText(), rule);
+      }
+    }
+    return rules;
+  }
+
+  /** The cluster's Prometheus server evaluates {@code promql} now: each value by its job_name. */
+  Map<String, Double> prometheusQuery(String promql) throws InterruptedException {
+    Map<String, Double> values = new TreeMap<>();
+    String path =
+        "/api/v1/query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8);
+    for (JsonNode sample : prometheusApi(path).path("result")) {
+      values.put(
+          sample.path("metric").path("job_name").asText(),
+          Double.parseDouble(sample.path("value").path(1).asText()));
+    }
+    return values;
+  }
+
+  private JsonNode prometheusApi(String path) throws InterruptedException {
+    String url = env.get("VIGIL_PROMETHEUS_URL");
+    if (url == null) {
+      throw new IllegalStateException("no Prometheus server: startPrometheus() starts one");
+    }
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(
+            "Prometheus answered " + r.statusCode() + " to " + path + ": " + r.body());
+      }
+      return JSON.readTree(r.body()).path("data");
+    } catch (IOException e) {
+      throw new IllegalStateException("Prometheus at " + url + " did not answer", e);
+    }
+  }
+
   void cancel(String jobId) {
     try {
       http.send(
@@ -463,6 +540,8 @@ final class FlinkCluster implements AutoCloseable {
   public void close() {
     if (stopOnClose) {
       run(List.of("bash", script.toString(), "stop"), Duration.ofMinutes(2));
+    } else if (env.containsKey("VIGIL_PROMETHEUS_URL")) {
+      run(List.of("bash", script.toString(), "stop-prometheus"), Duration.ofMinutes(1));
     }
   }
 

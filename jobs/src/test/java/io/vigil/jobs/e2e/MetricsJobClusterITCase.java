@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -246,11 +247,17 @@ class MetricsJobClusterITCase {
    * Vigil's health rules for Prometheus (docker/prometheus/vigil-health.rules.yml, unit-tested by
    * PrometheusRulesTest) read metrics by name; here every name they read is served by the cluster's
    * Prometheus reporter while the metrics job and the log job run, and the metrics job's counters
-   * count what its hostile input holds (parsed points and dead letters).
+   * count what its hostile input holds (parsed points and dead letters). A real Prometheus server
+   * scrapes the cluster and evaluates the rules: each evaluates without error; the hostile metric
+   * topic's dead letters (several percent of its records) raise VigilDeadLetters for the metrics
+   * job, the log topic's (under 1% of its lines) do not for the log job; nothing says a running job
+   * is restarting, failing its checkpoints or losing notifications or scores; once the metrics job
+   * is cancelled, VigilMetricsJobDown is raised.
    */
   @Test
   @Order(0)
-  void theHealthRulesReadMetricsTheRunningJobsServe() throws Exception {
+  void theHealthRulesReadMetricsTheRunningJobsServeAndPrometheusEvaluatesThem() throws Exception {
+    cluster.startPrometheus();
     Set<String> served = new TreeSet<>();
     String run = prefix + "_prom";
     // unbounded: the jobs' metrics are gone once they finish
@@ -260,18 +267,60 @@ class MetricsJobClusterITCase {
       awaitRunningWithCheckpoint(job, 1);
       served.addAll(
           awaitCounted(
-              "Vigil_metrics_anomaly_detection",
+              METRICS_JOB,
               List.of("vigil_pointsParsed", "vigil_deadLetters", "vigil_influxPointsWritten")));
+      Map<String, JsonNode> rules =
+          awaitRules(
+              "VigilDeadLetters raised for the metrics job; VigilMetricsJobDown and the rules"
+                  + " of a broken running job not",
+              r ->
+                  raisedFor(r.get("VigilDeadLetters"), METRICS_JOB)
+                      && r.get("VigilMetricsJobDown").path("state").asText().equals("inactive")
+                      && quiet(r, HEALTHY_JOB_QUIET));
+      FIGURES.add(
+          "Prometheus, metrics job on the hostile topic: dead-letter share "
+              + cluster.prometheusQuery(DEAD_LETTER_SHARE).get(METRICS_JOB)
+              + ", raised "
+              + raised(rules));
     } finally {
       cluster.cancel(job);
       assertThat(cluster.awaitTerminal(job, RUN_TIMEOUT)).isEqualTo("CANCELED");
     }
+    Map<String, JsonNode> down =
+        awaitRules(
+            "VigilMetricsJobDown raised once the metrics job is cancelled",
+            r -> raisedFor(r.get("VigilMetricsJobDown"), METRICS_JOB));
+    FIGURES.add("Prometheus, metrics job cancelled: raised " + raised(down));
     String logJob = submitLogs(run, null, unbounded);
     try {
       awaitRunningWithCheckpoint(logJob, 1);
-      served.addAll(
-          awaitCounted(
-              "Vigil_log_anomaly_detection", List.of("vigil_logsParsed", "vigil_deadLetters")));
+      served.addAll(awaitCounted(LOG_JOB, List.of("vigil_logsParsed", "vigil_deadLetters")));
+      Double share = null;
+      long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (System.nanoTime() < end
+          && (share = cluster.prometheusQuery(DEAD_LETTER_SHARE).get(LOG_JOB)) == null) {
+        Thread.sleep(500);
+      }
+      assertThat(share).as("the log job's dead-letter share, as Prometheus sees it").isNotNull();
+      Instant seen = Instant.now();
+      Map<String, JsonNode> rules =
+          awaitRules(
+              "the rules evaluated after Prometheus saw the log job's dead letters, and those of"
+                  + " a broken running job quiet",
+              r ->
+                  r.values().stream()
+                          .allMatch(
+                              x -> Instant.parse(x.path("lastEvaluation").asText()).isAfter(seen))
+                      && quiet(r, HEALTHY_JOB_QUIET));
+      assertThat(share).as("the log topic's malformed share, under the rule's 1%").isLessThan(0.01);
+      assertThat(raisedFor(rules.get("VigilDeadLetters"), LOG_JOB))
+          .as("VigilDeadLetters for the log job at a share of " + share)
+          .isFalse();
+      FIGURES.add(
+          "Prometheus, log job on its topic: dead-letter share "
+              + share
+              + ", raised "
+              + raised(rules));
     } finally {
       cluster.cancel(logJob);
       assertThat(cluster.awaitTerminal(logJob, RUN_TIMEOUT)).isEqualTo("CANCELED");
@@ -283,6 +332,78 @@ class MetricsJobClusterITCase {
             + " metric names read, all served: "
             + served.containsAll(read));
     assertThat(served).as("metrics the running jobs serve").containsAll(read);
+  }
+
+  private static final String METRICS_JOB = "Vigil_metrics_anomaly_detection";
+  private static final String LOG_JOB = "Vigil_log_anomaly_detection";
+
+  /**
+   * The share of its input each job sends to its dead-letter topic: what VigilDeadLetters reads.
+   */
+  private static final String DEAD_LETTER_SHARE =
+      "sum by (job_name) (rate(flink_taskmanager_job_task_operator_vigil_deadLetters[10m]))"
+          + " / sum by (job_name) (rate({__name__=~"
+          + "\"flink_taskmanager_job_task_operator_vigil_(pointsParsed|logsParsed)\"}[10m]))";
+
+  /** The rules that say a running job is broken: quiet while the jobs run as they should. */
+  private static final List<String> HEALTHY_JOB_QUIET =
+      List.of(
+          "VigilJobRestarting",
+          "VigilCheckpointsStalled",
+          "VigilCheckpointsFailing",
+          "VigilNotificationsFailing",
+          "VigilInfluxWritesRejected");
+
+  private static boolean quiet(Map<String, JsonNode> rules, List<String> names) {
+    return names.stream().allMatch(n -> rules.get(n).path("state").asText().equals("inactive"));
+  }
+
+  /**
+   * Polls the cluster's Prometheus server until every rule has been evaluated without error and
+   * {@code until} holds; returns the rules at that moment.
+   */
+  private static Map<String, JsonNode> awaitRules(
+      String what, java.util.function.Predicate<Map<String, JsonNode>> until) throws Exception {
+    long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    Map<String, JsonNode> rules = Map.of();
+    while (System.nanoTime() < end) {
+      rules = cluster.prometheusRules();
+      boolean evaluated =
+          rules.size() == PrometheusRules.alerts().size()
+              && rules.values().stream().allMatch(r -> r.path("health").asText().equals("ok"));
+      if (evaluated && until.test(rules)) {
+        return rules;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("Prometheus: not within 3 minutes: " + what + "; rules:\n" + rules);
+  }
+
+  /** True when {@code rule} has an alert (pending or firing) for the Flink job {@code jobName}. */
+  private static boolean raisedFor(JsonNode rule, String jobName) {
+    for (JsonNode alert : rule.path("alerts")) {
+      if (alert.path("labels").path("job_name").asText().equals(jobName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The raised alerts, as {@code rule(job_name) state}. */
+  private static List<String> raised(Map<String, JsonNode> rules) {
+    List<String> out = new ArrayList<>();
+    rules.forEach(
+        (name, rule) -> {
+          for (JsonNode alert : rule.path("alerts")) {
+            out.add(
+                name
+                    + "("
+                    + alert.path("labels").path("job_name").asText()
+                    + ") "
+                    + alert.path("state").asText());
+          }
+        });
+    return out;
   }
 
   /**
