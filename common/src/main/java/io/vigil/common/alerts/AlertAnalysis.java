@@ -12,24 +12,33 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Explains an alert from Alertmanager with what Vigil saw on the same service: the anomalies its
  * detectors found (in the metrics, the logs, and the infrastructure's drift) from {@code lookback}
  * before the alert started to {@code lookahead} after, the most telling first (same instance, then
- * severity, then the earliest), a one-sentence summary and what to check, by the kind of change
- * each detector component saw. Deterministic: the same alert and anomalies give the same JSON.
+ * severity, then the earliest), the alerts Vigil's own rules raised on the service in that window
+ * (the same incident, seen twice: on-call may already be on it), a one-sentence summary and what to
+ * check, by the kind of change each detector component saw. Deterministic: the same alert and
+ * evidence give the same JSON.
  */
 public final class AlertAnalysis {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** How many anomalies an analysis lists (it counts them all). */
+  /** How many anomalies an analysis lists (it counts them all); as many of Vigil's alerts. */
   public static final int MAX_LISTED = 5;
+
+  /** The {@link Evidence#component} of an alert raised by one of Vigil's own rules. */
+  public static final String VIGIL_ALERT = "vigil-alert";
 
   private AlertAnalysis() {}
 
-  /** What an analysis keeps of an anomaly. */
+  /**
+   * What an analysis keeps of an anomaly, or of an alert Vigil's rules raised ({@link #component}
+   * {@value #VIGIL_ALERT}: the id is the alert's, the reason its summary).
+   */
   public record Evidence(
       String anomalyId,
       String metric,
@@ -55,6 +64,37 @@ public final class AlertAnalysis {
       return new Evidence(
           a.id(), a.metric(), instance, a.timestamp(), a.score(), a.severity(), component, why);
     }
+
+    /**
+     * The evidence of an alert Vigil raised: its id, metric and instance (when its rule groups by
+     * them), its start, severity and summary; the score is the value that fired it.
+     */
+    public static Evidence of(AlertTransition t) {
+      Map<String, String> l = t.labels();
+      return new Evidence(
+          t.alertId(),
+          l.getOrDefault("metric", ""),
+          l.getOrDefault("instance", l.getOrDefault("host", "")),
+          t.startsAt(),
+          t.value(),
+          Severity.parse(t.severity()),
+          VIGIL_ALERT,
+          t.annotations().getOrDefault("summary", t.ruleName()));
+    }
+
+    /** Whether this is an alert of Vigil's own rules rather than an anomaly. */
+    public boolean vigilAlert() {
+      return VIGIL_ALERT.equals(component);
+    }
+  }
+
+  /**
+   * Whether a change of one of Vigil's alerts is evidence for Alertmanager's: it was raised
+   * (notified or silenced), and says which service it is about.
+   */
+  public static boolean raised(AlertTransition t) {
+    return ("firing".equals(t.transition()) || "suppressed".equals(t.transition()))
+        && !t.labels().getOrDefault("source", "").isEmpty();
   }
 
   /** Whether an anomaly at {@code timestamp} is in the window of an alert that started then. */
@@ -71,11 +111,13 @@ public final class AlertAnalysis {
     out.put("from", Instant.ofEpochMilli(alert.startsAt() - lookback).toString());
     out.put("to", Instant.ofEpochMilli(alert.startsAt() + lookahead).toString());
     List<Evidence> found = new ArrayList<>();
+    List<Evidence> raised = new ArrayList<>();
     for (Evidence e : recent) {
       if (inWindow(alert.startsAt(), e.timestamp(), lookback, lookahead)) {
-        found.add(e);
+        (e.vigilAlert() ? raised : found).add(e);
       }
     }
+    raised.sort(Comparator.comparingLong(Evidence::timestamp).thenComparing(Evidence::anomalyId));
     found.sort(
         Comparator.comparing((Evidence e) -> !sameInstance(alert, e))
             .thenComparing(Evidence::severity, Comparator.reverseOrder())
@@ -97,10 +139,50 @@ public final class AlertAnalysis {
       a.put("component", e.component());
       a.put("why", e.why());
     }
-    out.put("summary", summary(alert, found));
+    ArrayNode alerts = out.putArray("vigil_alerts");
+    for (Evidence e : raised.subList(0, Math.min(MAX_LISTED, raised.size()))) {
+      ObjectNode a = alerts.addObject();
+      a.put("id", e.anomalyId());
+      if (!e.metric().isEmpty()) {
+        a.put("metric", e.metric());
+      }
+      if (!e.instance().isEmpty()) {
+        a.put("instance", e.instance());
+      }
+      a.put("at", Instant.ofEpochMilli(e.timestamp()).toString());
+      a.put("seconds_before_alert", (alert.startsAt() - e.timestamp()) / 1000);
+      a.put("severity", e.severity().dbName());
+      a.put("summary", e.why());
+    }
+    out.put(
+        "summary",
+        (found.isEmpty() && !raised.isEmpty()
+                ? "No anomaly on " + alert.source() + " around the alert."
+                : summary(alert, found))
+            + alsoRaised(alert, found, raised));
     ArrayNode hints = out.putArray("recommendations");
-    recommendations(alert, found).forEach(hints::add);
+    recommendations(alert, found, raised).forEach(hints::add);
     return out.toString();
+  }
+
+  /** The sentence the summary gets when Vigil's own rules alerted on the service too. */
+  private static String alsoRaised(
+      IncomingAlert alert, List<Evidence> found, List<Evidence> raised) {
+    if (raised.isEmpty()) {
+      return "";
+    }
+    Evidence first = raised.get(0);
+    long lead = alert.startsAt() - first.timestamp();
+    return (found.isEmpty() ? " But Vigil" : " Vigil")
+        + (raised.size() == 1 ? " raised an alert" : " raised " + raised.size() + " alerts")
+        + " on "
+        + alert.source()
+        + (lead > 0
+            ? " " + human(lead) + " before this one"
+            : lead == 0 ? " as this one started" : " " + human(-lead) + " after this one started")
+        + ": "
+        + first.why()
+        + ".";
   }
 
   private static boolean sameInstance(IncomingAlert alert, Evidence e) {
@@ -144,8 +226,17 @@ public final class AlertAnalysis {
         + ".";
   }
 
-  private static List<String> recommendations(IncomingAlert alert, List<Evidence> found) {
+  private static List<String> recommendations(
+      IncomingAlert alert, List<Evidence> found, List<Evidence> raised) {
     Set<String> out = new LinkedHashSet<>();
+    if (!raised.isEmpty()) {
+      out.add(
+          "Vigil's alert "
+              + raised.get(0).anomalyId()
+              + " ("
+              + raised.get(0).why()
+              + ") is about the same incident: handle the two as one, and acknowledge both.");
+    }
     String where = alert.instance().isEmpty() ? alert.source() : alert.instance();
     for (Evidence e : found) {
       String at = Instant.ofEpochMilli(e.timestamp()).toString();

@@ -1,11 +1,15 @@
 package io.vigil.common.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders transitions as JSON close to an Alertmanager webhook alert ({@code status}, {@code
@@ -97,6 +101,79 @@ public final class AlertJsonCodec {
             out.put(k, v);
           }
         });
+  }
+
+  /** What {@link #decode} made of a record: the transition, or why there is none. */
+  public record Decoded(AlertTransition transition, String error) {}
+
+  /**
+   * Reads back one alert object as {@link #alert} wrote it (what a job published to the alerts
+   * topic): id, labels (with alertname and severity), annotations, start and end, status,
+   * transition and value. What the JSON does not carry (channels, the notify flag, the group) is
+   * left empty.
+   */
+  public static Decoded decode(byte[] value) {
+    JsonNode o;
+    try {
+      o = MAPPER.readTree(value);
+    } catch (Exception e) {
+      return new Decoded(null, "invalid JSON: " + e.getClass().getSimpleName());
+    }
+    if (o == null || !o.isObject()) {
+      return new Decoded(null, "an alert must be a JSON object");
+    }
+    String id = o.path("id").asText("");
+    String transition = o.path("transition").asText("");
+    if (id.isEmpty() || transition.isEmpty()) {
+      return new Decoded(null, "an alert needs its 'id' and 'transition' (Vigil's alert JSON)");
+    }
+    if (!o.path("labels").isObject()) {
+      return new Decoded(null, "field 'labels' must be an object");
+    }
+    AlertStatus status;
+    long startsAt;
+    long endsAt;
+    long at;
+    try {
+      status = AlertStatus.valueOf(o.path("vigilStatus").asText("").toUpperCase(Locale.ROOT));
+      startsAt = Instant.parse(o.path("startsAt").asText()).toEpochMilli();
+      String ends = o.path("endsAt").asText(ZERO_TIME);
+      endsAt = ends.equals(ZERO_TIME) ? 0 : Instant.parse(ends).toEpochMilli();
+      at = o.has("at") ? Instant.parse(o.path("at").asText()).toEpochMilli() : startsAt;
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      return new Decoded(
+          null, "an alert needs a known 'vigilStatus' and RFC 3339 'startsAt', 'endsAt', 'at'");
+    }
+    Map<String, String> labels = strings(o.path("labels"));
+    Map<String, String> annotations = strings(o.path("annotations"));
+    return new Decoded(
+        new AlertTransition(
+            id,
+            o.path("fingerprint").asText(""),
+            o.path("ruleId").asText(""),
+            labels.getOrDefault("alertname", ""),
+            labels.getOrDefault("severity", "medium"),
+            status,
+            transition,
+            false,
+            o.path("idempotencyKey").asText(""),
+            startsAt,
+            endsAt,
+            at,
+            o.path("value").asDouble(0),
+            labels,
+            annotations,
+            List.of(),
+            "",
+            0,
+            0),
+        null);
+  }
+
+  private static Map<String, String> strings(JsonNode object) {
+    Map<String, String> out = new TreeMap<>();
+    object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   /** Labels as a JSON object string (for the alerts table). */

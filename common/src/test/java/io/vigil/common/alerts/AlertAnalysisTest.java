@@ -112,4 +112,83 @@ class AlertAnalysisTest {
         .startsWith("The logs of checkout changed at ")
         .endsWith("read the templates the log anomaly names (new errors first): logs is odd.");
   }
+
+  static AlertTransition vigilAlert(String transition, long startsAt, Map<String, String> labels) {
+    return new AlertTransition(
+        "alert-" + startsAt / MIN,
+        "fp-vigil",
+        "rule-1",
+        "latency above 300",
+        "high",
+        "suppressed".equals(transition) ? AlertStatus.SUPPRESSED : AlertStatus.FIRING,
+        transition,
+        true,
+        "key",
+        startsAt,
+        0,
+        startsAt,
+        412.0,
+        labels,
+        Map.of("summary", "latency above 300: latency_ms gt 300.0 (value 412.0)"),
+        List.of("hook"),
+        "",
+        0,
+        0);
+  }
+
+  @Test
+  void alertsVigilRaisedOnTheServiceAreTheSameIncident() throws Exception {
+    Map<String, String> labels =
+        Map.of("tenant", "acme", "source", "checkout", "metric", "latency_ms", "instance", "i1");
+    AlertTransition firing = vigilAlert("firing", START - 3 * MIN, labels);
+    // raised (notified or silenced) and about a service: evidence; other changes, or no service:
+    // not
+    assertThat(AlertAnalysis.raised(firing)).isTrue();
+    assertThat(AlertAnalysis.raised(vigilAlert("suppressed", START, labels))).isTrue();
+    assertThat(AlertAnalysis.raised(vigilAlert("pending", START, labels))).isFalse();
+    assertThat(AlertAnalysis.raised(vigilAlert("resolved", START, labels))).isFalse();
+    assertThat(AlertAnalysis.raised(vigilAlert("repeat-1", START, labels))).isFalse();
+    assertThat(AlertAnalysis.raised(vigilAlert("firing", START, Map.of("tenant", "acme"))))
+        .isFalse();
+
+    AlertAnalysis.Evidence e = AlertAnalysis.Evidence.of(firing);
+    assertThat(e.vigilAlert()).isTrue();
+    assertThat(e.severity()).isEqualTo(Severity.HIGH);
+    List<AlertAnalysis.Evidence> recent =
+        List.of(
+            e,
+            AlertAnalysis.Evidence.of(vigilAlert("firing", START - 90 * MIN, labels)),
+            anomaly("spike", "latency_ms", "i1", START - 4 * MIN, Severity.CRITICAL, "level"));
+    JsonNode a =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", "i1"), recent, 60 * MIN, 5 * MIN));
+    // the anomaly is counted as one; the alert is listed apart, the one outside the window not
+    assertThat(a.get("anomalies_found").asInt()).isEqualTo(1);
+    assertThat(a.get("vigil_alerts")).hasSize(1);
+    JsonNode listed = a.get("vigil_alerts").get(0);
+    assertThat(listed.get("id").asText()).isEqualTo(firing.alertId());
+    assertThat(listed.get("seconds_before_alert").asLong()).isEqualTo(180);
+    assertThat(listed.get("severity").asText()).isEqualTo("high");
+    assertThat(listed.get("metric").asText()).isEqualTo("latency_ms");
+    assertThat(a.get("summary").asText())
+        .startsWith("1 anomaly on checkout around the alert")
+        .endsWith(
+            " Vigil raised an alert on checkout 3 min before this one: latency above 300:"
+                + " latency_ms gt 300.0 (value 412.0).");
+    assertThat(a.get("recommendations").get(0).asText())
+        .isEqualTo(
+            "Vigil's alert "
+                + firing.alertId()
+                + " (latency above 300: latency_ms gt 300.0 (value 412.0)) is about the same"
+                + " incident: handle the two as one, and acknowledge both.");
+
+    JsonNode alone =
+        JSON.readTree(
+            AlertAnalysis.explain(alert("checkout", "i1"), List.of(e), 60 * MIN, 5 * MIN));
+    assertThat(alone.get("anomalies_found").asInt()).isZero();
+    assertThat(alone.get("summary").asText())
+        .startsWith("No anomaly on checkout around the alert. But Vigil raised an alert");
+    JsonNode none =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", "i1"), List.of(), 60 * MIN, 5 * MIN));
+    assertThat(none.get("vigil_alerts")).isEmpty();
+  }
 }

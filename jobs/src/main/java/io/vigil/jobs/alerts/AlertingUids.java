@@ -30,6 +30,12 @@ public final class AlertingUids {
   public static final String ALERTMANAGER_SIGHTINGS_INPUT = "alertmanager-sightings-input";
   public static final String ALERTMANAGER_RULES = "alertmanager-analyze-rules";
   public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
+  public static final String ALERTMANAGER_ANOMALY_EVIDENCE = "alertmanager-anomaly-evidence";
+  public static final String PUBLISHED_ALERTS_SOURCE = "published-alerts-source";
+  public static final String PUBLISHED_ALERTS_PARSE = "published-alerts-parse";
+  public static final String PUBLISHED_ALERTS_DEAD_LETTERS = "published-alerts-dead-letter-sink";
+  public static final String ALERTMANAGER_VIGIL_ALERT_EVIDENCE =
+      "alertmanager-vigil-alert-evidence";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";
   public static final String ALERTMANAGER_DEAD_LETTERS = "alertmanager-dead-letter-sink";
   public static final String PUBLISHED_ANOMALIES_SOURCE = "published-anomalies-source";

@@ -13,6 +13,7 @@ import io.vigil.jobs.alerts.AlertingConfig;
 import io.vigil.jobs.alerts.AlertingOutputs;
 import io.vigil.jobs.alerts.AlertingPipeline;
 import io.vigil.jobs.alerts.incoming.IncomingAlertsPipeline;
+import io.vigil.jobs.alerts.incoming.ServiceEvidence;
 import io.vigil.jobs.alerts.notify.ChannelConfig;
 import io.vigil.jobs.alerts.notify.ChannelsFile;
 import io.vigil.jobs.catalog.ServiceCatalog;
@@ -139,7 +140,16 @@ public final class MetricsAnomalyJob {
       if (published != null) {
         evidence = evidence.union(published);
       }
-      IncomingAlertsPipeline.build(env, alertmanager, evidence, alerting.control(), config);
+      // and so do the alerts Vigil's own rules raised on it, this job's and the other jobs'
+      // (read back from the alerts topic): the same incident, seen twice
+      DataStream<ServiceEvidence> raised =
+          IncomingAlertsPipeline.raisedAlerts(alerting.transitions());
+      DataStream<ServiceEvidence> publishedAlerts =
+          IncomingAlertsPipeline.publishedAlerts(env, config);
+      if (publishedAlerts != null) {
+        raised = raised.union(publishedAlerts);
+      }
+      IncomingAlertsPipeline.build(env, alertmanager, evidence, raised, alerting.control(), config);
     }
     return alerting;
   }

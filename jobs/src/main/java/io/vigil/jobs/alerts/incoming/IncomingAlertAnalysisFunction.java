@@ -2,7 +2,6 @@ package io.vigil.jobs.alerts.incoming;
 
 import io.vigil.common.alerts.AlertAnalysis;
 import io.vigil.common.alerts.IncomingAlert;
-import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.core.ExpiringState;
 import io.vigil.jobs.core.VigilMetrics;
 import java.util.ArrayList;
@@ -26,18 +25,18 @@ import org.apache.flink.util.Collector;
  * alertmanagerRepeats}) and go no further. A notification of an older episode than the one held
  * only matters if it resolves it (an upsert of that episode's own row).
  *
- * <p>Anomalies of the service are kept for {@code lookback + lookahead} (at most {@link
- * #MAX_RECENT}); an alert whose action is {@code auto_analyze} gets an analysis from those within
- * {@code lookback} before its start to {@code lookahead} after, and again whenever a later anomaly
- * of that window arrives while it fires (Vigil's detection may trail Prometheus' rule by a few
- * points). An anomaly arriving again (same id and content) changes nothing. State expires {@code
- * retention} after it was last written.
+ * <p>Anomalies of the service, and the alerts Vigil's own rules raised on it, are kept for {@code
+ * lookback + lookahead} (at most {@link #MAX_RECENT}); an alert whose action is {@code
+ * auto_analyze} gets an analysis from those within {@code lookback} before its start to {@code
+ * lookahead} after, and again whenever later evidence of that window arrives while it fires
+ * (Vigil's detection may trail Prometheus' rule by a few points). Evidence arriving again (same id
+ * and content) changes nothing. State expires {@code retention} after it was last written.
  */
 public final class IncomingAlertAnalysisFunction
-    extends KeyedCoProcessFunction<String, IncomingAlert, Anomaly, IncomingAlertRow> {
+    extends KeyedCoProcessFunction<String, IncomingAlert, ServiceEvidence, IncomingAlertRow> {
   private static final long serialVersionUID = 1L;
 
-  /** Anomalies kept per service. */
+  /** Anomalies and Vigil alerts kept per service. */
   static final int MAX_RECENT = 64;
 
   /** How long a resolved episode is kept to recognise repeats of its resolution. */
@@ -127,12 +126,13 @@ public final class IncomingAlertAnalysisFunction
   }
 
   @Override
-  public void processElement2(Anomaly anomaly, Context ctx, Collector<IncomingAlertRow> out)
+  public void processElement2(ServiceEvidence in, Context ctx, Collector<IncomingAlertRow> out)
       throws Exception {
     List<AlertAnalysis.Evidence> list = evidence();
-    AlertAnalysis.Evidence added = AlertAnalysis.Evidence.of(anomaly);
+    AlertAnalysis.Evidence added = in.evidence();
     // the same anomaly twice (the job's own, back from the anomalies topic; a replay): kept once,
-    // the later version if it changed (a silence's row is updated when it lasts)
+    // the later version if it changed (a silence's row is updated when it lasts); an alert's
+    // firing and its silencing are one episode (one id)
     if (list.contains(added)) {
       duplicates.inc();
       return;
@@ -153,7 +153,7 @@ public final class IncomingAlertAnalysisFunction
     for (IncomingAlert e : held) {
       if (e.firing()
           && IncomingAlert.ANALYZE.equals(e.action())
-          && AlertAnalysis.inWindow(e.startsAt(), anomaly.timestamp(), lookback, lookahead)) {
+          && AlertAnalysis.inWindow(e.startsAt(), added.timestamp(), lookback, lookahead)) {
         long now = System.currentTimeMillis();
         analysed.inc();
         out.collect(

@@ -1,5 +1,8 @@
 package io.vigil.jobs.alerts.incoming;
 
+import io.vigil.common.alerts.AlertAnalysis;
+import io.vigil.common.alerts.AlertJsonCodec;
+import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.codec.AlertmanagerCodec;
 import io.vigil.common.codec.AnomalyJsonCodec;
@@ -30,6 +33,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -44,6 +48,8 @@ public final class IncomingAlertsPipeline {
       new OutputTag<>("alertmanager-dead-letters", TypeInformation.of(DeadLetter.class)) {};
   static final OutputTag<DeadLetter> ANOMALY_DEAD_LETTERS =
       new OutputTag<>("published-anomaly-dead-letters", TypeInformation.of(DeadLetter.class)) {};
+  static final OutputTag<DeadLetter> ALERT_DEAD_LETTERS =
+      new OutputTag<>("published-alert-dead-letters", TypeInformation.of(DeadLetter.class)) {};
 
   private IncomingAlertsPipeline() {}
 
@@ -112,6 +118,73 @@ public final class IncomingAlertsPipeline {
     return anomalies;
   }
 
+  /**
+   * The alerts the alerting pipeline of this job raised on a service ({@link
+   * AlertAnalysis#raised}), as evidence.
+   */
+  public static DataStream<ServiceEvidence> raisedAlerts(DataStream<AlertTransition> transitions) {
+    return transitions
+        .flatMap(
+            (AlertTransition t, Collector<ServiceEvidence> c) -> {
+              if (AlertAnalysis.raised(t)) {
+                c.collect(ServiceEvidence.of(t));
+              }
+            },
+            TypeInformation.of(ServiceEvidence.class))
+        .uid(AlertingUids.ALERTMANAGER_VIGIL_ALERT_EVIDENCE)
+        .name("Vigil's alerts as evidence");
+  }
+
+  /**
+   * The alerts every Vigil job raised on a service, read from {@code kafka.alerts-topic} (the log
+   * job's silences and the drift job's changes among them), as evidence; null when the option is
+   * empty or the topic can't be created. The other transitions of the topic are no evidence and
+   * skipped; unusable messages go to the metrics dead-letter topic (stage {@code alerts}). Idle for
+   * event time, like the published anomalies.
+   */
+  public static DataStream<ServiceEvidence> publishedAlerts(
+      StreamExecutionEnvironment env, VigilConfig config) {
+    String topic = config.get(VigilOptions.ALERTS_TOPIC);
+    if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
+      return null;
+    }
+    SingleOutputStreamOperator<ServiceEvidence> alerts =
+        env.fromSource(
+                KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-alerts"),
+                IdleWatermarks.strategy(),
+                "Published alerts")
+            .uid(AlertingUids.PUBLISHED_ALERTS_SOURCE)
+            .process(
+                new DecodeFunction<>(
+                    "alerts",
+                    "publishedAlerts",
+                    IncomingAlertsPipeline::decodeAlert,
+                    ALERT_DEAD_LETTERS),
+                TypeInformation.of(ServiceEvidence.class))
+            .uid(AlertingUids.PUBLISHED_ALERTS_PARSE)
+            .name("Parse published alerts");
+    alerts
+        .getSideOutput(ALERT_DEAD_LETTERS)
+        .sinkTo(
+            DeadLetterKafkaSink.create(
+                config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alerts-dlq"))
+        .uid(AlertingUids.PUBLISHED_ALERTS_DEAD_LETTERS)
+        .name("Published alerts dead letters");
+    return alerts;
+  }
+
+  static RecordDecoder.Decoded<ServiceEvidence> decodeAlert(RawRecord raw) {
+    AlertJsonCodec.Decoded d = AlertJsonCodec.decode(raw.value());
+    if (d.transition() == null) {
+      return new RecordDecoder.Decoded<>(List.of(), List.of(d.error()));
+    }
+    return new RecordDecoder.Decoded<>(
+        AlertAnalysis.raised(d.transition())
+            ? List.of(ServiceEvidence.of(d.transition()))
+            : List.of(),
+        List.of());
+  }
+
   static RecordDecoder.Decoded<Anomaly> decodeAnomaly(RawRecord raw) {
     AnomalyJsonCodec.Result r = AnomalyJsonCodec.decode(raw.value());
     return r.anomaly() != null
@@ -124,12 +197,14 @@ public final class IncomingAlertsPipeline {
       StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source,
       DataStream<Anomaly> anomalies,
+      DataStream<ServiceEvidence> vigilAlerts,
       BroadcastStream<ControlSnapshot> control,
       VigilConfig config) {
     return build(
         env,
         source,
         anomalies,
+        vigilAlerts,
         control,
         new ControlPlanePoller(
             config.get(VigilOptions.PG_URL),
@@ -153,14 +228,17 @@ public final class IncomingAlertsPipeline {
   }
 
   /**
-   * Wires the stage; the rows are returned for callers that want more sinks. Alertmanager is
-   * registered as the tenants' data source {@code alertmanager-webhook via <topic>} in {@code
-   * catalog}, and each alerted service with the signal {@code alerts}.
+   * Wires the stage; the rows are returned for callers that want more sinks. The alerts are
+   * explained with {@code anomalies} and with the alerts Vigil's own rules raised ({@code
+   * vigilAlerts}: {@link #raisedAlerts}, {@link #publishedAlerts}; null when there are none).
+   * Alertmanager is registered as the tenants' data source {@code alertmanager-webhook via <topic>}
+   * in {@code catalog}, and each alerted service with the signal {@code alerts}.
    */
   public static DataStream<IncomingAlertRow> build(
       StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source,
       DataStream<Anomaly> anomalies,
+      DataStream<ServiceEvidence> vigilAlerts,
       BroadcastStream<ControlSnapshot> control,
       ControlBootstrap bootstrap,
       Settings settings,
@@ -195,6 +273,15 @@ public final class IncomingAlertsPipeline {
         topic,
         new ServiceCatalog.AlertmanagerAlerts(),
         catalog);
+    TypeInformation<ServiceEvidence> evidenceType = TypeInformation.of(ServiceEvidence.class);
+    DataStream<ServiceEvidence> evidence =
+        anomalies
+            .map(ServiceEvidence::of, evidenceType)
+            .uid(AlertingUids.ALERTMANAGER_ANOMALY_EVIDENCE)
+            .name("Anomalies as evidence");
+    if (vigilAlerts != null) {
+      evidence = evidence.union(vigilAlerts);
+    }
     DataStream<IncomingAlertRow> out =
         alerts
             .connect(control)
@@ -204,7 +291,7 @@ public final class IncomingAlertsPipeline {
             .uid(AlertingUids.ALERTMANAGER_RULES)
             .name("Auto-analyze rules")
             .keyBy(IncomingAlert::serviceKey)
-            .connect(anomalies.keyBy(a -> IncomingAlert.serviceKey(a.tenant(), a.source())))
+            .connect(evidence.keyBy(ServiceEvidence::serviceKey))
             .process(
                 new IncomingAlertAnalysisFunction(
                     settings.lookback(), settings.lookahead(), settings.retention()),

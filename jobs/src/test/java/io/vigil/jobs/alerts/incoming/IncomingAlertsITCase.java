@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.alerts.AlertJsonCodec;
+import io.vigil.common.alerts.AlertStatus;
+import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.codec.MetricJsonCodec;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.Severity;
+import io.vigil.jobs.alerts.RuleSeeder;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.db.ModelRegistry;
 import io.vigil.jobs.metrics.MetricsAnomalyJob;
@@ -44,7 +48,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * anomaly arrives after the alert), a resolution keeps the analysis, and unusable alerts are dead
  * letters. The job publishes its anomalies to the anomalies topic once each; what the other jobs
  * publish there (a log anomaly) explains an alert of its service too, and the job's own anomalies,
- * read back from that topic, are not counted twice.
+ * read back from that topic, are not counted twice. An alert Vigil's own rule raised on the service
+ * is listed in the analysis apart from the anomalies, as the same incident, and so is an alert
+ * another job (the log job) published to the alerts topic.
  */
 class IncomingAlertsITCase {
   private static final long MINUTE = 60_000;
@@ -90,6 +96,17 @@ class IncomingAlertsITCase {
           "INSERT INTO auto_analyze_rules (name, priority, alert_name_pattern, severity_pattern,"
               + " action) VALUES ('the watchdog always fires', 1, 'Watchdog', '*', 'ignore'),"
               + " ('warnings are looked at by hand', 10, '*', 'warn*', 'manual')");
+      // Vigil's own rule on checkout's latency: its alert explains Prometheus' too
+      RuleSeeder.seed(
+          db,
+          """
+          rules:
+            - name: checkout latency above 300
+              tenant: acme
+              scope: {source: checkout, metric: latency_ms}
+              condition: {kind: threshold, op: gt, value: 300}
+              severity: high
+          """);
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(MetricsAnomalyJob.flinkConfiguration(config));
@@ -136,6 +153,19 @@ class IncomingAlertsITCase {
           "the checkout anomaly on the anomalies topic");
       assertThat(checkoutPublished).hasSize(1);
       assertThat(checkoutPublished.get(0).get("timestamp").asLong()).isEqualTo(spike);
+      // one ordinary point more moves event time past the spike: Vigil's threshold rule (CEP, in
+      // event time) sees the spike and raises its alert
+      MetricPoint after =
+          new MetricPoint(
+              "acme", "checkout", "latency_ms", Map.of("instance", "i1"), spike + MINUTE, 100);
+      TestKafka.send(
+          producer,
+          topic,
+          after.series().getBytes(StandardCharsets.UTF_8),
+          MetricJsonCodec.encode(after));
+      await(
+          () -> Db.count(db, "SELECT count(*) FROM alerts WHERE origin = 'vigil'") == 1,
+          "Vigil's alert on checkout's latency");
       long nearby =
           Db.count(
               db,
@@ -161,8 +191,24 @@ class IncomingAlertsITCase {
       TestKafka.send(producer, alertmanager, null, "{\"alerts\":".getBytes(StandardCharsets.UTF_8));
 
       String rows = "SELECT count(*) FROM alerts WHERE origin = 'alertmanager'";
-      await(() -> Db.count(db, rows) == 3 && analysed(db, "fp-latency"), "three alert rows");
+      await(
+          () ->
+              Db.count(db, rows) == 3
+                  && analysed(db, "fp-latency")
+                  && analysis(db, "fp-latency").get("vigil_alerts").size() == 1,
+          "three alert rows, the latency alert explained with Vigil's");
       JsonNode analysis = analysis(db, "fp-latency");
+      // Vigil's own rule fired at the spike, two minutes before Prometheus' alert: listed apart
+      JsonNode vigilAlert = analysis.get("vigil_alerts").get(0);
+      assertThat(vigilAlert.get("id").asText())
+          .isEqualTo(Db.text(db, "SELECT id::text FROM alerts WHERE origin = 'vigil'"));
+      assertThat(vigilAlert.get("seconds_before_alert").asLong()).isEqualTo(120);
+      assertThat(vigilAlert.get("summary").asText())
+          .startsWith("checkout latency above 300: latency_ms gt 300");
+      assertThat(analysis.get("summary").asText())
+          .contains(" Vigil raised an alert on checkout 2 min before this one: ");
+      assertThat(analysis.get("recommendations").get(0).asText())
+          .startsWith("Vigil's alert " + vigilAlert.get("id").asText());
       // every checkout anomaly from an hour before the alert to 10 minutes after, the spike's too
       assertThat(analysis.get("anomalies_found").asLong()).isEqualTo(nearby);
       JsonNode spikeEvidence = null;
@@ -271,6 +317,23 @@ class IncomingAlertsITCase {
           "acme/search".getBytes(StandardCharsets.UTF_8),
           AnomalyJsonCodec.encode(logAnomaly));
       send(producer, published, "{\"id\":\"not-a-uuid\"}");
+      // and its alerts to the alerts topic: its silence rule fired on search before the errors;
+      // the resolution of an older alert is no evidence, an unusable message a dead letter
+      AlertTransition silence =
+          vigilAlert(run + "silence", "firing", AlertStatus.FIRING, searchErrors - 5 * MINUTE);
+      TestKafka.send(
+          producer,
+          run + ".alerts",
+          "acme/search".getBytes(StandardCharsets.UTF_8),
+          AlertJsonCodec.toBytes(silence));
+      TestKafka.send(
+          producer,
+          run + ".alerts",
+          "acme/search".getBytes(StandardCharsets.UTF_8),
+          AlertJsonCodec.toBytes(
+              vigilAlert(
+                  run + "old", "resolved", AlertStatus.RESOLVED, searchErrors - 30 * MINUTE)));
+      send(producer, run + ".alerts", "{\"status\":\"firing\"}");
       send(
           producer,
           alertmanager,
@@ -281,13 +344,20 @@ class IncomingAlertsITCase {
       await(
           () ->
               analysed(db, "fp-search")
-                  && analysis(db, "fp-search").get("anomalies_found").asInt() == 1,
-          "the search analysis with the log anomaly");
+                  && analysis(db, "fp-search").get("anomalies_found").asInt() == 1
+                  && analysis(db, "fp-search").get("vigil_alerts").size() == 1,
+          "the search analysis with the log anomaly and the log job's alert");
       JsonNode search = analysis(db, "fp-search");
       assertThat(search.get("anomalies_found").asInt()).as("%s", search).isEqualTo(1);
       assertThat(search.get("anomalies").get(0).get("id").asText()).isEqualTo(logAnomaly.id());
       assertThat(search.get("anomalies").get(0).get("component").asText()).isEqualTo("log-window");
+      assertThat(search.get("vigil_alerts")).hasSize(1);
+      assertThat(search.get("vigil_alerts").get(0).get("id").asText()).isEqualTo(silence.alertId());
+      assertThat(search.get("vigil_alerts").get(0).get("seconds_before_alert").asLong())
+          .isEqualTo(360);
       assertThat(search.get("recommendations").get(0).asText())
+          .startsWith("Vigil's alert " + silence.alertId() + " (search stopped logging");
+      assertThat(search.get("recommendations").get(1).asText())
           .startsWith("The logs of search changed at ")
           .contains("new template 'upstream connect error' x45");
 
@@ -337,9 +407,10 @@ class IncomingAlertsITCase {
             service + "'s first and last seen");
       }
 
-      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 5, Duration.ofSeconds(60));
+      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 6, Duration.ofSeconds(60));
       List<String> reasons = new ArrayList<>();
       int anomalyDeadLetters = 0;
+      int alertDeadLetters = 0;
       for (var r : dead) {
         JsonNode d = JSON.readTree(r.value());
         // no "late" one: the payments burst resumes an input that was idle, and the watermark can
@@ -350,10 +421,17 @@ class IncomingAlertsITCase {
           anomalyDeadLetters++;
           continue;
         }
+        if (d.get("stage").asText().equals("alerts")) {
+          assertThat(d.get("reason").asText())
+              .isEqualTo("an alert needs its 'id' and 'transition' (Vigil's alert JSON)");
+          alertDeadLetters++;
+          continue;
+        }
         assertThat(d.get("stage").asText()).as("dead letter %s", d).isEqualTo("alertmanager");
         reasons.add(d.get("reason").asText());
       }
       assertThat(anomalyDeadLetters).isEqualTo(1);
+      assertThat(alertDeadLetters).isEqualTo(1);
       // one per notification that carried the nameless alert, and the truncated message
       assertThat(reasons).hasSize(4);
       assertThat(reasons)
@@ -410,6 +488,35 @@ class IncomingAlertsITCase {
       TestKafka.send(
           producer, topic, p.series().getBytes(StandardCharsets.UTF_8), MetricJsonCodec.encode(p));
     }
+  }
+
+  /** An alert of the log job's silence rule on search, as that job publishes it. */
+  private static AlertTransition vigilAlert(
+      String seed, String transition, AlertStatus status, long startsAt) {
+    return new AlertTransition(
+        UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
+        "fp-" + seed,
+        "rule-silence",
+        "search stopped logging",
+        "critical",
+        status,
+        transition,
+        true,
+        seed,
+        startsAt,
+        status == AlertStatus.RESOLVED ? startsAt + 10 * MINUTE : 0,
+        startsAt,
+        1.0,
+        Map.of(
+            "alertname", "search stopped logging",
+            "severity", "critical",
+            "tenant", "acme",
+            "source", "search"),
+        Map.of("summary", "search stopped logging: no data for 600s"),
+        List.of(),
+        "",
+        0,
+        0);
   }
 
   private static JsonNode json(byte[] value) {
