@@ -126,33 +126,14 @@ public final class AlertAnalysis {
     out.put("anomalies_found", found.size());
     ArrayNode list = out.putArray("anomalies");
     for (Evidence e : found.subList(0, Math.min(MAX_LISTED, found.size()))) {
-      ObjectNode a = list.addObject();
-      a.put("id", e.anomalyId());
-      a.put("metric", e.metric());
-      if (!e.instance().isEmpty()) {
-        a.put("instance", e.instance());
-      }
-      a.put("at", Instant.ofEpochMilli(e.timestamp()).toString());
-      a.put("seconds_before_alert", (alert.startsAt() - e.timestamp()) / 1000);
-      a.put("severity", e.severity().dbName());
+      ObjectNode a = listed(list, e, alert);
       a.put("score", Math.round(e.score() * 1000) / 1000.0);
       a.put("component", e.component());
       a.put("why", e.why());
     }
     ArrayNode alerts = out.putArray("vigil_alerts");
     for (Evidence e : raised.subList(0, Math.min(MAX_LISTED, raised.size()))) {
-      ObjectNode a = alerts.addObject();
-      a.put("id", e.anomalyId());
-      if (!e.metric().isEmpty()) {
-        a.put("metric", e.metric());
-      }
-      if (!e.instance().isEmpty()) {
-        a.put("instance", e.instance());
-      }
-      a.put("at", Instant.ofEpochMilli(e.timestamp()).toString());
-      a.put("seconds_before_alert", (alert.startsAt() - e.timestamp()) / 1000);
-      a.put("severity", e.severity().dbName());
-      a.put("summary", e.why());
+      listed(alerts, e, alert).put("summary", e.why());
     }
     out.put(
         "summary",
@@ -163,6 +144,22 @@ public final class AlertAnalysis {
     ArrayNode hints = out.putArray("recommendations");
     recommendations(alert, found, raised).forEach(hints::add);
     return out.toString();
+  }
+
+  /** A listed piece of evidence: its id, metric and instance, when, how long before, severity. */
+  private static ObjectNode listed(ArrayNode list, Evidence e, IncomingAlert alert) {
+    ObjectNode a = list.addObject();
+    a.put("id", e.anomalyId());
+    if (!e.metric().isEmpty()) {
+      a.put("metric", e.metric());
+    }
+    if (!e.instance().isEmpty()) {
+      a.put("instance", e.instance());
+    }
+    a.put("at", Instant.ofEpochMilli(e.timestamp()).toString());
+    a.put("seconds_before_alert", (alert.startsAt() - e.timestamp()) / 1000);
+    a.put("severity", e.severity().dbName());
+    return a;
   }
 
   /** The sentence the summary gets when Vigil's own rules alerted on the service too. */

@@ -89,33 +89,20 @@ public final class IncomingAlertsPipeline {
    */
   public static DataStream<Anomaly> publishedAnomalies(
       StreamExecutionEnvironment env, VigilConfig config) {
-    String topic = config.get(VigilOptions.ANOMALIES_TOPIC);
-    if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
-      return null;
-    }
-    SingleOutputStreamOperator<Anomaly> anomalies =
-        env.fromSource(
-                KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-anomalies"),
-                IdleWatermarks.strategy(),
-                "Published anomalies")
-            .uid(AlertingUids.PUBLISHED_ANOMALIES_SOURCE)
-            .process(
-                new DecodeFunction<>(
-                    "anomalies",
-                    "publishedAnomalies",
-                    IncomingAlertsPipeline::decodeAnomaly,
-                    ANOMALY_DEAD_LETTERS),
-                TypeInformation.of(Anomaly.class))
-            .uid(AlertingUids.PUBLISHED_ANOMALIES_PARSE)
-            .name("Parse published anomalies");
-    anomalies
-        .getSideOutput(ANOMALY_DEAD_LETTERS)
-        .sinkTo(
-            DeadLetterKafkaSink.create(
-                config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "anomalies-dlq"))
-        .uid(AlertingUids.PUBLISHED_ANOMALIES_DEAD_LETTERS)
-        .name("Published anomalies dead letters");
-    return anomalies;
+    return readBack(
+        env,
+        config,
+        config.get(VigilOptions.ANOMALIES_TOPIC),
+        "anomalies",
+        "publishedAnomalies",
+        IncomingAlertsPipeline::decodeAnomaly,
+        ANOMALY_DEAD_LETTERS,
+        Anomaly.class,
+        new String[] {
+          AlertingUids.PUBLISHED_ANOMALIES_SOURCE,
+          AlertingUids.PUBLISHED_ANOMALIES_PARSE,
+          AlertingUids.PUBLISHED_ANOMALIES_DEAD_LETTERS
+        });
   }
 
   /**
@@ -144,33 +131,59 @@ public final class IncomingAlertsPipeline {
    */
   public static DataStream<ServiceEvidence> publishedAlerts(
       StreamExecutionEnvironment env, VigilConfig config) {
-    String topic = config.get(VigilOptions.ALERTS_TOPIC);
+    return readBack(
+        env,
+        config,
+        config.get(VigilOptions.ALERTS_TOPIC),
+        "alerts",
+        "publishedAlerts",
+        IncomingAlertsPipeline::decodeAlert,
+        ALERT_DEAD_LETTERS,
+        ServiceEvidence.class,
+        new String[] {
+          AlertingUids.PUBLISHED_ALERTS_SOURCE,
+          AlertingUids.PUBLISHED_ALERTS_PARSE,
+          AlertingUids.PUBLISHED_ALERTS_DEAD_LETTERS
+        });
+  }
+
+  /**
+   * What Vigil's jobs published to {@code topic} (a Kafka source of its own group, idle for event
+   * time), decoded, or null when the topic is empty or can't be created; unusable messages go to
+   * the metrics dead-letter topic with the stage {@code what}. {@code uids}: the source's, the
+   * decoder's and the dead-letter sink's.
+   */
+  private static <T> DataStream<T> readBack(
+      StreamExecutionEnvironment env,
+      VigilConfig config,
+      String topic,
+      String what,
+      String counter,
+      RecordDecoder<T> decoder,
+      OutputTag<DeadLetter> deadLetters,
+      Class<T> type,
+      String[] uids) {
     if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
       return null;
     }
-    SingleOutputStreamOperator<ServiceEvidence> alerts =
+    SingleOutputStreamOperator<T> decoded =
         env.fromSource(
-                KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-alerts"),
+                KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-" + what),
                 IdleWatermarks.strategy(),
-                "Published alerts")
-            .uid(AlertingUids.PUBLISHED_ALERTS_SOURCE)
+                "Published " + what)
+            .uid(uids[0])
             .process(
-                new DecodeFunction<>(
-                    "alerts",
-                    "publishedAlerts",
-                    IncomingAlertsPipeline::decodeAlert,
-                    ALERT_DEAD_LETTERS),
-                TypeInformation.of(ServiceEvidence.class))
-            .uid(AlertingUids.PUBLISHED_ALERTS_PARSE)
-            .name("Parse published alerts");
-    alerts
-        .getSideOutput(ALERT_DEAD_LETTERS)
+                new DecodeFunction<>(what, counter, decoder, deadLetters), TypeInformation.of(type))
+            .uid(uids[1])
+            .name("Parse published " + what);
+    decoded
+        .getSideOutput(deadLetters)
         .sinkTo(
             DeadLetterKafkaSink.create(
-                config, config.get(VigilOptions.METRICS_DLQ_TOPIC), "alerts-dlq"))
-        .uid(AlertingUids.PUBLISHED_ALERTS_DEAD_LETTERS)
-        .name("Published alerts dead letters");
-    return alerts;
+                config, config.get(VigilOptions.METRICS_DLQ_TOPIC), what + "-dlq"))
+        .uid(uids[2])
+        .name("Published " + what + " dead letters");
+    return decoded;
   }
 
   static RecordDecoder.Decoded<ServiceEvidence> decodeAlert(RawRecord raw) {
