@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.common.detect.DetectorFactory;
 import io.vigil.common.detect.Detectors;
+import io.vigil.common.detect.Score;
 import io.vigil.common.detect.SeriesDetector;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -19,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -85,6 +87,7 @@ public final class BacktestCommand {
     }
     out.printf("detector %s version %s%n", factory.algorithm(), factory.version());
     List<NabScorer.FileResult> scored = new ArrayList<>();
+    List<String[]> components = new ArrayList<>();
     int files = 0;
     for (Path category : sortedChildren(data, Files::isDirectory)) {
       for (Path csv : sortedChildren(category, p -> p.toString().endsWith(".csv"))) {
@@ -101,6 +104,7 @@ public final class BacktestCommand {
           scored.add(
               new NabScorer.FileResult(
                   rel, series.scores(), labels.rowWindows(rel, series.timestamps())));
+          components.add(series.components());
         }
       }
     }
@@ -120,6 +124,19 @@ public final class BacktestCommand {
           NabScorer.breakdown(scored, standard.profile(), standard.threshold())) {
         out.println(b);
       }
+      out.printf(
+          "detections by component at that threshold (FP: outside windows; first: a window's"
+              + " first detection; later: more in the same window; probation not counted):%n");
+      NabScorer.byComponent(scored, components, standard.profile(), standard.threshold())
+          .forEach(
+              (component, n) ->
+                  out.printf(
+                      Locale.ROOT,
+                      "  %-12s FP %4d  first %3d  later %3d%n",
+                      component,
+                      n[0],
+                      n[1],
+                      n[2]));
       Path summary = outDir.resolve(name + "_summary.json");
       Files.writeString(
           summary,
@@ -185,12 +202,16 @@ public final class BacktestCommand {
     return Math.round(v * 10_000) / 10_000.0;
   }
 
-  /** What one file produced: its timestamps, scores and the number of rows it could not read. */
-  record SeriesFile(List<String> timestamps, double[] scores, int badRows) {}
+  /**
+   * What one file produced: its timestamps, scores, the component behind each score ("" for a row
+   * it could not read) and the number of rows it could not read.
+   */
+  record SeriesFile(List<String> timestamps, double[] scores, String[] components, int badRows) {}
 
   static SeriesFile runFile(Path in, Path out, SeriesDetector detector) throws IOException {
     List<String> timestamps = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
+    List<String> components = new ArrayList<>();
     int bad = 0;
     try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8);
         BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
@@ -208,11 +229,14 @@ public final class BacktestCommand {
         String ts = comma < 0 ? line : line.substring(0, comma);
         String value = comma < 0 ? "" : line.substring(comma + 1).trim();
         double score = 0.0;
+        String component = "";
         try {
           long millis = Timestamps.parseMillis(ts);
           double v = Double.parseDouble(value);
           if (Double.isFinite(v)) {
-            score = detector.update(millis, v).score();
+            Score scored = detector.update(millis, v);
+            score = scored.score();
+            component = scored.component();
           } else {
             bad++;
           }
@@ -221,6 +245,7 @@ public final class BacktestCommand {
         }
         timestamps.add(ts);
         scores.add(score);
+        components.add(component);
         w.write(ts);
         w.write(',');
         w.write(value);
@@ -230,7 +255,10 @@ public final class BacktestCommand {
       }
     }
     return new SeriesFile(
-        timestamps, scores.stream().mapToDouble(Double::doubleValue).toArray(), bad);
+        timestamps,
+        scores.stream().mapToDouble(Double::doubleValue).toArray(),
+        components.toArray(String[]::new),
+        bad);
   }
 
   /** Flat {@code key=value} properties or {@code key: value} YAML; '#' starts a comment. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A Java port of the reference scorer {@code nab_score.py} (NAB v1.1 rules): probation of 15% of
@@ -263,6 +265,40 @@ public final class NabScorer {
         }
       }
       out.add(new FileBreakdown(f.name(), found, missed, fps, tp, fpCost, first));
+    }
+    return out;
+  }
+
+  /**
+   * Which detector component made the detections at {@code threshold} (score >= threshold):
+   * components[f][i] names row i of file f. Per component, in name order: detections outside
+   * windows (false positives), windows it detected first, and later detections in a window already
+   * detected; detections in the probation period are not counted.
+   */
+  public static Map<String, int[]> byComponent(
+      List<FileResult> files, List<String[]> components, Profile prof, double threshold) {
+    Map<String, int[]> out = new TreeMap<>();
+    for (int f = 0; f < files.size(); f++) {
+      FileResult file = files.get(f);
+      int n = file.scores().length;
+      double[] w = new double[n];
+      int[] g = new int[n];
+      weights(n, file.windows(), prof, w, g);
+      boolean[] detected = new boolean[file.windows().size()];
+      for (int i = 0; i < n; i++) {
+        if (g[i] == -2 || file.scores()[i] < threshold) {
+          continue;
+        }
+        int[] counts = out.computeIfAbsent(components.get(f)[i], c -> new int[3]);
+        if (g[i] == -1) {
+          counts[0]++;
+        } else if (!detected[g[i]]) {
+          detected[g[i]] = true;
+          counts[1]++;
+        } else {
+          counts[2]++;
+        }
+      }
     }
     return out;
   }

@@ -55,6 +55,8 @@ class BacktestCommandTest {
     }
     String report = out.toString(StandardCharsets.UTF_8);
     assertThat(report).contains("standard").contains("recall 1.000");
+    // the one window's first detection, by the component that made it
+    assertThat(report).containsPattern("(?m)^  [a-z-]+ +FP +\\d+  first   1  later +\\d+$");
     // the same figures, for ml_models.metrics
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/vigil_summary.json").toFile());
     assertThat(summary.get("algorithm").asText()).isEqualTo("vigil-ensemble");

@@ -70,4 +70,32 @@ class NabScorerTest {
     assertThat(f.tpScore()).isCloseTo(tp - 1.0, Offset.offset(1e-9));
     assertThat(f.toString()).contains("0.25 miss");
   }
+
+  @Test
+  void detectionsAreCountedByTheComponentThatMadeThem() {
+    int n = 1000;
+    List<int[]> windows = List.<int[]>of(new int[] {500, 599});
+    double[] s = new double[n];
+    String[] c = new String[n];
+    java.util.Arrays.fill(c, "");
+    s[50] = 0.9; // probation (the first 15%): not counted
+    c[50] = "burst";
+    s[300] = 0.5; // outside the window: a false positive
+    c[300] = "level";
+    s[520] = 0.6; // the window's first detection
+    c[520] = "shift";
+    s[550] = 0.7; // a later one in the same window
+    c[550] = "level";
+    s[700] = 0.2; // below the threshold
+    c[700] = "seasonal";
+    var counts =
+        NabScorer.byComponent(
+            List.of(new NabScorer.FileResult("f", s, windows)),
+            List.<String[]>of(c),
+            NabScorer.PROFILES.get(0),
+            0.4);
+    assertThat(counts.keySet()).containsExactly("level", "shift");
+    assertThat(counts.get("level")).containsExactly(1, 0, 1);
+    assertThat(counts.get("shift")).containsExactly(0, 1, 0);
+  }
 }
