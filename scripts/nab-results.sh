@@ -64,10 +64,11 @@ $(grep -E '^(standard|reward)' "$RESULTS.backtest.txt")
 \`\`\`
 
 Where the points go, file by file (\`BacktestCommand --labels\`; window score = the earliest detection's
-weight, -1 per missed window; first detection as a fraction of the window, 0.5 = the labelled middle):
+weight, -1 per missed window; first detection as a fraction of the window, 0.5 = the labelled middle), then by
+the detector component that made each detection:
 
 \`\`\`
-$(sed -n '/^per file/,$p' "$RESULTS.backtest.txt")
+$(sed -n '/^per file/,$p' "$RESULTS.backtest.txt" | grep -v '^summary written')
 \`\`\`
 MD
 echo "wrote docs/nab-results.md"
