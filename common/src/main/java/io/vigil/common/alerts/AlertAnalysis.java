@@ -60,9 +60,15 @@ public final class AlertAnalysis {
       } catch (Exception ignored) {
         // an explanation that is not JSON: the anomaly is still evidence, without a reason
       }
-      String instance = a.tags().getOrDefault("instance", a.tags().getOrDefault("host", ""));
       return new Evidence(
-          a.id(), a.metric(), instance, a.timestamp(), a.score(), a.severity(), component, why);
+          a.id(),
+          a.metric(),
+          instance(a.tags()),
+          a.timestamp(),
+          a.score(),
+          a.severity(),
+          component,
+          why);
     }
 
     /**
@@ -74,12 +80,17 @@ public final class AlertAnalysis {
       return new Evidence(
           t.alertId(),
           l.getOrDefault("metric", ""),
-          l.getOrDefault("instance", l.getOrDefault("host", "")),
+          instance(l),
           t.startsAt(),
           t.value(),
           Severity.parse(t.severity()),
           VIGIL_ALERT,
           t.annotations().getOrDefault("summary", t.ruleName()));
+    }
+
+    /** The instance a series or an alert is about: its instance label, else its host. */
+    private static String instance(Map<String, String> labels) {
+      return labels.getOrDefault("instance", labels.getOrDefault("host", ""));
     }
 
     /** Whether this is an alert of Vigil's own rules rather than an anomaly. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.common.model.Severity;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -146,13 +147,19 @@ public final class AlertJsonCodec {
     }
     Map<String, String> labels = strings(o.path("labels"));
     Map<String, String> annotations = strings(o.path("annotations"));
+    String severity = labels.getOrDefault("severity", "medium");
+    try {
+      Severity.parse(severity);
+    } catch (IllegalArgumentException e) {
+      return new Decoded(null, "label 'severity' must be low, medium, high or critical");
+    }
     return new Decoded(
         new AlertTransition(
             id,
             o.path("fingerprint").asText(""),
             o.path("ruleId").asText(""),
             labels.getOrDefault("alertname", ""),
-            labels.getOrDefault("severity", "medium"),
+            severity,
             status,
             transition,
             false,

@@ -63,6 +63,12 @@ class AlertJsonCodecTest {
                 "{\"id\":\"a\",\"transition\":\"firing\",\"labels\":{},\"vigilStatus\":\"firing\","
                     + "\"startsAt\":\"yesterday\"}"))
         .startsWith("an alert needs a known 'vigilStatus' and RFC 3339");
+    // a severity Vigil does not know is a dead letter, not a failed job
+    assertThat(
+            decode(
+                "{\"id\":\"a\",\"transition\":\"firing\",\"labels\":{\"severity\":\"warning\"},"
+                    + "\"vigilStatus\":\"firing\",\"startsAt\":\"2026-01-01T00:00:00Z\"}"))
+        .isEqualTo("label 'severity' must be low, medium, high or critical");
   }
 
   private static String decode(String json) {
