@@ -34,7 +34,7 @@ class TypesTest {
             io.vigil.common.logs.WindowCounts.class,
             io.vigil.jobs.logs.functions.MinedLog.class,
             io.vigil.jobs.logs.functions.TemplateRow.class,
-            io.vigil.jobs.logs.functions.ErrorGroupRow.class,
+            io.vigil.common.logs.ErrorGroupRow.class,
             io.vigil.jobs.logs.functions.TemplateStats.class,
             io.vigil.jobs.logs.functions.ErrorGroupState.class,
             io.vigil.jobs.logs.functions.FeatureWindow.class,

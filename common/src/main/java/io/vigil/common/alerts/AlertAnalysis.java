@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.common.logs.ErrorGroupRow;
+import io.vigil.common.logs.LogLevels;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.Severity;
 import java.time.Duration;
@@ -20,9 +22,11 @@ import java.util.Set;
  * detectors found (in the metrics, the logs, and the infrastructure's drift) from {@code lookback}
  * before the alert started to {@code lookahead} after, the most telling first (same instance, then
  * severity, then the earliest), the alerts Vigil's own rules raised on the service in that window
- * (the same incident, seen twice: on-call may already be on it), a one-sentence summary and what to
- * check, by the kind of change each detector component saw. Deterministic: the same alert and
- * evidence give the same JSON.
+ * (the same incident, seen twice: on-call may already be on it), the errors the service logged for
+ * the first time in that window (the log job's new error groups: a new error that starts just
+ * before an alert is most often its cause), a one-sentence summary and what to check, by the kind
+ * of change each detector component saw. Deterministic: the same alert and evidence give the same
+ * JSON.
  */
 public final class AlertAnalysis {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,11 +37,19 @@ public final class AlertAnalysis {
   /** The {@link Evidence#component} of an alert raised by one of Vigil's own rules. */
   public static final String VIGIL_ALERT = "vigil-alert";
 
+  /** The {@link Evidence#component} of an error group, timed at its first occurrence. */
+  public static final String NEW_ERROR = "new-error";
+
+  /** The longest error template an analysis quotes. */
+  static final int MAX_TEMPLATE = 200;
+
   private AlertAnalysis() {}
 
   /**
-   * What an analysis keeps of an anomaly, or of an alert Vigil's rules raised ({@link #component}
-   * {@value #VIGIL_ALERT}: the id is the alert's, the reason its summary).
+   * What an analysis keeps of an anomaly, of an alert Vigil's rules raised ({@link #component}
+   * {@value #VIGIL_ALERT}: the id is the alert's, the reason its summary), or of an error group
+   * ({@value #NEW_ERROR}: the id is its error hash, the time its first occurrence, the score its
+   * occurrences so far, the reason its template).
    */
   public record Evidence(
       String anomalyId,
@@ -88,6 +100,29 @@ public final class AlertAnalysis {
           t.annotations().getOrDefault("summary", t.ruleName()));
     }
 
+    /**
+     * The evidence of an error group of the log job: timed at its first occurrence, so it is in an
+     * alert's window only when the service started logging it around the alert. FATAL errors are
+     * critical, the others high.
+     */
+    public static Evidence of(ErrorGroupRow g) {
+      String template = g.template().isEmpty() ? g.example() : g.template();
+      if (template.length() > MAX_TEMPLATE) {
+        template = template.substring(0, MAX_TEMPLATE - 3) + "...";
+      }
+      return new Evidence(
+          g.errorHash(),
+          "logs",
+          "",
+          g.firstSeen(),
+          g.count(),
+          LogLevels.FATAL.equals(LogLevels.normalize(g.severity()))
+              ? Severity.CRITICAL
+              : Severity.HIGH,
+          NEW_ERROR,
+          template);
+    }
+
     /** The instance a series or an alert is about: its instance label, else its host. */
     private static String instance(Map<String, String> labels) {
       return labels.getOrDefault("instance", labels.getOrDefault("host", ""));
@@ -96,6 +131,11 @@ public final class AlertAnalysis {
     /** Whether this is an alert of Vigil's own rules rather than an anomaly. */
     public boolean vigilAlert() {
       return VIGIL_ALERT.equals(component);
+    }
+
+    /** Whether this is an error group rather than an anomaly. */
+    public boolean newError() {
+      return NEW_ERROR.equals(component);
     }
   }
 
@@ -123,12 +163,14 @@ public final class AlertAnalysis {
     out.put("to", Instant.ofEpochMilli(alert.startsAt() + lookahead).toString());
     List<Evidence> found = new ArrayList<>();
     List<Evidence> raised = new ArrayList<>();
+    List<Evidence> errors = new ArrayList<>();
     for (Evidence e : recent) {
       if (inWindow(alert.startsAt(), e.timestamp(), lookback, lookahead)) {
-        (e.vigilAlert() ? raised : found).add(e);
+        (e.vigilAlert() ? raised : e.newError() ? errors : found).add(e);
       }
     }
     raised.sort(Comparator.comparingLong(Evidence::timestamp).thenComparing(Evidence::anomalyId));
+    errors.sort(Comparator.comparingLong(Evidence::timestamp).thenComparing(Evidence::anomalyId));
     found.sort(
         Comparator.comparing((Evidence e) -> !sameInstance(alert, e))
             .thenComparing(Evidence::severity, Comparator.reverseOrder())
@@ -146,14 +188,22 @@ public final class AlertAnalysis {
     for (Evidence e : raised.subList(0, Math.min(MAX_LISTED, raised.size()))) {
       listed(alerts, e, alert).put("summary", e.why());
     }
+    out.put("new_errors_found", errors.size());
+    ArrayNode newErrors = out.putArray("new_errors");
+    for (Evidence e : errors.subList(0, Math.min(MAX_LISTED, errors.size()))) {
+      ObjectNode n = listed(newErrors, e, alert);
+      n.put("occurrences", Math.round(e.score()));
+      n.put("template", e.why());
+    }
     out.put(
         "summary",
-        (found.isEmpty() && !raised.isEmpty()
+        (found.isEmpty() && !(raised.isEmpty() && errors.isEmpty())
                 ? "No anomaly on " + alert.source() + " around the alert."
                 : summary(alert, found))
-            + alsoRaised(alert, found, raised));
+            + newErrors(alert, errors)
+            + alsoRaised(alert, found.isEmpty() && errors.isEmpty(), raised));
     ArrayNode hints = out.putArray("recommendations");
-    recommendations(alert, found, raised).forEach(hints::add);
+    recommendations(alert, found, raised, errors).forEach(hints::add);
     return out.toString();
   }
 
@@ -173,24 +223,52 @@ public final class AlertAnalysis {
     return a;
   }
 
-  /** The sentence the summary gets when Vigil's own rules alerted on the service too. */
+  /** The sentence the summary gets when the service logged new errors around the alert. */
+  private static String newErrors(IncomingAlert alert, List<Evidence> errors) {
+    if (errors.isEmpty()) {
+      return "";
+    }
+    Evidence first = errors.get(0);
+    return (errors.size() == 1
+            ? " A new error appeared in the logs of "
+            : " " + errors.size() + " new errors appeared in the logs of ")
+        + alert.source()
+        + ", the first "
+        + relative(alert, first)
+        + " ("
+        + Math.round(first.score())
+        + (Math.round(first.score()) == 1 ? " time so far): " : " times so far): ")
+        + first.why()
+        + ".";
+  }
+
+  /**
+   * The sentence the summary gets when Vigil's own rules alerted on the service too; {@code
+   * nothingElse}: no anomaly nor new error came before it.
+   */
   private static String alsoRaised(
-      IncomingAlert alert, List<Evidence> found, List<Evidence> raised) {
+      IncomingAlert alert, boolean nothingElse, List<Evidence> raised) {
     if (raised.isEmpty()) {
       return "";
     }
     Evidence first = raised.get(0);
-    long lead = alert.startsAt() - first.timestamp();
-    return (found.isEmpty() ? " But Vigil" : " Vigil")
+    return (nothingElse ? " But Vigil" : " Vigil")
         + (raised.size() == 1 ? " raised an alert" : " raised " + raised.size() + " alerts")
         + " on "
         + alert.source()
-        + (lead > 0
-            ? " " + human(lead) + " before this one"
-            : lead == 0 ? " as this one started" : " " + human(-lead) + " after this one started")
+        + " "
+        + relative(alert, first)
         + ": "
         + first.why()
         + ".";
+  }
+
+  /** When a piece of evidence came, relative to the alert: "3 min before this one", ... */
+  private static String relative(IncomingAlert alert, Evidence e) {
+    long lead = alert.startsAt() - e.timestamp();
+    return lead > 0
+        ? human(lead) + " before this one"
+        : lead == 0 ? "as this one started" : human(-lead) + " after this one started";
   }
 
   private static boolean sameInstance(IncomingAlert alert, Evidence e) {
@@ -235,7 +313,7 @@ public final class AlertAnalysis {
   }
 
   private static List<String> recommendations(
-      IncomingAlert alert, List<Evidence> found, List<Evidence> raised) {
+      IncomingAlert alert, List<Evidence> found, List<Evidence> raised, List<Evidence> errors) {
     Set<String> out = new LinkedHashSet<>();
     if (!raised.isEmpty()) {
       out.add(
@@ -244,6 +322,19 @@ public final class AlertAnalysis {
               + " ("
               + raised.get(0).why()
               + ") is about the same incident: handle the two as one, and acknowledge both.");
+    }
+    if (!errors.isEmpty()) {
+      Evidence first = errors.get(0);
+      out.add(
+          alert.source()
+              + " started logging a new error at "
+              + Instant.ofEpochMilli(first.timestamp())
+              + " (error group "
+              + first.anomalyId()
+              + "): "
+              + first.why()
+              + ". Read it first: an error that is new just before an alert is most often its"
+              + " cause (a deployment, a configuration change, a failing dependency).");
     }
     String where = alert.instance().isEmpty() ? alert.source() : alert.instance();
     for (Evidence e : found) {

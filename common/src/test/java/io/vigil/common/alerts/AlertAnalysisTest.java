@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.Severity;
 import java.util.List;
@@ -190,5 +191,115 @@ class AlertAnalysisTest {
     JsonNode none =
         JSON.readTree(AlertAnalysis.explain(alert("checkout", "i1"), List.of(), 60 * MIN, 5 * MIN));
     assertThat(none.get("vigil_alerts")).isEmpty();
+  }
+
+  static ErrorGroupRow errorGroup(
+      String hash, String template, String severity, long firstSeen, long count, String merged) {
+    return new ErrorGroupRow(
+        "acme",
+        "checkout",
+        hash,
+        "t-" + hash,
+        template,
+        severity,
+        template.replace("<*>", "3000"),
+        firstSeen,
+        firstSeen + 2 * MIN,
+        count,
+        7,
+        true,
+        merged);
+  }
+
+  @Test
+  void errorsTheServiceStartedLoggingAroundTheAlertAreItsFirstSuspect() throws Exception {
+    AlertAnalysis.Evidence timeout =
+        AlertAnalysis.Evidence.of(
+            errorGroup("e1", "gateway timeout after <*> ms", "ERROR", START - 4 * MIN, 412, null));
+    AlertAnalysis.Evidence oom =
+        AlertAnalysis.Evidence.of(
+            errorGroup("e2", "out of memory in <*>", "panic", START - 2 * MIN, 1, null));
+    AlertAnalysis.Evidence old =
+        AlertAnalysis.Evidence.of(
+            errorGroup("e0", "cache miss for <*>", "ERROR", START - 6 * 60 * MIN, 90_000, null));
+    assertThat(timeout.newError()).isTrue();
+    assertThat(timeout.vigilAlert()).isFalse();
+    assertThat(timeout.timestamp()).isEqualTo(START - 4 * MIN);
+    assertThat(timeout.severity()).isEqualTo(Severity.HIGH);
+    assertThat(oom.severity()).isEqualTo(Severity.CRITICAL);
+
+    JsonNode a =
+        JSON.readTree(
+            AlertAnalysis.explain(
+                alert("checkout", "i1"), List.of(old, oom, timeout), 60 * MIN, 5 * MIN));
+    // errors are no anomalies; the one first seen hours before the window is no news
+    assertThat(a.get("anomalies_found").asInt()).isZero();
+    assertThat(a.get("new_errors_found").asInt()).isEqualTo(2);
+    JsonNode first = a.get("new_errors").get(0);
+    assertThat(first.get("id").asText()).isEqualTo("e1");
+    assertThat(first.get("seconds_before_alert").asLong()).isEqualTo(240);
+    assertThat(first.get("occurrences").asLong()).isEqualTo(412);
+    assertThat(first.get("template").asText()).isEqualTo("gateway timeout after <*> ms");
+    assertThat(first.get("severity").asText()).isEqualTo("high");
+    assertThat(a.get("new_errors").get(1).get("id").asText()).isEqualTo("e2");
+    assertThat(a.get("summary").asText())
+        .isEqualTo(
+            "No anomaly on checkout around the alert. 2 new errors appeared in the logs of"
+                + " checkout, the first 4 min before this one (412 times so far): gateway"
+                + " timeout after <*> ms.");
+    assertThat(a.get("recommendations").get(0).asText())
+        .startsWith("checkout started logging a new error at ")
+        .contains("(error group e1): gateway timeout after <*> ms. Read it first");
+
+    // with an anomaly and an alert of Vigil's own: the anomaly leads, the error follows, the
+    // alert closes the summary; the same incident is the first recommendation, the error next
+    AlertTransition raised =
+        vigilAlert(
+            "firing", START - MIN, Map.of("tenant", "acme", "source", "checkout", "metric", "x"));
+    JsonNode all =
+        JSON.readTree(
+            AlertAnalysis.explain(
+                alert("checkout", "i1"),
+                List.of(
+                    timeout,
+                    AlertAnalysis.Evidence.of(raised),
+                    anomaly("spike", "latency_ms", "i1", START - 3 * MIN, Severity.HIGH, "level")),
+                60 * MIN,
+                5 * MIN));
+    assertThat(all.get("summary").asText())
+        .startsWith("1 anomaly on checkout around the alert")
+        .contains(". A new error appeared in the logs of checkout, the first 4 min before")
+        .endsWith(
+            " Vigil raised an alert on checkout 1 min before this one: "
+                + raised.annotations().get("summary")
+                + ".");
+    assertThat(all.get("recommendations").get(0).asText()).startsWith("Vigil's alert ");
+    assertThat(all.get("recommendations").get(1).asText())
+        .startsWith("checkout started logging a new error at ");
+    assertThat(all.get("recommendations")).hasSize(3);
+
+    // a group with no template text is quoted by its example; a long one is cut
+    String longTemplate = "x".repeat(500);
+    assertThat(
+            AlertAnalysis.Evidence.of(errorGroup("e3", longTemplate, "ERROR", START, 1, null))
+                .why())
+        .hasSize(AlertAnalysis.MAX_TEMPLATE)
+        .endsWith("...");
+    ErrorGroupRow evicted =
+        new ErrorGroupRow(
+            "acme",
+            "checkout",
+            "e4",
+            "t4",
+            "",
+            "ERROR",
+            "boom at 12",
+            START,
+            START,
+            1,
+            0,
+            true,
+            null);
+    assertThat(AlertAnalysis.Evidence.of(evicted).why()).isEqualTo("boom at 12");
   }
 }

@@ -34,6 +34,10 @@ public final class AlertingUids {
   public static final String PUBLISHED_ALERTS_SOURCE = "published-alerts-source";
   public static final String PUBLISHED_ALERTS_PARSE = "published-alerts-parse";
   public static final String PUBLISHED_ALERTS_DEAD_LETTERS = "published-alerts-dead-letter-sink";
+  public static final String PUBLISHED_ERROR_GROUPS_SOURCE = "published-error-groups-source";
+  public static final String PUBLISHED_ERROR_GROUPS_PARSE = "published-error-groups-parse";
+  public static final String PUBLISHED_ERROR_GROUPS_DEAD_LETTERS =
+      "published-error-groups-dead-letter-sink";
   public static final String ALERTMANAGER_VIGIL_ALERT_EVIDENCE =
       "alertmanager-vigil-alert-evidence";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";

@@ -222,18 +222,24 @@ public final class VigilConfig implements Serializable {
           "kafka.alertmanager-topic must differ from kafka.metrics-topic and kafka.alerts-topic"
               + " (Vigil's own alerts are not Alertmanager's)");
     }
-    String anomaliesTopic = get(VigilOptions.ANOMALIES_TOPIC);
-    if (!anomaliesTopic.isEmpty()
-        && List.of(
+    // what a job publishes for others to read must not be one of the topics it reads
+    List<String> inputs =
+        new ArrayList<>(
+            List.of(
                 get(VigilOptions.METRICS_TOPIC),
                 get(VigilOptions.LOGS_TOPIC),
                 get(VigilOptions.INFRA_TOPIC),
                 alertmanager,
-                get(VigilOptions.ALERTS_TOPIC))
-            .contains(anomaliesTopic)) {
-      errors.add(
-          "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager and"
-              + " alerts topics");
+                get(VigilOptions.ALERTS_TOPIC)));
+    String named = "the metrics, logs, infra, alertmanager, alerts";
+    for (ConfigOption<String> published :
+        List.of(VigilOptions.ANOMALIES_TOPIC, VigilOptions.ERROR_GROUPS_TOPIC)) {
+      String topic = get(published);
+      if (!topic.isEmpty() && inputs.contains(topic)) {
+        errors.add(published.key() + " must differ from " + named + " topics");
+      }
+      inputs.add(topic);
+      named += ", " + published.key().substring("kafka.".length(), published.key().length() - 6);
     }
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {

@@ -113,6 +113,16 @@ public final class VigilOptions {
                   + " Alertmanager analysis reads it, so an alert is also explained by its"
                   + " service's log anomalies and infrastructure drift."
                   + " Empty disables it.");
+  public static final ConfigOption<String> ERROR_GROUPS_TOPIC =
+      key("kafka.error-groups-topic")
+          .stringType()
+          .defaultValue("vigil.error-groups")
+          .withDescription(
+              "Topic the log job publishes its error groups to whenever their figures change (at"
+                  + " most once per log window), as JSON keyed by tenant/service, in Kafka"
+                  + " transactions that commit with the checkpoint. The metrics job's Alertmanager"
+                  + " analysis reads it, so an alert is also explained by the errors its service"
+                  + " started logging around it. Empty disables it.");
   public static final ConfigOption<Boolean> ALERTING_ENABLED =
       key("alerting.enabled")
           .booleanType()
@@ -525,6 +535,7 @@ public final class VigilOptions {
           FEEDBACK_TOPIC,
           ALERTS_TOPIC,
           ANOMALIES_TOPIC,
+          ERROR_GROUPS_TOPIC,
           ALERTING_ENABLED,
           ALERTING_CHANNELS_FILE,
           ALERTING_LATE_TOLERANCE,

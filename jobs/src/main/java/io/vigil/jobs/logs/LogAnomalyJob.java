@@ -2,6 +2,7 @@ package io.vigil.jobs.logs;
 
 import io.vigil.common.codec.LogCodec;
 import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.logs.LogWindowScorer;
 import io.vigil.common.logs.SilenceModel;
 import io.vigil.common.model.Anomaly;
@@ -19,7 +20,6 @@ import io.vigil.jobs.core.RecordDecoder;
 import io.vigil.jobs.core.SplitParsedFunction;
 import io.vigil.jobs.db.Migrations;
 import io.vigil.jobs.db.ModelRegistry;
-import io.vigil.jobs.logs.functions.ErrorGroupRow;
 import io.vigil.jobs.logs.functions.FeatureWindow;
 import io.vigil.jobs.logs.functions.LateLogToDeadLetterFunction;
 import io.vigil.jobs.logs.functions.LogAnomaly;
@@ -31,6 +31,7 @@ import io.vigil.jobs.metrics.MetricsAnomalyJob;
 import io.vigil.jobs.sink.AnomalyKafkaSink;
 import io.vigil.jobs.sink.AnomalyPostgresSink;
 import io.vigil.jobs.sink.DeadLetterKafkaSink;
+import io.vigil.jobs.sink.ErrorGroupKafkaSink;
 import io.vigil.jobs.sink.ErrorGroupPostgresSink;
 import io.vigil.jobs.sink.FeatureWindowPostgresSink;
 import io.vigil.jobs.sink.LogTemplatePostgresSink;
@@ -56,26 +57,38 @@ public final class LogAnomalyJob {
 
   private LogAnomalyJob() {}
 
-  /** Where the job's results go. */
+  /**
+   * Where the job's results go; {@code publishedErrorGroups} is the error-groups topic, or null
+   * when none is published.
+   */
   public record Sinks(
       Sink<TemplateRow> templates,
       Sink<ErrorGroupRow> errorGroups,
+      Sink<ErrorGroupRow> publishedErrorGroups,
       Sink<FeatureWindow> featureWindows,
       Sink<LogAnomaly> anomalies,
       Sink<DeadLetter> deadLetters) {
 
     /** The production sinks for a configuration. */
     public static Sinks from(VigilConfig config) {
-      return postgres(
-          config,
+      return new Sinks(
+          LogTemplatePostgresSink.create(config),
+          ErrorGroupPostgresSink.create(config),
+          ErrorGroupKafkaSink.create(config),
+          FeatureWindowPostgresSink.create(config),
+          AnomalyPostgresSink.forLogs(config),
           DeadLetterKafkaSink.create(config, config.get(VigilOptions.LOGS_DLQ_TOPIC), "logs-dlq"));
     }
 
-    /** The PostgreSQL sinks with the given dead-letter sink (the demo prints them). */
+    /**
+     * The PostgreSQL sinks with the given dead-letter sink, publishing nothing to Kafka (the demo
+     * prints its dead letters).
+     */
     public static Sinks postgres(VigilConfig config, Sink<DeadLetter> deadLetters) {
       return new Sinks(
           LogTemplatePostgresSink.create(config),
           ErrorGroupPostgresSink.create(config),
+          null,
           FeatureWindowPostgresSink.create(config),
           AnomalyPostgresSink.forLogs(config),
           deadLetters);
@@ -231,6 +244,13 @@ public final class LogAnomalyJob {
         .sinkTo(sinks.errorGroups())
         .uid(LogJobUids.ERROR_GROUPS_SINK)
         .name("PostgreSQL error_groups");
+    if (sinks.publishedErrorGroups() != null) {
+      mined
+          .getSideOutput(LogJobTags.ERROR_GROUPS)
+          .sinkTo(sinks.publishedErrorGroups())
+          .uid(LogJobUids.ERROR_GROUPS_KAFKA_SINK)
+          .name("Error groups to Kafka");
+    }
     windows
         .sinkTo(sinks.featureWindows())
         .uid(LogJobUids.FEATURE_WINDOWS_SINK)

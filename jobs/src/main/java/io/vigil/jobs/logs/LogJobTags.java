@@ -1,8 +1,8 @@
 package io.vigil.jobs.logs;
 
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.model.LogEvent;
 import io.vigil.jobs.core.DeadLetter;
-import io.vigil.jobs.logs.functions.ErrorGroupRow;
 import io.vigil.jobs.logs.functions.LogAnomaly;
 import io.vigil.jobs.logs.functions.TemplateRow;
 import org.apache.flink.util.OutputTag;

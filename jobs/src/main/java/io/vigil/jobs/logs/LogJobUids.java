@@ -11,6 +11,7 @@ public final class LogJobUids {
   public static final String LATE_TO_DEAD_LETTERS = "late-logs-to-dead-letters";
   public static final String TEMPLATES_SINK = "postgres-log-templates-sink";
   public static final String ERROR_GROUPS_SINK = "postgres-error-groups-sink";
+  public static final String ERROR_GROUPS_KAFKA_SINK = "logs-error-groups-kafka-sink";
   public static final String FEATURE_WINDOWS_SINK = "postgres-feature-windows-sink";
   public static final String ANOMALIES_SINK = "postgres-log-anomalies-sink";
   public static final String DEAD_LETTER_SINK = "logs-dead-letter-sink";

@@ -142,14 +142,18 @@ public final class MetricsAnomalyJob {
       }
       // and so do the alerts Vigil's own rules raised on it, this job's and the other jobs'
       // (read back from the alerts topic): the same incident, seen twice
-      DataStream<ServiceEvidence> raised =
+      DataStream<ServiceEvidence> more =
           IncomingAlertsPipeline.raisedAlerts(alerting.transitions());
-      DataStream<ServiceEvidence> publishedAlerts =
-          IncomingAlertsPipeline.publishedAlerts(env, config);
-      if (publishedAlerts != null) {
-        raised = raised.union(publishedAlerts);
+      // and the errors the service's logs show for the first time around the alert
+      for (DataStream<ServiceEvidence> other :
+          java.util.Arrays.asList(
+              IncomingAlertsPipeline.publishedAlerts(env, config),
+              IncomingAlertsPipeline.publishedErrorGroups(env, config))) {
+        if (other != null) {
+          more = more.union(other);
+        }
       }
-      IncomingAlertsPipeline.build(env, alertmanager, evidence, raised, alerting.control(), config);
+      IncomingAlertsPipeline.build(env, alertmanager, evidence, more, alerting.control(), config);
     }
     return alerting;
   }

@@ -4,12 +4,8 @@ import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.config.VigilConfig;
 import io.vigil.jobs.config.VigilOptions;
-import io.vigil.jobs.source.KafkaSources;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -24,20 +20,7 @@ public final class AnomalyKafkaSink {
   private AnomalyKafkaSink() {}
 
   public static KafkaSink<Anomaly> create(VigilConfig config, String topic, String idSuffix) {
-    Properties props = new Properties();
-    props.setProperty("transaction.timeout.ms", DeadLetterKafkaSink.TRANSACTION_TIMEOUT_MS);
-    return KafkaSink.<Anomaly>builder()
-        .setBootstrapServers(config.get(VigilOptions.KAFKA_BOOTSTRAP))
-        .setKafkaProducerConfig(props)
-        .setRecordSerializer(
-            KafkaRecordSerializationSchema.<Anomaly>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new ServiceKey())
-                .setValueSerializationSchema(new AnomalyJson())
-                .build())
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(config.get(VigilOptions.TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
-        .build();
+    return JsonTopicSink.create(config, topic, idSuffix, new ServiceKey(), new AnomalyJson());
   }
 
   /**
@@ -48,24 +31,20 @@ public final class AnomalyKafkaSink {
    *     logs}, {@code drift}): distinct per job, frozen once released
    */
   public static void publish(DataStream<Anomaly> anomalies, VigilConfig config, String job) {
-    String topic = config.get(VigilOptions.ANOMALIES_TOPIC);
-    if (topic.isEmpty()) {
-      return;
-    }
-    if (!KafkaSources.ensureTopic(config, topic)) {
-      throw new IllegalStateException(
-          "kafka.anomalies-topic '"
-              + topic
-              + "' is missing and could not be created: create it, or set the option empty to"
-              + " publish no anomalies");
-    }
-    anomalies
-        .sinkTo(create(config, topic, job + "-anomalies"))
-        .uid(job + "-anomalies-kafka-sink")
-        .name("Anomalies to Kafka " + topic);
+    JsonTopicSink.publish(
+        anomalies,
+        config,
+        VigilOptions.ANOMALIES_TOPIC,
+        job,
+        "anomalies",
+        new ServiceKey(),
+        new AnomalyJson());
   }
 
-  /** The record key: tenant and service. */
+  /**
+   * The record key: tenant and service. (Classes, not lambdas: the Kafka sink infers the record
+   * type from the schema's class.)
+   */
   static final class ServiceKey implements SerializationSchema<Anomaly> {
     @Override
     public byte[] serialize(Anomaly a) {

@@ -1,7 +1,7 @@
 package io.vigil.jobs.sink;
 
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.jobs.config.VigilConfig;
-import io.vigil.jobs.logs.functions.ErrorGroupRow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;

@@ -111,11 +111,27 @@ class VigilConfigTest {
             () -> VigilConfig.fromMap(Map.of("kafka.anomalies-topic", "vigil.logs"), Map.of()))
         .isInstanceOf(VigilConfig.ConfigException.class)
         .hasMessageContaining(
-            "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager and"
-                + " alerts topics");
+            "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager, alerts"
+                + " topics");
     assertThat(
             VigilConfig.fromMap(Map.of("kafka.anomalies-topic", ""), Map.of())
                 .get(io.vigil.jobs.config.VigilOptions.ANOMALIES_TOPIC))
+        .isEmpty();
+  }
+
+  @Test
+  void theErrorGroupsTopicMustNotBeAnotherTopicOfVigil() {
+    assertThatThrownBy(
+            () ->
+                VigilConfig.fromMap(
+                    Map.of("kafka.error-groups-topic", "vigil.anomalies"), Map.of()))
+        .isInstanceOf(VigilConfig.ConfigException.class)
+        .hasMessageContaining(
+            "kafka.error-groups-topic must differ from the metrics, logs, infra, alertmanager,"
+                + " alerts, anomalies topics");
+    assertThat(
+            VigilConfig.fromMap(Map.of("kafka.error-groups-topic", ""), Map.of())
+                .get(io.vigil.jobs.config.VigilOptions.ERROR_GROUPS_TOPIC))
         .isEmpty();
   }
 

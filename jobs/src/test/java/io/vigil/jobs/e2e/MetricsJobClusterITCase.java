@@ -968,6 +968,7 @@ class MetricsJobClusterITCase {
     conf.put("job.checkpoint-interval", "1s");
     conf.put("job.parallelism", "2");
     conf.put("kafka.anomalies-topic", run + ".anomalies");
+    conf.put("kafka.error-groups-topic", run + ".error-groups");
     return conf;
   }
 

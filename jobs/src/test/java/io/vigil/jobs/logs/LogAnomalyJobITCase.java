@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.common.codec.AnomalyJsonCodec;
+import io.vigil.common.codec.ErrorGroupJsonCodec;
 import io.vigil.common.codec.LogJsonCodec;
 import io.vigil.common.logs.ErrorGroupKey;
 import io.vigil.common.logs.LogLevels;
@@ -115,6 +116,7 @@ class LogAnomalyJobITCase {
       assertErrorGroups(st, byService.get("checkout"));
       assertAnomalies(st);
       assertPublished(services, run + ".anomalies", st);
+      assertPublishedErrorGroups(services, run + ".error-groups", st);
       assertCatalog(st, byService);
       assertDataSources(st, topic);
     }
@@ -311,6 +313,55 @@ class LogAnomalyJobITCase {
       published.add(a.anomaly().id());
     }
     assertThat(published).isNotEmpty().containsExactlyInAnyOrderElementsOf(rows);
+  }
+
+  /**
+   * Every error_groups row is on the error-groups topic, keyed by service: the last message of its
+   * error hash carries the row's figures (the topic is the table's changelog).
+   */
+  private static void assertPublishedErrorGroups(LocalServices services, String topic, Statement st)
+      throws Exception {
+    Map<String, String> rows = new HashMap<>();
+    ResultSet rs =
+        st.executeQuery(
+            "SELECT error_hash, service, count, (extract(epoch FROM first_seen) * 1000)::bigint,"
+                + " (extract(epoch FROM last_seen) * 1000)::bigint, coalesce(merged_into, '-')"
+                + " FROM error_groups");
+    while (rs.next()) {
+      rows.put(
+          rs.getString(1),
+          rs.getString(2)
+              + " "
+              + rs.getLong(3)
+              + " "
+              + rs.getLong(4)
+              + " "
+              + rs.getLong(5)
+              + " "
+              + rs.getString(6));
+    }
+    Map<String, String> latest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        TestKafka.readCommitted(
+            services.kafkaBootstrap(), topic, rows.size(), Duration.ofSeconds(60))) {
+      ErrorGroupJsonCodec.Result g = ErrorGroupJsonCodec.decode(r.value());
+      assertThat(g.error()).isNull();
+      assertThat(new String(r.key(), StandardCharsets.UTF_8))
+          .isEqualTo(TENANT + "/" + g.group().service());
+      latest.put(
+          g.group().errorHash(),
+          g.group().service()
+              + " "
+              + g.group().count()
+              + " "
+              + g.group().firstSeen()
+              + " "
+              + g.group().lastSeen()
+              + " "
+              + (g.group().mergedInto() == null ? "-" : g.group().mergedInto()));
+    }
+    assertThat(rows).isNotEmpty();
+    assertThat(latest).isEqualTo(rows);
   }
 
   private static void assertDeadLetters(

@@ -16,13 +16,15 @@ final class LogItConfig {
   static Map<String, String> create(LocalServices services, String run) throws Exception {
     String topic = run + ".logs";
     String dlq = run + ".logs.dlq";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, dlq, run + ".anomalies");
+    TestKafka.createTopics(
+        services.kafkaBootstrap(), 2, topic, dlq, run + ".anomalies", run + ".error-groups");
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
     conf.put("kafka.logs-topic", topic);
     conf.put("kafka.logs-dlq-topic", dlq);
     conf.put("kafka.logs-group-id", run);
     conf.put("kafka.anomalies-topic", run + ".anomalies");
+    conf.put("kafka.error-groups-topic", run + ".error-groups");
     conf.put("kafka.starting-offsets", "earliest");
     conf.put("kafka.transactional-id-prefix", run);
     conf.put("postgres.url", services.pgUrlWithSchema(run));

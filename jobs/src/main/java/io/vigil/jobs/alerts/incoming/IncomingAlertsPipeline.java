@@ -6,6 +6,7 @@ import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.alerts.IncomingAlert;
 import io.vigil.common.codec.AlertmanagerCodec;
 import io.vigil.common.codec.AnomalyJsonCodec;
+import io.vigil.common.codec.ErrorGroupJsonCodec;
 import io.vigil.common.codec.WireFormat;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.alerts.AlertingUids;
@@ -50,6 +51,9 @@ public final class IncomingAlertsPipeline {
       new OutputTag<>("published-anomaly-dead-letters", TypeInformation.of(DeadLetter.class)) {};
   static final OutputTag<DeadLetter> ALERT_DEAD_LETTERS =
       new OutputTag<>("published-alert-dead-letters", TypeInformation.of(DeadLetter.class)) {};
+  static final OutputTag<DeadLetter> ERROR_GROUP_DEAD_LETTERS =
+      new OutputTag<>(
+          "published-error-group-dead-letters", TypeInformation.of(DeadLetter.class)) {};
 
   private IncomingAlertsPipeline() {}
 
@@ -148,6 +152,32 @@ public final class IncomingAlertsPipeline {
   }
 
   /**
+   * The error groups the log job published to {@code kafka.error-groups-topic}, as evidence timed
+   * at their first occurrence (so only an error that is new around an alert explains it); null when
+   * the option is empty or the topic can't be created. A group folded into another (merged
+   * templates) is no evidence of its own and skipped; unusable messages go to the metrics
+   * dead-letter topic (stage {@code error-groups}). Idle for event time, like the published
+   * anomalies.
+   */
+  public static DataStream<ServiceEvidence> publishedErrorGroups(
+      StreamExecutionEnvironment env, VigilConfig config) {
+    return readBack(
+        env,
+        config,
+        config.get(VigilOptions.ERROR_GROUPS_TOPIC),
+        "error-groups",
+        "publishedErrorGroups",
+        IncomingAlertsPipeline::decodeErrorGroup,
+        ERROR_GROUP_DEAD_LETTERS,
+        ServiceEvidence.class,
+        new String[] {
+          AlertingUids.PUBLISHED_ERROR_GROUPS_SOURCE,
+          AlertingUids.PUBLISHED_ERROR_GROUPS_PARSE,
+          AlertingUids.PUBLISHED_ERROR_GROUPS_DEAD_LETTERS
+        });
+  }
+
+  /**
    * What Vigil's jobs published to {@code topic} (a Kafka source of its own group, idle for event
    * time), decoded, or null when the topic is empty or can't be created; unusable messages go to
    * the metrics dead-letter topic with the stage {@code what}. {@code uids}: the source's, the
@@ -198,6 +228,16 @@ public final class IncomingAlertsPipeline {
         List.of());
   }
 
+  static RecordDecoder.Decoded<ServiceEvidence> decodeErrorGroup(RawRecord raw) {
+    ErrorGroupJsonCodec.Result r = ErrorGroupJsonCodec.decode(raw.value());
+    if (r.group() == null) {
+      return new RecordDecoder.Decoded<>(List.of(), List.of(r.error()));
+    }
+    return new RecordDecoder.Decoded<>(
+        r.group().mergedInto() == null ? List.of(ServiceEvidence.of(r.group())) : List.of(),
+        List.of());
+  }
+
   static RecordDecoder.Decoded<Anomaly> decodeAnomaly(RawRecord raw) {
     AnomalyJsonCodec.Result r = AnomalyJsonCodec.decode(raw.value());
     return r.anomaly() != null
@@ -242,10 +282,11 @@ public final class IncomingAlertsPipeline {
 
   /**
    * Wires the stage; the rows are returned for callers that want more sinks. The alerts are
-   * explained with {@code anomalies} and with the alerts Vigil's own rules raised ({@code
-   * vigilAlerts}: {@link #raisedAlerts}, {@link #publishedAlerts}; null when there are none).
-   * Alertmanager is registered as the tenants' data source {@code alertmanager-webhook via <topic>}
-   * in {@code catalog}, and each alerted service with the signal {@code alerts}.
+   * explained with {@code anomalies} and with more evidence on their service ({@code vigilAlerts}:
+   * the alerts Vigil's own rules raised, {@link #raisedAlerts}, {@link #publishedAlerts}, and the
+   * log job's error groups, {@link #publishedErrorGroups}; null when there is none). Alertmanager
+   * is registered as the tenants' data source {@code alertmanager-webhook via <topic>} in {@code
+   * catalog}, and each alerted service with the signal {@code alerts}.
    */
   public static DataStream<IncomingAlertRow> build(
       StreamExecutionEnvironment env,

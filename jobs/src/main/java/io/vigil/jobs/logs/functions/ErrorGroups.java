@@ -2,6 +2,7 @@ package io.vigil.jobs.logs.functions;
 
 import io.vigil.common.logs.AffectedUsersCounter;
 import io.vigil.common.logs.ErrorGroupKey;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.logs.TemplateIds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

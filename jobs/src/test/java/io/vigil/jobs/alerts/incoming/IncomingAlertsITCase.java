@@ -8,7 +8,9 @@ import io.vigil.common.alerts.AlertJsonCodec;
 import io.vigil.common.alerts.AlertStatus;
 import io.vigil.common.alerts.AlertTransition;
 import io.vigil.common.codec.AnomalyJsonCodec;
+import io.vigil.common.codec.ErrorGroupJsonCodec;
 import io.vigil.common.codec.MetricJsonCodec;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.model.Anomaly;
 import io.vigil.common.model.MetricPoint;
 import io.vigil.common.model.Severity;
@@ -67,7 +69,9 @@ class IncomingAlertsITCase {
     String alertmanager = run + ".alertmanager";
     String dlq = run + ".dlq";
     String published = run + ".anomalies";
-    TestKafka.createTopics(services.kafkaBootstrap(), 2, topic, alertmanager, dlq, published);
+    String errorGroups = run + ".error-groups";
+    TestKafka.createTopics(
+        services.kafkaBootstrap(), 2, topic, alertmanager, dlq, published, errorGroups);
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("kafka.bootstrap-servers", services.kafkaBootstrap());
     conf.put("kafka.metrics-topic", topic);
@@ -75,6 +79,7 @@ class IncomingAlertsITCase {
     conf.put("kafka.alertmanager-topic", alertmanager);
     conf.put("kafka.alerts-topic", run + ".alerts");
     conf.put("kafka.anomalies-topic", published);
+    conf.put("kafka.error-groups-topic", errorGroups);
     conf.put("kafka.feedback-topic", "");
     conf.put("kafka.group-id", run);
     conf.put("kafka.starting-offsets", "earliest");
@@ -334,6 +339,39 @@ class IncomingAlertsITCase {
               vigilAlert(
                   run + "old", "resolved", AlertStatus.RESOLVED, searchErrors - 30 * MINUTE)));
       send(producer, run + ".alerts", "{\"status\":\"firing\"}");
+      // and its error groups to the error-groups topic: search started logging a new error 2 min
+      // before the anomaly (its figures come again, cumulative, a window later); an error it has
+      // logged for hours is no news, a group merged into another no evidence of its own
+      ErrorGroupRow upstream =
+          errorGroup(
+              "e-upstream", "upstream connect error to <*>", searchErrors - 2 * MINUTE, 45, null);
+      for (ErrorGroupRow g :
+          List.of(
+              upstream,
+              new ErrorGroupRow(
+                  "acme",
+                  "search",
+                  "e-upstream",
+                  upstream.templateId(),
+                  upstream.template(),
+                  "ERROR",
+                  upstream.example(),
+                  upstream.firstSeen(),
+                  searchErrors + MINUTE,
+                  120,
+                  30,
+                  true,
+                  null),
+              errorGroup("e-old", "cache miss for <*>", later - 10 * 60 * MINUTE, 9_000, null),
+              errorGroup(
+                  "e-merged", "upstream connect error to host", searchErrors, 3, "e-upstream"))) {
+        TestKafka.send(
+            producer,
+            errorGroups,
+            "acme/search".getBytes(StandardCharsets.UTF_8),
+            ErrorGroupJsonCodec.encode(g));
+      }
+      send(producer, errorGroups, "{\"tenant\":\"acme\"}");
       send(
           producer,
           alertmanager,
@@ -345,8 +383,11 @@ class IncomingAlertsITCase {
           () ->
               analysed(db, "fp-search")
                   && analysis(db, "fp-search").get("anomalies_found").asInt() == 1
-                  && analysis(db, "fp-search").get("vigil_alerts").size() == 1,
-          "the search analysis with the log anomaly and the log job's alert");
+                  && analysis(db, "fp-search").get("vigil_alerts").size() == 1
+                  && analysis(db, "fp-search").get("new_errors").size() == 1
+                  && analysis(db, "fp-search").get("new_errors").get(0).get("occurrences").asLong()
+                      == 120,
+          "the search analysis with the log anomaly, the log job's alert and its new error");
       JsonNode search = analysis(db, "fp-search");
       assertThat(search.get("anomalies_found").asInt()).as("%s", search).isEqualTo(1);
       assertThat(search.get("anomalies").get(0).get("id").asText()).isEqualTo(logAnomaly.id());
@@ -357,7 +398,19 @@ class IncomingAlertsITCase {
           .isEqualTo(360);
       assertThat(search.get("recommendations").get(0).asText())
           .startsWith("Vigil's alert " + silence.alertId() + " (search stopped logging");
+      assertThat(search.get("new_errors_found").asInt()).isEqualTo(1);
+      JsonNode newError = search.get("new_errors").get(0);
+      assertThat(newError.get("id").asText()).isEqualTo("e-upstream");
+      assertThat(newError.get("template").asText()).isEqualTo("upstream connect error to <*>");
+      assertThat(newError.get("seconds_before_alert").asLong()).isEqualTo(180);
+      assertThat(search.get("summary").asText())
+          .contains(
+              " A new error appeared in the logs of search, the first 3 min before this one (120"
+                  + " times so far): upstream connect error to <*>.");
       assertThat(search.get("recommendations").get(1).asText())
+          .startsWith("search started logging a new error at ")
+          .contains("(error group e-upstream)");
+      assertThat(search.get("recommendations").get(2).asText())
           .startsWith("The logs of search changed at ")
           .contains("new template 'upstream connect error' x45");
 
@@ -407,10 +460,11 @@ class IncomingAlertsITCase {
             service + "'s first and last seen");
       }
 
-      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 6, Duration.ofSeconds(60));
+      var dead = TestKafka.readCommitted(services.kafkaBootstrap(), dlq, 7, Duration.ofSeconds(60));
       List<String> reasons = new ArrayList<>();
       int anomalyDeadLetters = 0;
       int alertDeadLetters = 0;
+      int errorGroupDeadLetters = 0;
       for (var r : dead) {
         JsonNode d = JSON.readTree(r.value());
         // no "late" one: the payments burst resumes an input that was idle, and the watermark can
@@ -419,6 +473,12 @@ class IncomingAlertsITCase {
         if (d.get("stage").asText().equals("anomalies")) {
           assertThat(d.get("reason").asText()).isEqualTo("field 'id' must be a UUID string");
           anomalyDeadLetters++;
+          continue;
+        }
+        if (d.get("stage").asText().equals("error-groups")) {
+          assertThat(d.get("reason").asText())
+              .isEqualTo("field 'service' must be a non-empty string");
+          errorGroupDeadLetters++;
           continue;
         }
         if (d.get("stage").asText().equals("alerts")) {
@@ -432,6 +492,7 @@ class IncomingAlertsITCase {
       }
       assertThat(anomalyDeadLetters).isEqualTo(1);
       assertThat(alertDeadLetters).isEqualTo(1);
+      assertThat(errorGroupDeadLetters).isEqualTo(1);
       // one per notification that carried the nameless alert, and the truncated message
       assertThat(reasons).hasSize(4);
       assertThat(reasons)
@@ -462,6 +523,24 @@ class IncomingAlertsITCase {
         + "\",\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\""
         + fingerprint
         + "\"}";
+  }
+
+  private static ErrorGroupRow errorGroup(
+      String hash, String template, long firstSeen, long count, String mergedInto) {
+    return new ErrorGroupRow(
+        "acme",
+        "search",
+        hash,
+        "t-" + hash,
+        template,
+        "ERROR",
+        template.replace("<*>", "10.0.0.7:9200"),
+        firstSeen,
+        firstSeen,
+        count,
+        count / 3,
+        true,
+        mergedInto);
   }
 
   private static String notification(String... alerts) {

@@ -2,6 +2,7 @@ package io.vigil.jobs.logs.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.logs.LogLevels;
 import io.vigil.common.logs.TemplateIds;
 import io.vigil.common.model.LogEvent;

@@ -1,4 +1,4 @@
-package io.vigil.jobs.logs.functions;
+package io.vigil.common.logs;
 
 /**
  * A row of {@code error_groups}: cumulative figures from state. {@code mergedInto} is the error
