@@ -8,6 +8,7 @@ import io.vigil.common.codec.AlertmanagerCodec;
 import io.vigil.common.codec.AnomalyJsonCodec;
 import io.vigil.common.codec.ErrorGroupJsonCodec;
 import io.vigil.common.codec.WireFormat;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.common.model.Anomaly;
 import io.vigil.jobs.alerts.AlertingUids;
 import io.vigil.jobs.alerts.ControlBootstrap;
@@ -155,9 +156,12 @@ public final class IncomingAlertsPipeline {
    * The error groups the log job published to {@code kafka.error-groups-topic}, as evidence timed
    * at their first occurrence (so only an error that is new around an alert explains it); null when
    * the option is empty or the topic can't be created. A group folded into another (merged
-   * templates) is no evidence of its own and skipped; unusable messages go to the metrics
-   * dead-letter topic (stage {@code error-groups}). Idle for event time, like the published
-   * anomalies.
+   * templates) is no evidence of its own and skipped, and so is a group first seen more than {@code
+   * lookback + lookahead} before its last occurrence: the log job re-publishes every group each
+   * window it occurs in, most of them are old, and none of those can be new in the window of an
+   * alert that starts now (its first messages, when it was new, were evidence). Unusable messages
+   * go to the metrics dead-letter topic (stage {@code error-groups}). Idle for event time, like the
+   * published anomalies.
    */
   public static DataStream<ServiceEvidence> publishedErrorGroups(
       StreamExecutionEnvironment env, VigilConfig config) {
@@ -167,7 +171,9 @@ public final class IncomingAlertsPipeline {
         config.get(VigilOptions.ERROR_GROUPS_TOPIC),
         "error-groups",
         "publishedErrorGroups",
-        IncomingAlertsPipeline::decodeErrorGroup,
+        errorGroupDecoder(
+            config.get(VigilOptions.ALERTMANAGER_LOOKBACK).toMillis()
+                + config.get(VigilOptions.ALERTMANAGER_LOOKAHEAD).toMillis()),
         ERROR_GROUP_DEAD_LETTERS,
         ServiceEvidence.class,
         new String[] {
@@ -228,14 +234,20 @@ public final class IncomingAlertsPipeline {
         List.of());
   }
 
-  static RecordDecoder.Decoded<ServiceEvidence> decodeErrorGroup(RawRecord raw) {
-    ErrorGroupJsonCodec.Result r = ErrorGroupJsonCodec.decode(raw.value());
-    if (r.group() == null) {
-      return new RecordDecoder.Decoded<>(List.of(), List.of(r.error()));
-    }
-    return new RecordDecoder.Decoded<>(
-        r.group().mergedInto() == null ? List.of(ServiceEvidence.of(r.group())) : List.of(),
-        List.of());
+  /**
+   * The error groups of the topic that can be new around an alert ({@link #publishedErrorGroups}).
+   */
+  static RecordDecoder<ServiceEvidence> errorGroupDecoder(long horizon) {
+    return raw -> {
+      ErrorGroupJsonCodec.Result r = ErrorGroupJsonCodec.decode(raw.value());
+      if (r.group() == null) {
+        return new RecordDecoder.Decoded<>(List.of(), List.of(r.error()));
+      }
+      ErrorGroupRow g = r.group();
+      boolean evidence = g.mergedInto() == null && g.lastSeen() - g.firstSeen() <= horizon;
+      return new RecordDecoder.Decoded<>(
+          evidence ? List.of(ServiceEvidence.of(g)) : List.of(), List.of());
+    };
   }
 
   static RecordDecoder.Decoded<Anomaly> decodeAnomaly(RawRecord raw) {
