@@ -2,11 +2,15 @@ package io.vigil.jobs.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.common.codec.ErrorGroupJsonCodec;
+import io.vigil.common.logs.ErrorGroupRow;
 import io.vigil.jobs.testing.LocalServices;
+import io.vigil.jobs.testing.TestKafka;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +18,9 @@ import java.util.TreeMap;
 
 /**
  * Everything one run of the log job wrote, every column but the database's own timestamps: the
- * mined templates, the error groups, the feature windows, the log anomalies and the dead letters.
+ * mined templates, the error groups, the feature windows, the log anomalies and the dead letters;
+ * and the error groups' figures twice, as the table holds them and as the last message of each
+ * group on the error-groups topic says (both "tenant|service|hash|count|first|last|merged_into").
  */
 record LogRunOutputs(
     String name,
@@ -22,16 +28,28 @@ record LogRunOutputs(
     List<String> errorGroups,
     List<String> featureWindows,
     List<String> anomalies,
-    List<RunOutputs.DeadLetterRecord> deadLetters) {
+    List<RunOutputs.DeadLetterRecord> deadLetters,
+    List<String> errorGroupFigures,
+    List<String> publishedErrorGroups) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static LogRunOutputs read(
-      String name, String schema, LocalServices services, String dlq, int expectedDeadLetters)
+      String name,
+      String schema,
+      LocalServices services,
+      String dlq,
+      int expectedDeadLetters,
+      String errorGroupsTopic)
       throws Exception {
     try (Connection c =
             DriverManager.getConnection(
                 services.pgUrlWithSchema(schema), services.pgUser(), services.pgPassword());
         Statement st = c.createStatement()) {
+      List<String> figures =
+          rows(
+              st,
+              "SELECT tenant, service, error_hash, count, first_seen, last_seen, merged_into"
+                  + " FROM error_groups ORDER BY tenant, service, error_hash");
       return new LogRunOutputs(
           name,
           rows(
@@ -52,8 +70,35 @@ record LogRunOutputs(
               "SELECT tenant, source, detected_at, id, metric, series, value, score, severity,"
                   + " model_id, feature_window_id, explanation::text FROM anomalies"
                   + " WHERE kind = 'log' ORDER BY id"),
-          RunOutputs.deadLetters(services, dlq, expectedDeadLetters));
+          RunOutputs.deadLetters(services, dlq, expectedDeadLetters),
+          figures,
+          published(services, errorGroupsTopic, figures.size()));
     }
+  }
+
+  /** The last message of each error group on the topic, as "tenant|service|hash|count|...". */
+  private static List<String> published(LocalServices services, String topic, int groups) {
+    Map<String, String> latest = new TreeMap<>();
+    for (var r :
+        TestKafka.readCommitted(services.kafkaBootstrap(), topic, groups, Duration.ofSeconds(60))) {
+      ErrorGroupRow g = ErrorGroupJsonCodec.decode(r.value()).group();
+      if (g == null) {
+        latest.put("unusable " + r.partition() + ":" + r.offset(), new String(r.value()));
+        continue;
+      }
+      latest.put(
+          g.tenant() + "|" + g.service() + "|" + g.errorHash(),
+          String.join(
+              "|",
+              g.tenant(),
+              g.service(),
+              g.errorHash(),
+              String.valueOf(g.count()),
+              String.valueOf(g.firstSeen()),
+              String.valueOf(g.lastSeen()),
+              String.valueOf(g.mergedInto())));
+    }
+    return new ArrayList<>(latest.values());
   }
 
   /** Each row as its columns joined by '|' (timestamps as epoch millis). */

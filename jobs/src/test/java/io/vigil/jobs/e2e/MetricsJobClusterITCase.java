@@ -881,14 +881,17 @@ class MetricsJobClusterITCase {
   }
 
   private static LogRunOutputs logOutputs(String name, String run) throws Exception {
-    LogRunOutputs o = LogRunOutputs.read(name, run, services, run + ".logs.dlq", logsBad.size());
+    LogRunOutputs o =
+        LogRunOutputs.read(
+            name, run, services, run + ".logs.dlq", logsBad.size(), run + ".error-groups");
     FIGURES.add(
         String.format(
-            "%s run, logs: %d templates, %d error groups, %d feature windows, %d log anomalies,"
-                + " %d dead letters",
+            "%s run, logs: %d templates, %d error groups (%d published to Kafka), %d feature"
+                + " windows, %d log anomalies, %d dead letters",
             name,
             o.templates().size(),
             o.errorGroups().size(),
+            o.publishedErrorGroups().size(),
             o.featureWindows().size(),
             o.anomalies().size(),
             o.deadLetters().size()));
@@ -925,6 +928,11 @@ class MetricsJobClusterITCase {
         .as(o.name() + ": an error group for every burst")
         .filteredOn(g -> g.contains(LogsWorkload.BURST_ERROR))
         .hasSize(logs.bursts().size());
+    // the error-groups topic is the table's changelog, exactly once across kills and restores
+    assertThat(o.publishedErrorGroups())
+        .as(o.name() + ": error groups published to Kafka")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(o.errorGroupFigures());
     Set<String> wanted = new HashSet<>();
     logsBad.forEach(b -> wanted.add(b.partition() + ":" + b.offset()));
     assertThat(wanted).hasSize(logsBad.size());
