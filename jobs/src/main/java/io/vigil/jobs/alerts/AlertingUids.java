@@ -31,21 +31,19 @@ public final class AlertingUids {
   public static final String ALERTMANAGER_RULES = "alertmanager-analyze-rules";
   public static final String ALERTMANAGER_ANALYSIS = "alertmanager-analysis";
   public static final String ALERTMANAGER_ANOMALY_EVIDENCE = "alertmanager-anomaly-evidence";
-  public static final String PUBLISHED_ALERTS_SOURCE = "published-alerts-source";
-  public static final String PUBLISHED_ALERTS_PARSE = "published-alerts-parse";
-  public static final String PUBLISHED_ALERTS_DEAD_LETTERS = "published-alerts-dead-letter-sink";
-  public static final String PUBLISHED_ERROR_GROUPS_SOURCE = "published-error-groups-source";
-  public static final String PUBLISHED_ERROR_GROUPS_PARSE = "published-error-groups-parse";
-  public static final String PUBLISHED_ERROR_GROUPS_DEAD_LETTERS =
-      "published-error-groups-dead-letter-sink";
   public static final String ALERTMANAGER_VIGIL_ALERT_EVIDENCE =
       "alertmanager-vigil-alert-evidence";
   public static final String ALERTMANAGER_JDBC_SINK = "alertmanager-alerts-jdbc-sink";
   public static final String ALERTMANAGER_DEAD_LETTERS = "alertmanager-dead-letter-sink";
-  public static final String PUBLISHED_ANOMALIES_SOURCE = "published-anomalies-source";
-  public static final String PUBLISHED_ANOMALIES_PARSE = "published-anomalies-parse";
-  public static final String PUBLISHED_ANOMALIES_DEAD_LETTERS =
-      "published-anomalies-dead-letter-sink";
+
+  /**
+   * The uid of an operator that reads back a topic Vigil's jobs publish to ({@code what}:
+   * anomalies, alerts, error-groups; {@code operator}: source, parse, dead-letter-sink), e.g.
+   * {@code published-anomalies-source}.
+   */
+  public static String published(String what, String operator) {
+    return "published-" + what + "-" + operator;
+  }
 
   /** The late-tolerance step chained before the CEP operator of the given uid. */
   public static String lateTolerance(String cepUid) {

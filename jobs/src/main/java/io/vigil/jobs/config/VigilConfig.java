@@ -223,23 +223,25 @@ public final class VigilConfig implements Serializable {
               + " (Vigil's own alerts are not Alertmanager's)");
     }
     // what a job publishes for others to read must not be one of the topics it reads
-    List<String> inputs =
-        new ArrayList<>(
-            List.of(
-                get(VigilOptions.METRICS_TOPIC),
-                get(VigilOptions.LOGS_TOPIC),
-                get(VigilOptions.INFRA_TOPIC),
-                alertmanager,
-                get(VigilOptions.ALERTS_TOPIC)));
-    String named = "the metrics, logs, infra, alertmanager, alerts";
-    for (ConfigOption<String> published :
-        List.of(VigilOptions.ANOMALIES_TOPIC, VigilOptions.ERROR_GROUPS_TOPIC)) {
-      String topic = get(published);
-      if (!topic.isEmpty() && inputs.contains(topic)) {
-        errors.add(published.key() + " must differ from " + named + " topics");
-      }
-      inputs.add(topic);
-      named += ", " + published.key().substring("kafka.".length(), published.key().length() - 6);
+    List<String> read =
+        List.of(
+            get(VigilOptions.METRICS_TOPIC),
+            get(VigilOptions.LOGS_TOPIC),
+            get(VigilOptions.INFRA_TOPIC),
+            alertmanager,
+            get(VigilOptions.ALERTS_TOPIC));
+    String anomaliesTopic = get(VigilOptions.ANOMALIES_TOPIC);
+    if (!anomaliesTopic.isEmpty() && read.contains(anomaliesTopic)) {
+      errors.add(
+          "kafka.anomalies-topic must differ from the metrics, logs, infra, alertmanager, alerts"
+              + " topics");
+    }
+    String errorGroupsTopic = get(VigilOptions.ERROR_GROUPS_TOPIC);
+    if (!errorGroupsTopic.isEmpty()
+        && (read.contains(errorGroupsTopic) || errorGroupsTopic.equals(anomaliesTopic))) {
+      errors.add(
+          "kafka.error-groups-topic must differ from the metrics, logs, infra, alertmanager,"
+              + " alerts, anomalies topics");
     }
     if (!List.of("committed-or-earliest", "earliest", "latest")
         .contains(get(VigilOptions.STARTING_OFFSETS))) {

@@ -25,18 +25,19 @@ import org.apache.flink.util.Collector;
  * alertmanagerRepeats}) and go no further. A notification of an older episode than the one held
  * only matters if it resolves it (an upsert of that episode's own row).
  *
- * <p>Anomalies of the service, and the alerts Vigil's own rules raised on it, are kept for {@code
- * lookback + lookahead} (at most {@link #MAX_RECENT}); an alert whose action is {@code
- * auto_analyze} gets an analysis from those within {@code lookback} before its start to {@code
- * lookahead} after, and again whenever later evidence of that window arrives while it fires
- * (Vigil's detection may trail Prometheus' rule by a few points). Evidence arriving again (same id
- * and content) changes nothing. State expires {@code retention} after it was last written.
+ * <p>Anomalies of the service, the alerts Vigil's own rules raised on it and the error groups of
+ * its logs (timed at their first occurrence) are kept for {@code lookback + lookahead} (at most
+ * {@link #MAX_RECENT}); an alert whose action is {@code auto_analyze} gets an analysis from those
+ * within {@code lookback} before its start to {@code lookahead} after, and again whenever later
+ * evidence of that window arrives while it fires (Vigil's detection may trail Prometheus' rule by a
+ * few points). Evidence arriving again (same id and content) changes nothing. State expires {@code
+ * retention} after it was last written.
  */
 public final class IncomingAlertAnalysisFunction
     extends KeyedCoProcessFunction<String, IncomingAlert, ServiceEvidence, IncomingAlertRow> {
   private static final long serialVersionUID = 1L;
 
-  /** Anomalies and Vigil alerts kept per service. */
+  /** Pieces of evidence (anomalies, Vigil alerts, error groups) kept per service. */
   static final int MAX_RECENT = 64;
 
   /** How long a resolved episode is kept to recognise repeats of its resolution. */

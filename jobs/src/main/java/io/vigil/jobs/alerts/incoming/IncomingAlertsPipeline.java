@@ -48,13 +48,6 @@ import org.apache.flink.util.OutputTag;
 public final class IncomingAlertsPipeline {
   static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("alertmanager-dead-letters", TypeInformation.of(DeadLetter.class)) {};
-  static final OutputTag<DeadLetter> ANOMALY_DEAD_LETTERS =
-      new OutputTag<>("published-anomaly-dead-letters", TypeInformation.of(DeadLetter.class)) {};
-  static final OutputTag<DeadLetter> ALERT_DEAD_LETTERS =
-      new OutputTag<>("published-alert-dead-letters", TypeInformation.of(DeadLetter.class)) {};
-  static final OutputTag<DeadLetter> ERROR_GROUP_DEAD_LETTERS =
-      new OutputTag<>(
-          "published-error-group-dead-letters", TypeInformation.of(DeadLetter.class)) {};
 
   private IncomingAlertsPipeline() {}
 
@@ -101,13 +94,7 @@ public final class IncomingAlertsPipeline {
         "anomalies",
         "publishedAnomalies",
         IncomingAlertsPipeline::decodeAnomaly,
-        ANOMALY_DEAD_LETTERS,
-        Anomaly.class,
-        new String[] {
-          AlertingUids.PUBLISHED_ANOMALIES_SOURCE,
-          AlertingUids.PUBLISHED_ANOMALIES_PARSE,
-          AlertingUids.PUBLISHED_ANOMALIES_DEAD_LETTERS
-        });
+        Anomaly.class);
   }
 
   /**
@@ -143,13 +130,7 @@ public final class IncomingAlertsPipeline {
         "alerts",
         "publishedAlerts",
         IncomingAlertsPipeline::decodeAlert,
-        ALERT_DEAD_LETTERS,
-        ServiceEvidence.class,
-        new String[] {
-          AlertingUids.PUBLISHED_ALERTS_SOURCE,
-          AlertingUids.PUBLISHED_ALERTS_PARSE,
-          AlertingUids.PUBLISHED_ALERTS_DEAD_LETTERS
-        });
+        ServiceEvidence.class);
   }
 
   /**
@@ -174,20 +155,14 @@ public final class IncomingAlertsPipeline {
         errorGroupDecoder(
             config.get(VigilOptions.ALERTMANAGER_LOOKBACK).toMillis()
                 + config.get(VigilOptions.ALERTMANAGER_LOOKAHEAD).toMillis()),
-        ERROR_GROUP_DEAD_LETTERS,
-        ServiceEvidence.class,
-        new String[] {
-          AlertingUids.PUBLISHED_ERROR_GROUPS_SOURCE,
-          AlertingUids.PUBLISHED_ERROR_GROUPS_PARSE,
-          AlertingUids.PUBLISHED_ERROR_GROUPS_DEAD_LETTERS
-        });
+        ServiceEvidence.class);
   }
 
   /**
    * What Vigil's jobs published to {@code topic} (a Kafka source of its own group, idle for event
    * time), decoded, or null when the topic is empty or can't be created; unusable messages go to
-   * the metrics dead-letter topic with the stage {@code what}. {@code uids}: the source's, the
-   * decoder's and the dead-letter sink's.
+   * the metrics dead-letter topic with the stage {@code what}, which also names the operators' uids
+   * ({@link AlertingUids#published}).
    */
   private static <T> DataStream<T> readBack(
       StreamExecutionEnvironment env,
@@ -196,28 +171,29 @@ public final class IncomingAlertsPipeline {
       String what,
       String counter,
       RecordDecoder<T> decoder,
-      OutputTag<DeadLetter> deadLetters,
-      Class<T> type,
-      String[] uids) {
+      Class<T> type) {
     if (topic.isEmpty() || !KafkaSources.ensureTopic(config, topic)) {
       return null;
     }
+    OutputTag<DeadLetter> deadLetters =
+        new OutputTag<>(
+            "published-" + what + "-dead-letters", TypeInformation.of(DeadLetter.class));
     SingleOutputStreamOperator<T> decoded =
         env.fromSource(
                 KafkaSources.raw(config, topic, config.get(VigilOptions.GROUP_ID) + "-" + what),
                 IdleWatermarks.strategy(),
                 "Published " + what)
-            .uid(uids[0])
+            .uid(AlertingUids.published(what, "source"))
             .process(
                 new DecodeFunction<>(what, counter, decoder, deadLetters), TypeInformation.of(type))
-            .uid(uids[1])
+            .uid(AlertingUids.published(what, "parse"))
             .name("Parse published " + what);
     decoded
         .getSideOutput(deadLetters)
         .sinkTo(
             DeadLetterKafkaSink.create(
                 config, config.get(VigilOptions.METRICS_DLQ_TOPIC), what + "-dlq"))
-        .uid(uids[2])
+        .uid(AlertingUids.published(what, "dead-letter-sink"))
         .name("Published " + what + " dead letters");
     return decoded;
   }
