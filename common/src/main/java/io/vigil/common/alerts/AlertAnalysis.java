@@ -372,6 +372,13 @@ public final class AlertAnalysis {
                     + at
                     + (e.why().isEmpty() ? "" : " (" + e.why() + ")")
                     + ": review that change first, and revert it if the alert started with it.";
+            case "trend" ->
+                e.metric()
+                    + " had been drifting away from its usual average when it was flagged at "
+                    + at
+                    + ": look for something that accumulates on "
+                    + where
+                    + " (a leak, a filling disk or queue, a growing backlog).";
             case "burst" ->
                 e.metric()
                     + " turned erratic at "

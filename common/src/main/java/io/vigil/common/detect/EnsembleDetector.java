@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class EnsembleDetector implements SeriesDetector {
 
-  static final byte FORMAT = 7;
+  static final byte FORMAT = 8;
 
   /** The state format before the burst component: read, with the burst part starting fresh. */
   static final byte FORMAT_1 = 1;
@@ -57,8 +57,15 @@ public final class EnsembleDetector implements SeriesDetector {
    */
   static final byte FORMAT_6 = 6;
 
+  /**
+   * The state format before the trend component: the layout of format 8 without its tail (the trend
+   * component's calibrator slot, averages, variance and count); read with the trend component
+   * starting fresh.
+   */
+  static final byte FORMAT_7 = 7;
+
   static final String[] COMPONENTS = {
-    "level", "seasonal", "rate", "shift", "novelty", "burst", "record", "stuck"
+    "level", "seasonal", "rate", "shift", "novelty", "burst", "record", "stuck", "trend"
   };
   private static final int LEVEL = 0;
   private static final int SEASONAL = 1;
@@ -68,12 +75,16 @@ public final class EnsembleDetector implements SeriesDetector {
   private static final int BURST = 5;
   private static final int RECORD = 6;
   private static final int STUCK = 7;
+  private static final int TREND = 8;
 
   /**
    * Components written in the calibrator's place in the state; the stuck component's slot (format
    * 7) is written after the fields format 6 had, so older states are a prefix-compatible layout.
    */
   private static final int FORMAT_6_SLOTS = 7;
+
+  /** Components whose calibrator slots format 7 wrote (all but the trend). */
+  private static final int FORMAT_7_SLOTS = 8;
 
   /**
    * The stuck component's chance of a repeat in a detector restored from a state without it (format
@@ -132,6 +143,10 @@ public final class EnsembleDetector implements SeriesDetector {
   private float repeatAfterRepeat = Float.NaN;
   private int run;
   private boolean stuckReported;
+  private double trendFast;
+  private double trendSlow;
+  private float trendVar = Float.NaN;
+  private int trendCount;
   private final double[] u = new double[COMPONENTS.length];
 
   EnsembleDetector(Params p) {
@@ -183,6 +198,12 @@ public final class EnsembleDetector implements SeriesDetector {
 
     u[RECORD] = (p.componentMask() & (1 << RECORD)) == 0 ? 0.0 : record(value);
     u[STUCK] = (p.componentMask() & (1 << STUCK)) == 0 ? 0.0 : stuck(value, n);
+    boolean cycle = !Double.isNaN(expected);
+    u[TREND] =
+        (p.componentMask() & (1 << TREND)) == 0 || stuckReported
+            ? 0.0
+            : trend(
+                cycle ? value - expected + level.level() : value, cycle ? seasonalSigma : sigma);
 
     int top = 0;
     double best = 0.0;
@@ -378,6 +399,60 @@ public final class EnsembleDetector implements SeriesDetector {
     return u;
   }
 
+  /**
+   * Trend: a slow drift of the series' average (a leak, a filling disk, a growing backlog, a sensor
+   * going out of calibration) that the level, which follows the series at {@code levelAlpha},
+   * learns away as it happens, and that sets no record while it stays inside the range seen. A fast
+   * average (the level's rate) of the value, with the cycle taken out when one is active, is
+   * compared with a slow one ({@code trendAlpha}); both learn residuals clipped at {@code clip}
+   * sigmas, so a spike moves neither much. Their difference {@code d} is scored as a z-score
+   * against its own variance, learnt from {@code d^2} (a running mean at first, then an EWMA at
+   * {@code trendVarAlpha}; each {@code d^2} clipped at {@code trendVarClip^2} times the variance,
+   * so a drift cannot teach the scale that it is ordinary while it happens), never below what white
+   * noise of the series' scale would give, nor below {@code trendRangeFloor} of the range seen (an
+   * idle series whose averages agree to the last digit is not news when they part by a rounding).
+   *
+   * <p>Two things keep it from paging on ordinary series. It reports only beyond {@code
+   * trendReport} nats: the statistic grows a little at every point of a drift, so it would
+   * otherwise cross the calibration threshold at once, with a score no higher than the threshold's.
+   * And it is silent until {@code trendMemories / trendAlpha} points: the slow average needs about
+   * {@code 1 / trendAlpha} points to forget how the series started, and the variance as many again
+   * of steady-state differences; before that a young series' own settling looks like a drift.
+   */
+  private double trend(double x, double sigma) {
+    if (trendCount == 0) {
+      trendFast = x;
+      trendSlow = x;
+    }
+    trendCount = trendCount == Integer.MAX_VALUE ? trendCount : trendCount + 1;
+    double lim = p.trendClip() * sigma;
+    double fast = Math.max(p.levelAlpha(), 1.0 / trendCount);
+    double slow = Math.max(p.trendAlpha(), 1.0 / trendCount);
+    trendFast += fast * Math.max(-lim, Math.min(lim, x - trendFast));
+    trendSlow += slow * Math.max(-lim, Math.min(lim, x - trendSlow));
+    double d = trendFast - trendSlow;
+    // Variance of the difference of two EWMAs (rates a1, a2) of white noise of variance sigma^2.
+    double a1 = p.levelAlpha();
+    double a2 = p.trendAlpha();
+    double white =
+        sigma * sigma * (a1 / (2 - a1) + a2 / (2 - a2) - 2 * a1 * a2 / (a1 + a2 - a1 * a2));
+    if (Float.isNaN(trendVar)) {
+      trendVar = (float) white;
+    }
+    double range = recordCount > 0 && recordMax > recordMin ? recordMax - recordMin : 0.0;
+    double rangeFloor = p.trendRangeFloor() * range;
+    double var = Math.max(trendVar, Math.max(white, rangeFloor * rangeFloor));
+    double z = d / Math.sqrt(var);
+    double a = Math.max(p.trendVarAlpha(), 1.0 / trendCount);
+    double limit = p.trendVarClip() * p.trendVarClip() * var;
+    trendVar += (float) (a * (Math.min(d * d, limit) - trendVar));
+    if (trendCount < Math.max(p.warmup(), p.trendMemories() / p.trendAlpha())) {
+      return 0.0;
+    }
+    double u = TailScore.surpriseOfZ(z);
+    return u >= p.trendReport() ? u : 0.0;
+  }
+
   private Score emit(double raw, int top, double value, double base, double lower, double upper) {
     // Incidents are compared by what the score can say: beyond holdCeiling (the score's saturation)
     // every point is equally certain, so an enormous spike holds the series no longer than any
@@ -424,6 +499,12 @@ public final class EnsembleDetector implements SeriesDetector {
           String.format(
               "stuck: value %.4g repeated %d times in a row (normal %.4g..%.4g)",
               value, run, lower, upper);
+    } else if (out >= p.reasonLevel() && top == TREND && !component.equals("suppressed")) {
+      reason =
+          String.format(
+              "trend: recent average %.4g has drifted from the long-run average %.4g"
+                  + " (value %.4g, normal %.4g..%.4g)",
+              trendFast, trendSlow, value, lower, upper);
     } else if (out >= p.reasonLevel()) {
       reason =
           String.format(
@@ -497,11 +578,16 @@ public final class EnsembleDetector implements SeriesDetector {
     out.writeFloat(holdMargin);
     out.writeByte(holdTop);
     out.writeBoolean(lastDetected);
-    calibrator.writeTo(out, FORMAT_6_SLOTS, COMPONENTS.length);
+    calibrator.writeTo(out, FORMAT_6_SLOTS, FORMAT_7_SLOTS);
     out.writeFloat(repeatAfterChange);
     out.writeFloat(repeatAfterRepeat);
     out.writeInt(run);
     out.writeBoolean(stuckReported);
+    calibrator.writeTo(out, FORMAT_7_SLOTS, COMPONENTS.length);
+    out.writeDouble(trendFast);
+    out.writeDouble(trendSlow);
+    out.writeFloat(trendVar);
+    out.writeInt(trendCount);
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (long b : seen) {
         out.writeLong(b);
@@ -518,6 +604,7 @@ public final class EnsembleDetector implements SeriesDetector {
   static EnsembleDetector read(Params p, DataInput in) throws IOException {
     byte format = in.readByte();
     if (format != FORMAT
+        && format != FORMAT_7
         && format != FORMAT_6
         && format != FORMAT_5
         && format != FORMAT_4
@@ -533,8 +620,8 @@ public final class EnsembleDetector implements SeriesDetector {
     d.diffAbsDev = in.readDouble();
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
-    boolean records =
-        format == FORMAT || format == FORMAT_6 || format == FORMAT_5 || format == FORMAT_4;
+    boolean stuck = format == FORMAT || format == FORMAT_7;
+    boolean records = stuck || format == FORMAT_6 || format == FORMAT_5 || format == FORMAT_4;
     d.calibrator.readFrom(in, 0, format == FORMAT_1 ? BURST : records ? FORMAT_6_SLOTS : RECORD);
     d.hold = in.readDouble();
     d.offset = in.readFloat();
@@ -554,15 +641,22 @@ public final class EnsembleDetector implements SeriesDetector {
       d.holdMargin = in.readFloat();
       d.holdTop = in.readByte();
     }
-    if (format == FORMAT || format == FORMAT_6) {
+    if (stuck || format == FORMAT_6) {
       d.lastDetected = in.readBoolean();
     }
-    if (format == FORMAT) {
-      d.calibrator.readFrom(in, FORMAT_6_SLOTS, COMPONENTS.length);
+    if (stuck) {
+      d.calibrator.readFrom(in, FORMAT_6_SLOTS, FORMAT_7_SLOTS);
       d.repeatAfterChange = in.readFloat();
       d.repeatAfterRepeat = in.readFloat();
       d.run = in.readInt();
       d.stuckReported = in.readBoolean();
+    }
+    if (format == FORMAT) {
+      d.calibrator.readFrom(in, FORMAT_7_SLOTS, COMPONENTS.length);
+      d.trendFast = in.readDouble();
+      d.trendSlow = in.readDouble();
+      d.trendVar = in.readFloat();
+      d.trendCount = in.readInt();
     }
     if ((p.componentMask() & (1 << NOVELTY)) != 0) {
       for (int i = 0; i < d.seen.length; i++) {
@@ -620,7 +714,14 @@ public final class EnsembleDetector implements SeriesDetector {
       double holdCeiling,
       boolean seasonGatesLevel,
       boolean holdWhileSurprising,
-      double stuckAlpha)
+      double stuckAlpha,
+      double trendAlpha,
+      double trendVarAlpha,
+      double trendVarClip,
+      double trendRangeFloor,
+      double trendReport,
+      double trendMemories,
+      double trendClip)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -638,7 +739,7 @@ public final class EnsembleDetector implements SeriesDetector {
           /* maxSurprise */ 200.0,
           /* suppressHalfLife */ 100.0,
           /* suppressDamp */ 0.0,
-          /* componentMask */ 235,
+          /* componentMask */ 491,
           /* seasonal */ true,
           /* seasonalProfileAlpha */ 0.2,
           /* seasonalVarianceAlpha */ 0.005,
@@ -663,7 +764,14 @@ public final class EnsembleDetector implements SeriesDetector {
           /* holdCeiling */ TailScore.SATURATION,
           /* seasonGatesLevel */ true,
           /* holdWhileSurprising */ true,
-          /* stuckAlpha */ 0.0025);
+          /* stuckAlpha */ 0.0025,
+          /* trendAlpha */ 0.001,
+          /* trendVarAlpha */ 0.0002,
+          /* trendVarClip */ 2.0,
+          /* trendRangeFloor */ 0.001,
+          /* trendReport */ 12.0,
+          /* trendMemories */ 2.0,
+          /* trendClip */ 2.0);
     }
 
     public Params {
@@ -700,6 +808,13 @@ public final class EnsembleDetector implements SeriesDetector {
       check(refractoryEscape >= 0, "refractoryEscape must not be negative (nats; 0 = off)");
       check(holdCeiling > 0, "holdCeiling must be positive (nats; 1e9 = no ceiling)");
       check(stuckAlpha > 0 && stuckAlpha < 1, "stuckAlpha must be in (0, 1)");
+      check(trendAlpha > 0 && trendAlpha < levelAlpha, "trendAlpha must be in (0, levelAlpha)");
+      check(trendVarAlpha > 0 && trendVarAlpha <= 1, "trendVarAlpha must be in (0, 1]");
+      check(trendVarClip > 1, "trendVarClip must be above 1 (times the learnt scale)");
+      check(trendRangeFloor >= 0, "trendRangeFloor must not be negative (a share of the range)");
+      check(trendReport > 0, "trendReport must be positive (nats)");
+      check(trendMemories >= 0, "trendMemories must not be negative (memories of trendAlpha)");
+      check(trendClip > 0, "trendClip must be positive (sigmas)");
     }
 
     private static void check(boolean ok, String message) {

@@ -78,6 +78,19 @@ class AlertAnalysisTest {
   }
 
   @Test
+  void aSlowTrendPointsAtSomethingThatAccumulates() throws Exception {
+    List<AlertAnalysis.Evidence> recent =
+        List.of(anomaly("leak", "memory", "i1", START - 40 * MIN, Severity.MEDIUM, "trend"));
+    JsonNode a =
+        JSON.readTree(AlertAnalysis.explain(alert("checkout", "i1"), recent, 60 * MIN, 5 * MIN));
+    assertThat(a.get("recommendations").get(0).asText())
+        .startsWith("memory had been drifting away from its usual average when it was flagged at ")
+        .endsWith(
+            "look for something that accumulates on i1 (a leak, a filling disk or queue,"
+                + " a growing backlog).");
+  }
+
+  @Test
   void withoutAnomaliesOrServiceTheAnalysisSaysSo() throws Exception {
     JsonNode none =
         JSON.readTree(AlertAnalysis.explain(alert("checkout", ""), List.of(), MIN, MIN));

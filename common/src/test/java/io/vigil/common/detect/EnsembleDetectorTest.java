@@ -345,13 +345,33 @@ class EnsembleDetectorTest {
    */
   private static final int FORMAT_SEVEN_ADDED = 8 + 4 + 4 + 4 + 1;
 
-  /** Offset of the byte after the flag that the last point was a detection (formats 6 and 7). */
+  /**
+   * Format 8 added, after the stuck component, the trend component: its calibrator slot (8 bytes),
+   * the fast and the slow average (doubles), their difference's variance (a float) and the count of
+   * points it has seen (an int).
+   */
+  private static final int FORMAT_EIGHT_ADDED = 8 + 8 + 8 + 4 + 4;
+
+  /** Offset of the byte after the flag that the last point was a detection (formats 6 to 8). */
   private static final int AFTER_FLAG = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 8 + 4 + 8 + 4 + 12 + 25 + 1;
 
   /**
-   * The format-6 state of a format-7 state (without novelty), byte for byte as format 6 wrote it.
+   * The format-7 state of a format-8 state (without novelty), byte for byte as format 7 wrote it.
    */
-  static byte[] formatSix(byte[] seven) {
+  static byte[] formatSeven(byte[] eight) {
+    int trend = AFTER_FLAG + FORMAT_SEVEN_ADDED;
+    ByteArrayOutputStream seven = new ByteArrayOutputStream();
+    seven.write(EnsembleDetector.FORMAT_7);
+    seven.write(eight, 1, trend - 1);
+    seven.write(eight, trend + FORMAT_EIGHT_ADDED, eight.length - trend - FORMAT_EIGHT_ADDED);
+    return seven.toByteArray();
+  }
+
+  /**
+   * The format-6 state of a format-8 state (without novelty), byte for byte as format 6 wrote it.
+   */
+  static byte[] formatSix(byte[] eight) {
+    byte[] seven = formatSeven(eight);
     ByteArrayOutputStream six = new ByteArrayOutputStream();
     six.write(EnsembleDetector.FORMAT_6);
     six.write(seven, 1, AFTER_FLAG - 1);
@@ -361,12 +381,13 @@ class EnsembleDetectorTest {
   }
 
   /**
-   * The format-5 state of a format-7 state (without novelty), byte for byte as format 5 wrote it:
-   * without the stuck component (format 7) and the flag that the last point was a detection, the
-   * byte after the suppression margin's component. Formats 4 and 5 have the same layout.
+   * The format-5 state of a format-8 state (without novelty), byte for byte as format 5 wrote it:
+   * without the trend (format 8) and stuck (format 7) components and the flag that the last point
+   * was a detection, the byte after the suppression margin's component. Formats 4 and 5 have the
+   * same layout.
    */
-  static byte[] formatFive(byte[] seven) {
-    byte[] six = formatSix(seven);
+  static byte[] formatFive(byte[] eight) {
+    byte[] six = formatSix(eight);
     int flag = 1 + 24 + 5 * 8 + 6 * 8 + 8 + 8 + 4 + 8 + 4 + 12 + 25;
     ByteArrayOutputStream five = new ByteArrayOutputStream();
     five.write(EnsembleDetector.FORMAT_5);
@@ -428,7 +449,8 @@ class EnsembleDetectorTest {
     for (byte format : new byte[] {EnsembleDetector.FORMAT_4, EnsembleDetector.FORMAT_5}) {
       SeriesDetector original = warmedUp(factory, v);
       byte[] old = formatFive(bytes(original));
-      assertThat(old.length).isEqualTo(bytes(original).length - 1 - FORMAT_SEVEN_ADDED);
+      assertThat(old.length)
+          .isEqualTo(bytes(original).length - 1 - FORMAT_SEVEN_ADDED - FORMAT_EIGHT_ADDED);
       old[0] = format;
       SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(old)));
       for (int i = 1500; i < v.length; i++) {
@@ -496,9 +518,10 @@ class EnsembleDetectorTest {
     // without the component). Counted on the decorrelated residual they are not. Compared with
     // the same configuration without the burst component (the record component, on in both,
     // raises its own few alarms when such a series wanders to values never seen before).
+    int mask = factory.params().componentMask() & ~(1 << 5);
     EnsembleDetector.Factory without =
         new EnsembleDetector.Factory(
-            factory.params().with(java.util.Map.of("componentMask", "75")));
+            factory.params().with(java.util.Map.of("componentMask", String.valueOf(mask))));
     int burst = 0;
     int with = 0;
     int base = 0;
@@ -718,6 +741,72 @@ class EnsembleDetectorTest {
   }
 
   @Test
+  void aSlowDriftThatTheLevelFollowsIsOneDetectionNamedTrend() throws IOException {
+    // Noise (sigma 5) for 6,000 points, then a slow climb of one sigma per 1,000 points: the level
+    // (100 points of memory) lags it by a tenth of a sigma, so its residual stays ordinary, and
+    // the values stay inside the range seen for more than 3,000 points, so no record either. Only
+    // the trend, a fast average against one of 1,000 points, sees it. The state is saved and
+    // restored on the way.
+    double[] v = noise(12_000, 31);
+    for (int i = 6000; i < v.length; i++) {
+      v[i] += 5.0 * (i - 6000) / 1000.0;
+    }
+    Score[] sc = runRestoringAt(v, 4000);
+    List<Integer> alarms = new ArrayList<>();
+    for (int i = 0; i < v.length; i++) {
+      if (sc[i].score() >= 0.3 && sc[i].component().equals("trend")) {
+        alarms.add(i);
+      }
+    }
+    assertThat(alarms).hasSize(1);
+    int at = alarms.get(0);
+    assertThat(at).isBetween(6000, 7500);
+    // Reported once the drift is beyond doubt, so it clears the metrics job's default threshold.
+    assertThat(sc[at].score()).isGreaterThanOrEqualTo(0.4);
+    assertThat(sc[at].reason()).startsWith("trend: recent average");
+    // Without the trend component no point of the climb reaches that threshold.
+    double[] without = run(withMask(factory.params().componentMask() & ~(1 << 8)).create(), v);
+    assertThat(max(without, 6000, v.length)).isLessThan(0.4);
+  }
+
+  @Test
+  void stationarySeriesAreNoTrendAndAYoungSeriesIsNotJudged() {
+    // Noise and an AR(0.9) (whose averages wander more than white noise's): over 6 series of
+    // 20,000 points, the trend fires at most about once per series (a wrong variance, e.g. white
+    // noise's for the AR series, gives dozens). A series that settles at a new level in its first
+    // 1,500 points is not a trend: the slow average has not seen 2 memories of the series yet.
+    int trend = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      trend += alarms(factory.create(), noise(20_000, seed), 0, "trend");
+      trend += alarms(factory.create(), ar(20_000, 0.9, seed), 0, "trend");
+    }
+    assertThat(trend).isLessThanOrEqualTo(6);
+    double[] young = noise(3000, 32);
+    for (int i = 0; i < 1500; i++) {
+      young[i] += 15.0 * (1500 - i) / 1500.0;
+    }
+    assertThat(alarms(factory.create(), young, 0, "trend")).isZero();
+  }
+
+  @Test
+  void formatSevenStateIsRestoredWithTheTrendComponentStartingFresh() throws IOException {
+    // A format-7 state has no trend component; restored, every other field is read as it was (on
+    // noise the detector scores exactly as the one that wrote it) and the trend starts fresh.
+    double[] v = noise(3000, 33);
+    SeriesDetector original = warmedUp(factory, v);
+    byte[] eight = bytes(original);
+    byte[] seven = formatSeven(eight);
+    assertThat(seven.length).isEqualTo(eight.length - FORMAT_EIGHT_ADDED);
+    SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(seven)));
+    for (int i = 1500; i < v.length; i++) {
+      Score a = original.update(T0 + i * MINUTE, v[i]);
+      assertThat(restored.update(T0 + i * MINUTE, v[i])).as("point %d", i).isEqualTo(a);
+    }
+    assertThat(formatSeven(bytes(restored))).isEqualTo(formatSeven(bytes(original)));
+    assertThat(size(restored)).isEqualTo(eight.length);
+  }
+
+  @Test
   void aValueStuckForHoursIsOneDetectionNamedStuck() {
     // From point 2,500 the sensor repeats its last value (near the level) for 200 points: nothing
     // is out of range, so only the stuck component can see it; it fires within 10 points, once
@@ -781,9 +870,9 @@ class EnsembleDetectorTest {
       v[i] = 100.3; // near the level: no other component has anything to say
     }
     SeriesDetector original = warmedUp(factory, v);
-    byte[] seven = bytes(original);
-    byte[] six = formatSix(seven);
-    assertThat(six.length).isEqualTo(seven.length - FORMAT_SEVEN_ADDED);
+    byte[] eight = bytes(original);
+    byte[] six = formatSix(eight);
+    assertThat(six.length).isEqualTo(eight.length - FORMAT_SEVEN_ADDED - FORMAT_EIGHT_ADDED);
     SeriesDetector restored = factory.restore(new DataInputStream(new ByteArrayInputStream(six)));
     Score stuck = null;
     for (int i = 1500; i < v.length; i++) {
@@ -797,7 +886,7 @@ class EnsembleDetectorTest {
     }
     assertThat(stuck).isNotNull();
     assertThat(stuck.component()).isEqualTo("stuck");
-    assertThat(size(restored)).isEqualTo(seven.length);
+    assertThat(size(restored)).isEqualTo(eight.length);
   }
 
   /** Scores v with a detector whose state is saved and restored before point {@code at}. */
