@@ -8,16 +8,17 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * Vigil's default detector: online components (level, seasonal residual, rate of change,
- * level-shift CUSUM, context novelty, bursts of extremes, records) each turned into a surprise
- * {@code -ln p} from its tail probability, self-calibrated against the surprises the same series
- * usually produces, combined by the Bonferroni-corrected minimum p, and post-processed so that one
- * incident yields one detection.
+ * level-shift CUSUM, context novelty, bursts of extremes, records, stuck values, slow trends), each
+ * turning a point into a surprise {@code -ln p} from its tail probability; {@code componentMask}
+ * says which are on.
  *
- * <p>Calibration: under a well-specified model the surprise of a point is Exp(1) with mean 1. A
- * series whose residuals are heavier-tailed or autocorrelated shows a larger mean surprise {@code
- * m}; dividing by {@code m} (a power transform of p) puts every series on the same scale so one
- * threshold fits all. Suppression: a point only keeps its score when it beats the decaying peak of
- * the scores emitted before it, so the second, third, ... points of an incident are damped.
+ * <p>Calibration: a model's p-values are wrong for real series (heavy tails, autocorrelation,
+ * spikes that recur), so each component's surprise is calibrated against the surprises the same
+ * series has produced ({@link TailCalibrator}, peaks over threshold), which puts every series on
+ * the same scale so one threshold fits all. The largest calibrated surprise is the point's score
+ * and names its component. Suppression: a point only keeps its score when it beats the decaying
+ * hold of the detections before it, so the second, third, ... points of an incident are damped.
+ * docs/detectors.md describes every component and why its constants are what they are.
  */
 public final class EnsembleDetector implements SeriesDetector {
 
