@@ -116,6 +116,14 @@ public final class EnsembleDetector implements SeriesDetector {
 
   private final Params p;
   private final double holdDecay;
+
+  /**
+   * Variance of the difference of two EWMAs (rates {@code a1 = levelAlpha}, {@code a2 =
+   * trendAlpha}) of white noise, per unit of its variance: {@code a1/(2-a1) + a2/(2-a2) - 2 a1 a2 /
+   * (a1 + a2 - a1 a2)}.
+   */
+  private final double trendWhite;
+
   private final RobustLevel level = new RobustLevel();
   private final SeasonalBaseline season;
   private double seasonalAbsDev;
@@ -153,6 +161,9 @@ public final class EnsembleDetector implements SeriesDetector {
   EnsembleDetector(Params p) {
     this.p = p;
     this.holdDecay = Math.pow(0.5, 1.0 / p.suppressHalfLife());
+    double a1 = p.levelAlpha();
+    double a2 = p.trendAlpha();
+    this.trendWhite = a1 / (2 - a1) + a2 / (2 - a2) - 2 * a1 * a2 / (a1 + a2 - a1 * a2);
     this.calibrator = new TailCalibrator(COMPONENTS.length, p.tailThreshold());
     this.season = p.seasonal() ? new SeasonalBaseline() : null;
     this.burstRate = (float) TailScore.twoSidedTail(p.burstZ());
@@ -405,13 +416,15 @@ public final class EnsembleDetector implements SeriesDetector {
    * going out of calibration) that the level, which follows the series at {@code levelAlpha},
    * learns away as it happens, and that sets no record while it stays inside the range seen. A fast
    * average (the level's rate) of the value, with the cycle taken out when one is active, is
-   * compared with a slow one ({@code trendAlpha}); both learn residuals clipped at {@code clip}
-   * sigmas, so a spike moves neither much. Their difference {@code d} is scored as a z-score
-   * against its own variance, learnt from {@code d^2} (a running mean at first, then an EWMA at
-   * {@code trendVarAlpha}; each {@code d^2} clipped at {@code trendVarClip^2} times the variance,
-   * so a drift cannot teach the scale that it is ordinary while it happens), never below what white
-   * noise of the series' scale would give, nor below {@code trendRangeFloor} of the range seen (an
-   * idle series whose averages agree to the last digit is not news when they part by a rounding).
+   * compared with a slow one ({@code trendAlpha}); both learn residuals clipped at {@code
+   * trendClip} sigmas (2, not the level's 4: a drift moves the ordinary points, and a handful of
+   * outliers must not move the fast average far enough to name an incident the level already
+   * named). Their difference {@code d} is scored as a z-score against its own variance, learnt from
+   * {@code d^2} (a running mean at first, then an EWMA at {@code trendVarAlpha}; each {@code d^2}
+   * clipped at {@code trendVarClip^2} times the variance, so a drift cannot teach the scale that it
+   * is ordinary while it happens), never below what white noise of the series' scale would give,
+   * nor below {@code trendRangeFloor} of the range seen (an idle series whose averages agree to the
+   * last digit is not news when they part by a rounding).
    *
    * <p>Two things keep it from paging on ordinary series. It reports only beyond {@code
    * trendReport} nats: the statistic grows a little at every point of a drift, so it would
@@ -432,11 +445,7 @@ public final class EnsembleDetector implements SeriesDetector {
     trendFast += fast * Math.max(-lim, Math.min(lim, x - trendFast));
     trendSlow += slow * Math.max(-lim, Math.min(lim, x - trendSlow));
     double d = trendFast - trendSlow;
-    // Variance of the difference of two EWMAs (rates a1, a2) of white noise of variance sigma^2.
-    double a1 = p.levelAlpha();
-    double a2 = p.trendAlpha();
-    double white =
-        sigma * sigma * (a1 / (2 - a1) + a2 / (2 - a2) - 2 * a1 * a2 / (a1 + a2 - a1 * a2));
+    double white = sigma * sigma * trendWhite;
     if (Float.isNaN(trendVar)) {
       trendVar = (float) white;
     }
