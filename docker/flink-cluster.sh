@@ -308,6 +308,9 @@ jm_start() {
     log "jobmanager: already running (pid $pid), reusing it"
     return
   fi
+  # A dead JobManager's working directory (its blob store) is not used again: with --ha a new one recovers
+  # from the HA storage directory.
+  rm -rf "$STATE_DIR/tmp/jm_"*
   params=$(resource_params GET_JM_RESOURCE_PARAMS)
   log "jobmanager: starting, REST on http://$HOST:$(rest_port), RPC on $HOST:$(cat "$STATE_DIR/rpc-port")"
   t0=$(now)
@@ -349,6 +352,9 @@ tm_launch() {
     log "taskmanager $i: already running (pid $pid), reusing it"
     return
   fi
+  # The working directories of this TaskManager's earlier launches (RocksDB files, blobs) belong to processes
+  # that are gone: a killed TaskManager leaves hundreds of MB behind, and the cluster test kills several a run.
+  rm -rf "$STATE_DIR/tmp/tm_tm-$i-"*
   [[ -n ${TM_PARAMS:-} ]] || TM_PARAMS=$(resource_params GET_TM_RESOURCE_PARAMS)
   params=$TM_PARAMS
   n=$(($(cat "$STATE_DIR/tm-$i.launches" 2>/dev/null || echo 0) + 1))
@@ -381,6 +387,16 @@ tm_await() {
   if [[ -n ${TM_T0:-} ]]; then
     log "taskmanager $i: registered as $id after $(since "$TM_T0")s"
   fi
+}
+
+any_tm_running() {
+  local f i
+  for f in "$STATE_DIR"/tm-*.pid; do
+    [[ -e $f ]] || continue
+    i=${f##*/tm-}
+    tm_pid "${i%.pid}" >/dev/null && return 0
+  done
+  return 1
 }
 
 tm_index_valid() {
@@ -515,6 +531,11 @@ cmd_start() {
   command -v curl >/dev/null || die "curl is needed (apt-get install curl)"
   ensure_lib
   if ! jm_pid >/dev/null; then
+    if ! any_tm_running; then
+      # Nothing of an earlier cluster runs: what is left in its temporary directory (working directories and
+      # RPC jars of killed processes) is garbage, and without this it grows by gigabytes over test runs.
+      rm -rf "${STATE_DIR:?}/tmp"
+    fi
     rest=$(choose_port "$STATE_DIR/rest-port" "$REST_PORT_DEFAULT")
     rpc=$(choose_port "$STATE_DIR/rpc-port" "$RPC_PORT_DEFAULT" "$rest")
     for p in "$rest" "$rpc"; do
