@@ -389,12 +389,20 @@ tm_await() {
   fi
 }
 
-any_tm_running() {
+# The numbers of the TaskManagers that have a pid file (running, or killed and not cleaned up).
+tm_indices() {
   local f i
   for f in "$STATE_DIR"/tm-*.pid; do
     [[ -e $f ]] || continue
     i=${f##*/tm-}
-    tm_pid "${i%.pid}" >/dev/null && return 0
+    printf '%s\n' "${i%.pid}"
+  done
+}
+
+any_tm_running() {
+  local i
+  for i in $(tm_indices); do
+    tm_pid "$i" >/dev/null && return 0
   done
   return 1
 }
@@ -569,16 +577,13 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local f i pid
-  for f in "$STATE_DIR"/tm-*.pid; do
-    [[ -e $f ]] || continue
-    i=${f##*/tm-}
-    i=${i%.pid}
+  local i pid
+  for i in $(tm_indices); do
     if pid=$(tm_pid "$i"); then
       log "taskmanager $i: stopping (pid $pid)"
       terminate "taskmanager $i" "$pid"
     fi
-    rm -f "$f"
+    rm -f "$STATE_DIR/tm-$i.pid"
   done
   if pid=$(jm_pid); then
     log "jobmanager: stopping (pid $pid)"
