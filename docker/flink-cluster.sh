@@ -541,8 +541,11 @@ cmd_start() {
   if ! jm_pid >/dev/null; then
     if ! any_tm_running; then
       # Nothing of an earlier cluster runs: what is left in its temporary directory (working directories and
-      # RPC jars of killed processes) is garbage, and without this it grows by gigabytes over test runs.
+      # RPC jars of killed processes) is garbage, and without this it grows by gigabytes over test runs. So are the
+      # info logs of their RocksDB instances, which Flink writes to the log directory named after the instance's
+      # working directory (tmp_..._db_LOG): a test run leaves about 70 of them.
       rm -rf "${STATE_DIR:?}/tmp"
+      rm -f "$LOG_DIR"/tmp_*_LOG
     fi
     rest=$(choose_port "$STATE_DIR/rest-port" "$REST_PORT_DEFAULT")
     rpc=$(choose_port "$STATE_DIR/rpc-port" "$RPC_PORT_DEFAULT" "$rest")

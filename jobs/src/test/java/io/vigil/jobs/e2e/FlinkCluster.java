@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.jobs.testing.LocalServices;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A standalone Flink session cluster run by {@code docker/flink-cluster.sh} (separate JobManager
@@ -37,6 +41,9 @@ final class FlinkCluster implements AutoCloseable {
   private final Path script;
   private final Map<String, String> env;
   private final boolean stopOnClose;
+  // what this object's jobs wrote under the cluster's state directory, removed by close()
+  private final List<String> jobIds = new ArrayList<>();
+  private final List<String> savepoints = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -124,6 +131,8 @@ final class FlinkCluster implements AutoCloseable {
       throw new IllegalStateException(
           "the cluster did not start with high availability: " + ha.env);
     }
+    ha.jobIds.addAll(jobIds);
+    ha.savepoints.addAll(savepoints);
     return ha;
   }
 
@@ -176,6 +185,7 @@ final class FlinkCluster implements AutoCloseable {
     if (!r.ok() || !m.find()) {
       throw new IllegalStateException("flink run failed (exit " + r.exit() + "):\n" + r.output());
     }
+    jobIds.add(m.group(1));
     return m.group(1);
   }
 
@@ -396,6 +406,7 @@ final class FlinkCluster implements AutoCloseable {
         if (op.has("failure-cause")) {
           throw new AssertionError("savepoint failed: " + op.path("failure-cause"));
         }
+        savepoints.add(op.path("location").asText());
         return op.path("location").asText();
       }
       Thread.sleep(200);
@@ -538,10 +549,39 @@ final class FlinkCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    deleteJobFiles();
     if (stopOnClose) {
       run(List.of("bash", script.toString(), "stop"), Duration.ofMinutes(2));
     } else if (env.containsKey("VIGIL_PROMETHEUS_URL")) {
       run(List.of("bash", script.toString(), "stop-prometheus"), Duration.ofMinutes(1));
+    }
+  }
+
+  /**
+   * Deletes the checkpoints and savepoints of the jobs this object submitted or stopped (about 6 MB
+   * a test run, kept for ever otherwise), unless {@code vigil.test.keep-data} is set, like {@link
+   * io.vigil.jobs.testing.TestDataCleanup}.
+   */
+  private void deleteJobFiles() {
+    if (Boolean.getBoolean("vigil.test.keep-data")) {
+      return;
+    }
+    List<Path> dirs = new ArrayList<>();
+    Path checkpoints = Path.of(URI.create(env.get("VIGIL_FLINK_CHECKPOINTS")));
+    jobIds.forEach(id -> dirs.add(checkpoints.resolve(id)));
+    savepoints.forEach(sp -> dirs.add(Path.of(URI.create(sp))));
+    for (Path dir : dirs) {
+      try {
+        if (Files.exists(dir)) {
+          try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path f : tree.sorted(Comparator.reverseOrder()).toList()) {
+              Files.delete(f);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not delete " + dir, e);
+      }
     }
   }
 
