@@ -3,7 +3,6 @@ package io.vigil.common.detect.bench;
 import io.vigil.common.detect.EnsembleDetector;
 import io.vigil.common.detect.Score;
 import io.vigil.common.detect.SeriesDetector;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -43,11 +42,7 @@ public final class SyntheticFalseAlarms {
   private SyntheticFalseAlarms() {}
 
   public static void main(String[] args) {
-    Map<String, String> overrides = new HashMap<>();
-    for (String a : args) {
-      String[] kv = a.split("=", 2);
-      overrides.put(kv[0], kv[1]);
-    }
+    Map<String, String> overrides = Overrides.parse(args);
     EnsembleDetector.Factory f =
         new EnsembleDetector.Factory(EnsembleDetector.Params.defaults().with(overrides));
     int seeds = 5;
