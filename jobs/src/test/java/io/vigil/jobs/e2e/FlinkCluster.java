@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.jobs.testing.LocalServices;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A standalone Flink session cluster run by {@code docker/flink-cluster.sh} (separate JobManager
@@ -549,18 +546,19 @@ final class FlinkCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    deleteJobFiles();
     if (stopOnClose) {
       run(List.of("bash", script.toString(), "stop"), Duration.ofMinutes(2));
     } else if (env.containsKey("VIGIL_PROMETHEUS_URL")) {
       run(List.of("bash", script.toString(), "stop-prometheus"), Duration.ofMinutes(1));
     }
+    deleteJobFiles();
   }
 
   /**
    * Deletes the checkpoints and savepoints of the jobs this object submitted or stopped (about 6 MB
    * a test run, kept for ever otherwise), unless {@code vigil.test.keep-data} is set, like {@link
-   * io.vigil.jobs.testing.TestDataCleanup}.
+   * io.vigil.jobs.testing.TestDataCleanup}. Called once the cluster is stopped, so no job writes
+   * there any more; a leftover is reported, not failed on.
    */
   private void deleteJobFiles() {
     if (Boolean.getBoolean("vigil.test.keep-data")) {
@@ -572,15 +570,9 @@ final class FlinkCluster implements AutoCloseable {
     savepoints.forEach(sp -> dirs.add(Path.of(URI.create(sp))));
     for (Path dir : dirs) {
       try {
-        if (Files.exists(dir)) {
-          try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path f : tree.sorted(Comparator.reverseOrder()).toList()) {
-              Files.delete(f);
-            }
-          }
-        }
+        FileUtils.deleteDirectory(dir.toFile());
       } catch (IOException e) {
-        throw new UncheckedIOException("could not delete " + dir, e);
+        System.err.println("could not delete " + dir + ": " + e);
       }
     }
   }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the integration-test JVM enables it ({@code vigil.test.cleanup=true} in failsafe's
  * configuration; failsafe runs every {@code *ITCase} in one JVM). Resources that existed before the
- * run (a demo's tables, a developer's topics) are never touched. Run with {@code
+ * run (a demo's tables, a developer's topics) are never touched; what something else creates on
+ * these servers while the run lasts is taken for the run's. Run with {@code
  * -Dvigil.test.keep-data=true} to keep a run's data for inspection; a run that is killed keeps its
  * data too, and the next run leaves it alone.
  */
