@@ -200,8 +200,13 @@ public final class EnsembleDetector implements SeriesDetector {
     u[RATE] = TailScore.surpriseOfZ(diff / diffSigma);
 
     double zc = Math.max(-p.clip(), Math.min(p.clip(), zResidual));
-    cusumUp = Math.max(0.0, cusumUp + zc - p.cusumK());
-    cusumDown = Math.max(0.0, cusumDown - zc - p.cusumK());
+    // During the warm-up the level is a running mean of a few points and the scale rests on a few
+    // deviations: the residuals measure how young the estimates are, not a shift, and their CUSUM
+    // would reach 30-50 nats and teach the shift calibrator to ignore the series' first real shift.
+    if (n >= p.warmup() || p.cusumInWarmup()) {
+      cusumUp = Math.max(0.0, cusumUp + zc - p.cusumK());
+      cusumDown = Math.max(0.0, cusumDown - zc - p.cusumK());
+    }
     // Reflected random walk with drift -k: P(S > s) ~ exp(-2 k s), both sides.
     u[SHIFT] = Math.max(0.0, 2.0 * p.cusumK() * Math.max(cusumUp, cusumDown) - Math.log(2.0));
 
@@ -731,7 +736,8 @@ public final class EnsembleDetector implements SeriesDetector {
       double trendRangeFloor,
       double trendReport,
       double trendMemories,
-      double trendClip)
+      double trendClip,
+      boolean cusumInWarmup)
       implements java.io.Serializable {
 
     /** The one configuration Vigil ships with and scores NAB with. */
@@ -781,7 +787,8 @@ public final class EnsembleDetector implements SeriesDetector {
           /* trendRangeFloor */ 0.001,
           /* trendReport */ 12.0,
           /* trendMemories */ 2.0,
-          /* trendClip */ 2.0);
+          /* trendClip */ 2.0,
+          /* cusumInWarmup */ false);
     }
 
     public Params {
